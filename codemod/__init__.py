@@ -1,0 +1,8 @@
+"""vfork-codemod: find vfork(2) and rewrite it to posix_spawn or fork.
+
+The public surface is the command line (``vfork-codemod``, see :mod:`codemod.cli`)
+and :func:`codemod.runner.process_file`, which turns one file's bytes into a
+:class:`codemod.model.FileResult`.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,355 @@
+"""Analyse one C file: every vfork reference gets a verdict and, where the
+tool can prove it, a rewrite made of byte-range edits."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from codemod import layout
+from codemod.c import analysis, sites, spawn
+from codemod.c.analysis import Options
+from codemod.c.syntax import (
+    Node, captures, encode_text, function_name, line, parse, text, walk,
+)
+from codemod.model import Edit, Finding, Reason, Verdict
+
+NULL_HEADERS = {b"stdio.h", b"stdlib.h", b"stddef.h", b"string.h", b"unistd.h", b"locale.h", b"time.h", b"wchar.h"}
+
+
+@dataclass
+class _Layout:
+    nl: str
+    unit: str
+
+
+class CFile:
+    """A parsed C file, its findings, and how to render a chosen set of them."""
+
+    language = "c"
+
+    def __init__(self, source: bytes, path: str, options: Options = Options()):
+        self.source = source
+        self.path = path
+        self.options = options
+        self.tree = parse(source)
+        self.root = self.tree.root_node
+        self.layout = _Layout(layout.newline(source).decode(), layout.indent_unit(source).decode())
+        self.taken_names = {m.decode("latin-1") for m in re.findall(rb"[A-Za-z_][A-Za-z0-9_]*", source)}
+        self._includes = captures("top-level-includes", self.root)
+        self.findings = self._analyse()
+
+    # -- analysis ----------------------------------------------------------
+    def _analyse(self) -> list:
+        calls, refs = sites.find_references(self.root)
+        findings = [self._site_finding(tok) for tok in calls]
+        for ref in refs:
+            fn = _enclosing_function(ref.node)
+            findings.append(Finding(self.path, ref.line, ref.column, "c", Verdict.NOTE,
+                                    f"{ref.what}: not a call, not rewritten",
+                                    [Reason(ref.line, f"`{_first_line(ref.node)}` is {ref.what}")], fn))
+        findings.sort(key=lambda f: (f.line, f.column))
+        return findings
+
+    def _site_finding(self, tok: Node) -> Finding:
+        site = sites.locate(tok)
+        fname = function_name(site.function) if site.function is not None else None
+        finding = Finding(self.path, line(tok), tok.start_point.column + 1, "c", Verdict.REVIEW, "",
+                          function=fname)
+        if site.review or site.region is None:
+            reasons = site.review or [Reason(line(tok), "the child region could not be delimited")]
+            return self._review(finding, reasons, None)
+        child = analysis.analyse(site.region.body, self._options_for_site())
+        if child.review:
+            return self._review(finding, child.review, site, child)
+        no_spawn = list(site.no_spawn)
+        if site.result is None:
+            no_spawn.append(Reason(line(tok), "no variable receives the vfork result, so there is "
+                                              "no pid for posix_spawn to fill in"))
+        elif not site.error_path:
+            no_spawn.append(Reason(line(tok), f"nothing tests `{text(site.result)}` for failure "
+                                              "(`< 0`, `== -1`): a failed posix_spawn would go unnoticed, "
+                                              "where the vfork child exits with a status"))
+        if child.plan is not None and not no_spawn:
+            edits, problem = self._spawn_edits(site, child)
+            if edits is not None:
+                return self._spawn(finding, site, child, edits)
+            no_spawn.append(problem)
+        reasons = no_spawn + child.beyond_spawn
+        return self._fork(finding, site, child, reasons)
+
+    def _options_for_site(self) -> Options:
+        return Options(target=self.options.target, gnu_source=self._gnu_source())
+
+    def _gnu_source(self) -> bool:
+        found = captures("feature-macros", self.root).get("feature.define", [])
+        includes = self._includes.get("include.line", [])
+        first = min((n.start_byte for n in includes), default=len(self.source))
+        return any(n.start_byte < first for n in found)
+
+    # -- verdicts ----------------------------------------------------------
+    def _review(self, finding: Finding, reasons: list, site, child=None) -> Finding:
+        finding.verdict = Verdict.REVIEW
+        finding.reasons = reasons
+        finding.message = f"needs review: {reasons[0].text}"
+        if site is not None and child is not None and _proposable(child):
+            finding.edits, finding.header_needs = self._fork_edits(site, child)
+        return finding
+
+    def _fork(self, finding: Finding, site, child, reasons: list) -> Finding:
+        finding.verdict = Verdict.FORK
+        finding.edits, finding.header_needs = self._fork_edits(site, child)
+        finding.reasons = reasons + [Reason(line(t), "`exit` becomes `_exit`: after fork, exit would "
+                                                     "flush copies of the parent's stdio buffers")
+                                     for t in child.exit_calls]
+        finding.message = f"rewritten to fork: {reasons[0].text}" if reasons else "rewritten to fork"
+        return finding
+
+    def _spawn(self, finding: Finding, site, child, edits: list) -> Finding:
+        plan = child.plan
+        finding.verdict = Verdict.SPAWN
+        finding.edits = edits
+        finding.header_needs = frozenset(spawn.needs(plan) | ({"signal.h"} if any(
+            a.op == "setsigdef" for a in plan.actions) else set()))
+        first, last = line(site.region.body[0]), site.region.body[-1].end_point.row + 1
+        finding.message = f"child (lines {first}-{last}) rewritten to {plan.exec.spec.spawn}"
+        reasons = [Reason(a.line, f"{_describe_action(a)}") for a in plan.actions]
+        reasons.append(Reason(line(plan.exec.node), f"`{plan.exec.node.child_by_field_name('function').text.decode()}` "
+                                                    f"becomes {plan.exec.spec.spawn}"))
+        reasons.append(Reason(line(site.call), "a failed exec now sets errno and "
+                                               f"`{text(site.result)} = -1` instead of exit status 127"))
+        finding.reasons = reasons
+        return finding
+
+    # -- rewrites ----------------------------------------------------------
+    def _fork_edits(self, site, child) -> tuple:
+        edits = [Edit(site.token.start_byte, site.token.end_byte, b"fork")]
+        edits += [Edit(t.start_byte, t.end_byte, b"_exit") for t in child.exit_calls]
+        return edits, frozenset({"unistd.h"} if child.exit_calls else set())
+
+    def _spawn_edits(self, site, child) -> tuple:
+        """The posix_spawn edits, or (None, reason) when they cannot be placed."""
+        src = self.source
+        region = site.region
+        del_start, del_end, whole = region.delete
+        if whole:
+            del_start, del_end = layout.whole_lines(src, del_start, del_end)
+        deletion = Edit(del_start, del_end, b"")
+        direct = self._declared_pid_t(site)
+        block_lines = spawn.render(child.plan, text(site.result), direct,
+                                   spawn.Names.avoiding(self.taken_names), self._null())
+        edits = [deletion]
+        anchor = site.anchor
+        if site.declarator is not None:
+            value = site.declarator.child_by_field_name("value")
+            declarator = site.declarator.child_by_field_name("declarator")
+            if _const_qualified(anchor):
+                return None, Reason(line(anchor), f"`{text(declarator)}` is const: it cannot be filled in "
+                                                  "after its declaration")
+            edits.append(Edit(declarator.end_byte, value.end_byte, b""))
+            target = _first_statement_after(anchor)
+            if target is None or not layout.starts_line(src, target.start_byte):
+                return None, Reason(line(anchor), "no statement after the declaration to place posix_spawn before")
+            edits.append(self._insert_block(target.start_byte, block_lines))
+        elif anchor.type == "expression_statement":
+            if anchor.parent.type not in ("compound_statement", "case_statement") \
+                    or not layout.starts_line(src, anchor.start_byte):
+                return None, Reason(line(anchor), f"`{text(anchor)}` is not a statement of its own line and block")
+            late = _declared_between(site.function, anchor.end_byte, region.body[0].start_byte,
+                                     child.plan.used_names)
+            if late:
+                return None, Reason(line(late), f"`{text(late)}` is declared after vfork and used by exec")
+            indent = layout.indentation_at(src, anchor.start_byte).decode()
+            rendered = self._lines(block_lines, indent)
+            edits.append(Edit(anchor.start_byte, anchor.end_byte, encode_text(rendered[len(indent):].rstrip("\r\n"))))
+        else:
+            # vfork inside an if/switch condition: spawn first, then test.
+            if anchor.parent.type not in ("compound_statement", "case_statement") \
+                    or not layout.starts_line(src, anchor.start_byte):
+                return None, Reason(line(anchor), "the statement holding vfork does not start its own line "
+                                                  "in a block (an `else if`?)")
+            edits.append(self._insert_block(anchor.start_byte, block_lines))
+            inner = site.assignment
+            while inner.parent.type == "parenthesized_expression" and inner.parent.parent.type != "switch_statement" \
+                    and inner.parent.parent.type != "if_statement":
+                inner = inner.parent
+            repl = Edit(inner.start_byte, inner.end_byte, encode_text(text(site.result)))
+            if not (deletion.start <= repl.start and repl.end <= deletion.end):
+                edits.append(repl)
+        stranded = self._stranded(site, child, deletion)
+        if stranded:
+            return None, stranded
+        return edits, None
+
+    def _insert_block(self, pos: int, block_lines: list) -> Edit:
+        start = layout.line_start(self.source, pos)
+        indent = layout.indentation_at(self.source, pos).decode()
+        return Edit(start, start, encode_text(self._lines(block_lines, indent)))
+
+    def _lines(self, block_lines: list, indent: str) -> str:
+        nl, unit = self.layout.nl, self.layout.unit
+        out = []
+        for depth, s in block_lines:
+            out.append("" if depth is None else indent + unit * depth + s)
+        return nl.join(out) + nl
+
+    def _null(self) -> str:
+        paths = {n.text.strip(b"<>\"") for n in self._includes.get("include.path", [])}
+        return "NULL" if paths & NULL_HEADERS else "(void *)0"
+
+    def _declared_pid_t(self, site) -> bool:
+        """The result is a plain variable declared `pid_t`, so `&pid` fits posix_spawn."""
+        if site.result is None or site.result.type != "identifier":
+            return False
+        name = text(site.result)
+        if site.declarator is not None:
+            decl = site.declarator.parent
+            return text(decl.child_by_field_name("type")) == "pid_t" and not _const_qualified(decl)
+        for n in walk(site.function):
+            if n.type == "declaration" and n.start_byte < site.call.start_byte:
+                for d in n.children_by_field_name("declarator"):
+                    if d.type == "identifier" and text(d) == name:
+                        return text(n.child_by_field_name("type")) == "pid_t"
+        return False
+
+    def _stranded(self, site, child, deletion: Edit) -> Optional[Reason]:
+        """A variable or parameter only the removed child used would become unused."""
+        used_by_spawn = child.plan.used_names
+        fn = site.function
+        checked = set()
+        for stmt in site.region.body:
+            for ident in walk(stmt):
+                name = text(ident) if ident.type == "identifier" else None
+                if name is None or name in checked or name in child.locals or name in used_by_spawn:
+                    continue
+                checked.add(name)
+                decl = _local_declaration(fn, name, site.region.body[0].start_byte)
+                if decl is None:
+                    continue
+                others = [n for n in walk(fn) if n.type == "identifier" and text(n) == name
+                          and n != decl and not (deletion.start <= n.start_byte < deletion.end)]
+                if not others:
+                    return Reason(line(decl), f"`{name}` (line {line(decl)}) is used only by the child: "
+                                              "removing the child would leave it unused")
+        return None
+
+    def render(self, chosen: list) -> bytes:
+        """The file with the chosen findings' edits and the headers they need."""
+        from codemod.edits import apply_edits
+        edits = [e for f in chosen for e in f.edits]
+        wanted = set()
+        for f in chosen:
+            wanted |= f.header_needs
+        edits += self._header_edits(wanted)
+        return apply_edits(self.source, edits)
+
+    def verify(self, new: bytes) -> Optional[str]:
+        """Why the rewritten text must not be written, or None."""
+        if _error_count(parse(new).root_node) > _error_count(self.root):
+            return "the rewritten file would not parse as cleanly as the original"
+        return None
+
+    def _header_edits(self, wanted: set) -> list:
+        if not wanted:
+            return []
+        src = self.source
+        present = {n.text.strip(b"<>\"").decode("latin-1") for n in walk(self.root)
+                   if n.type == "preproc_include" for n in [n.child_by_field_name("path")] if n is not None}
+        lines = []
+        for header in ("unistd.h", "errno.h", "signal.h", "spawn.h"):
+            if header in wanted and header not in present:
+                lines.append(f"#include <{header}>")
+        if "environ" in wanted and not captures("environ-declarations", self.root).get("environ.name"):
+            lines.append("extern char **environ;")
+        if not lines:
+            return []
+        nl = self.layout.nl
+        includes = self._includes.get("include.line", [])
+        if includes:
+            last = max(includes, key=lambda n: n.end_byte)
+            end = last.end_byte
+            # preproc_include ends after its newline; keep the file's line end.
+            if src[end - 1:end] == b"\n":
+                return [Edit(end, end, encode_text(nl.join(lines) + nl))]
+            return [Edit(end, end, encode_text(nl + nl.join(lines)))]
+        pos = 0
+        for child in self.root.children:
+            if child.type not in ("comment", "preproc_def", "preproc_call"):
+                pos = layout.line_start(src, child.start_byte)
+                break
+        return [Edit(pos, pos, encode_text(nl.join(lines) + nl))]
+
+
+def _proposable(child) -> bool:
+    """A review site gets a proposed fork rewrite unless the region is unreadable."""
+    return not any("ERROR" in r.text or "splits the child region" in r.text for r in child.review)
+
+
+def _enclosing_function(node: Node) -> Optional[str]:
+    from codemod.c.syntax import enclosing
+    fn = enclosing(node, "function_definition")
+    return function_name(fn) if fn is not None else None
+
+
+def _first_line(node: Node) -> str:
+    parent = node.parent if node.type in ("identifier", "preproc_arg") and node.parent is not None else node
+    if parent.type in ("argument_list", "pointer_expression", "init_declarator", "assignment_expression"):
+        parent = node.parent
+    return " ".join(text(parent).split("\n", 1)[0].split())[:80]
+
+
+def _describe_action(a) -> str:
+    what = {
+        "adddup2": "posix_spawn_file_actions_adddup2", "addclose": "posix_spawn_file_actions_addclose",
+        "addopen": "posix_spawn_file_actions_addopen", "addchdir_np": "posix_spawn_file_actions_addchdir_np",
+        "setpgroup": "POSIX_SPAWN_SETPGROUP", "setsigdef": "POSIX_SPAWN_SETSIGDEF",
+        "setsigmask": "POSIX_SPAWN_SETSIGMASK", "setsid": "POSIX_SPAWN_SETSID",
+    }[a.op]
+    return f"{a.op.replace('add', '').replace('_np', '')}({', '.join(a.args)}) → {what}"
+
+
+def _const_qualified(decl: Node) -> bool:
+    return any(c.type == "type_qualifier" and text(c) == "const" for c in decl.children)
+
+
+def _first_statement_after(decl: Node) -> Optional[Node]:
+    node = decl.next_named_sibling
+    while node is not None and node.type in ("declaration", "comment"):
+        node = node.next_named_sibling
+    return node
+
+
+def _declared_between(fn: Node, lo: int, hi: int, names: set) -> Optional[Node]:
+    """A declarator of one of ``names`` between bytes ``lo`` and ``hi``."""
+    for n in walk(fn):
+        if n.type == "declaration" and lo <= n.start_byte < hi:
+            for d in n.children_by_field_name("declarator"):
+                while d is not None and d.type != "identifier":
+                    d = d.child_by_field_name("declarator")
+                if d is not None and text(d) in names:
+                    return d
+    return None
+
+
+def _local_declaration(fn: Node, name: str, before: int) -> Optional[Node]:
+    """The identifier node declaring ``name`` as a parameter or local of ``fn``."""
+    for n in walk(fn):
+        if n.start_byte >= before:
+            break
+        if n.type in ("parameter_declaration", "declaration", "init_declarator") or \
+                (n.type == "identifier" and n.parent is not None and n.parent.type == "parameter_list"):
+            if n.type == "identifier":
+                if text(n) == name:
+                    return n
+                continue
+            for d in n.children_by_field_name("declarator"):
+                while d is not None and d.type != "identifier":
+                    d = d.child_by_field_name("declarator")
+                if d is not None and text(d) == name:
+                    return d
+    return None
+
+
+
+def _error_count(root: Node) -> int:
+    return sum(1 for n in walk(root) if n.type == "ERROR" or n.is_missing)

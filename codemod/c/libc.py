@@ -1,0 +1,128 @@
+"""What the analysis knows about library functions called in a child region.
+
+This is the one place that decides whether a call may appear in a vfork
+child.  A function missing here is unknown, and an unknown call makes the
+site a review site: the tool never guesses what a function writes.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Optional
+
+
+class Kind(enum.Enum):
+    EXEC = "exec"          # exec family: replaces the image, returns on failure
+    EXIT = "exit"          # never returns: ends the child
+    DIAG = "diag"          # diagnostics; allowed in a failure tail
+    SETUP = "setup"        # maps to a posix_spawn file action or attribute
+    SAFE = "safe"          # writes nothing the parent shares (besides out args)
+    SHARED = "shared"      # writes process memory the parent shares under vfork
+    ESCAPE = "escape"      # transfers control out of the region
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: Kind
+    # Indexes of pointer arguments the function writes through.
+    out_args: tuple = ()
+    # For SHARED: what it writes, for the reason text.
+    writes: str = ""
+
+
+@dataclass(frozen=True)
+class ExecSpec:
+    spawn: str           # posix_spawn or posix_spawnp
+    list_form: bool      # execl*: arguments are a NULL-terminated list
+    has_env: bool        # the last argument is envp
+
+
+EXECS = {
+    "execv": ExecSpec("posix_spawn", False, False),
+    "execve": ExecSpec("posix_spawn", False, True),
+    "execvp": ExecSpec("posix_spawnp", False, False),
+    "execvpe": ExecSpec("posix_spawnp", False, True),
+    "execl": ExecSpec("posix_spawn", True, False),
+    "execle": ExecSpec("posix_spawn", True, True),
+    "execlp": ExecSpec("posix_spawnp", True, False),
+}
+
+# Functions whose output goes to a stream argument: index of the stream.
+STREAM_ARG = {"fprintf": 0, "vfprintf": 0, "fputs": 1, "fputc": 1, "putc": 1, "fwrite": 3}
+# Functions whose output goes to a file descriptor argument: index of the fd.
+FD_ARG = {"write": 0, "dprintf": 0}
+
+_SHARED_STDIO = "the stdio buffers shared with the parent"
+_SHARED_HEAP = "the allocator state shared with the parent"
+_SHARED_ENV = "environ, shared with the parent"
+
+_TABLE: dict[str, Spec] = {
+    **{name: Spec(Kind.EXEC) for name in EXECS},
+    "fexecve": Spec(Kind.EXEC), "execveat": Spec(Kind.EXEC),
+    "_exit": Spec(Kind.EXIT), "_Exit": Spec(Kind.EXIT),
+    "exit": Spec(Kind.EXIT), "abort": Spec(Kind.EXIT),
+    # Diagnostics.  Stream and fd functions are DIAG only when they target
+    # stderr: see classify_call.
+    "perror": Spec(Kind.DIAG), "psignal": Spec(Kind.DIAG),
+    "strerror": Spec(Kind.DIAG), "strlen": Spec(Kind.DIAG),
+    **{name: Spec(Kind.DIAG) for name in STREAM_ARG},
+    **{name: Spec(Kind.DIAG) for name in FD_ARG},
+    # posix_spawn-able set-up.
+    "dup2": Spec(Kind.SETUP), "close": Spec(Kind.SETUP), "open": Spec(Kind.SETUP),
+    "setpgid": Spec(Kind.SETUP), "signal": Spec(Kind.SETUP),
+    "sigaction": Spec(Kind.SETUP, out_args=(2,)),
+    "sigprocmask": Spec(Kind.SETUP, out_args=(2,)),
+    "pthread_sigmask": Spec(Kind.SETUP, out_args=(2,)),
+    "chdir": Spec(Kind.SETUP), "setsid": Spec(Kind.SETUP),
+    # Process state that is the child's own under vfork too.
+    **{name: Spec(Kind.SAFE) for name in (
+        "umask", "setrlimit", "nice", "setuid", "setgid", "seteuid", "setegid",
+        "setreuid", "setregid", "setresuid", "setresgid", "setgroups", "initgroups",
+        "chroot", "fchdir", "alarm", "sleep", "usleep", "kill", "raise",
+        "dup", "openat", "creat", "closefrom", "setpriority", "prctl",
+        "getpid", "getppid", "getuid", "geteuid", "getgid", "getegid", "getpgrp",
+        "isatty", "access", "getenv", "tcsetpgrp", "setpgrp",
+        "strcmp", "strncmp", "strchr", "strrchr", "strstr", "atoi", "sysconf",
+        "sigismember",
+    )},
+    "sigemptyset": Spec(Kind.SAFE, out_args=(0,)),
+    "sigfillset": Spec(Kind.SAFE, out_args=(0,)),
+    "sigaddset": Spec(Kind.SAFE, out_args=(0,)),
+    "sigdelset": Spec(Kind.SAFE, out_args=(0,)),
+    "dup3": Spec(Kind.SAFE),
+    "ioctl": Spec(Kind.SAFE, out_args=(2,)),
+    "fcntl": Spec(Kind.SAFE, out_args=(2,)),
+    "pipe": Spec(Kind.SAFE, out_args=(0,)),
+    "read": Spec(Kind.SAFE, out_args=(1,)),
+    "getrlimit": Spec(Kind.SAFE, out_args=(1,)),
+    "memset": Spec(Kind.SAFE, out_args=(0,)),
+    "memcpy": Spec(Kind.SAFE, out_args=(0,)),
+    "strcpy": Spec(Kind.SAFE, out_args=(0,)),
+    "strncpy": Spec(Kind.SAFE, out_args=(0,)),
+    "snprintf": Spec(Kind.SAFE, out_args=(0,)),
+    "sprintf": Spec(Kind.SAFE, out_args=(0,)),
+    # Memory the parent shares under vfork.
+    **{name: Spec(Kind.SHARED, writes=_SHARED_STDIO) for name in (
+        "printf", "vprintf", "puts", "putchar", "fflush", "fclose", "fopen",
+        "fdopen", "freopen", "setvbuf", "setbuf",
+    )},
+    **{name: Spec(Kind.SHARED, writes=_SHARED_HEAP) for name in (
+        "malloc", "calloc", "realloc", "free", "strdup", "strndup", "asprintf",
+    )},
+    **{name: Spec(Kind.SHARED, writes=_SHARED_ENV) for name in (
+        "setenv", "unsetenv", "putenv", "clearenv",
+    )},
+    "longjmp": Spec(Kind.ESCAPE), "siglongjmp": Spec(Kind.ESCAPE), "_longjmp": Spec(Kind.ESCAPE),
+}
+
+STDERR_STREAMS = {"stderr"}
+STDERR_FDS = {"2", "STDERR_FILENO"}
+
+
+def lookup(name: str) -> Optional[Spec]:
+    """The table entry for ``name``, or None for an unknown function."""
+    return _TABLE.get(name)
+
+
+def known_names() -> frozenset:
+    return frozenset(_TABLE)

@@ -1,0 +1,120 @@
+"""tree-sitter plumbing for C: the parser, compiled queries and node helpers."""
+from __future__ import annotations
+
+import functools
+from typing import Iterator, Optional
+
+import tree_sitter
+import tree_sitter_c
+
+from codemod.grammars import query_source
+
+LANGUAGE = tree_sitter.Language(tree_sitter_c.language())
+
+Node = tree_sitter.Node
+
+
+def parse(source: bytes) -> tree_sitter.Tree:
+    return tree_sitter.Parser(LANGUAGE).parse(source)
+
+
+@functools.lru_cache(maxsize=None)
+def query(name: str) -> tree_sitter.Query:
+    """The compiled query ``grammars/c/<name>.scm``."""
+    return tree_sitter.Query(LANGUAGE, query_source("c", name))
+
+
+def captures(name: str, node: Node) -> dict[str, list[Node]]:
+    return tree_sitter.QueryCursor(query(name)).captures(node)
+
+
+def text(node: Node) -> str:
+    """Node text, decoded losslessly: ``encode_text`` gives back the exact bytes
+    (a Latin-1 string literal copied into generated code survives)."""
+    return node.text.decode("utf-8", "surrogateescape")
+
+
+def encode_text(s: str) -> bytes:
+    return s.encode("utf-8", "surrogateescape")
+
+
+def line(node: Node) -> int:
+    return node.start_point.row + 1
+
+
+def squash(node: Node) -> str:
+    """Node text without white space, to compare expressions like `pid` and `( pid )`."""
+    return "".join(text(node).split())
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def in_error(node: Node) -> bool:
+    """True when the node is inside (or is) a region tree-sitter could not parse."""
+    if node.type == "ERROR" or node.is_missing:
+        return True
+    return any(a.type == "ERROR" for a in ancestors(node))
+
+
+def has_error(node: Node) -> bool:
+    return node.has_error
+
+
+def enclosing(node: Node, *types: str) -> Optional[Node]:
+    for a in ancestors(node):
+        if a.type in types:
+            return a
+    return None
+
+
+def function_name(fn: Node) -> Optional[str]:
+    """The name a function_definition declares."""
+    decl = fn.child_by_field_name("declarator")
+    while decl is not None and decl.type != "identifier":
+        if decl.type == "parenthesized_declarator":
+            decl = decl.named_children[0] if decl.named_children else None
+        else:
+            decl = decl.child_by_field_name("declarator")
+    return text(decl) if decl is not None else None
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node below ``node`` (inclusive), in source order."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
+def identifiers(node: Node) -> Iterator[Node]:
+    for n in walk(node):
+        if n.type == "identifier":
+            yield n
+
+
+def call_name(call: Node) -> Optional[str]:
+    fn = call.child_by_field_name("function")
+    if fn is not None and fn.type == "identifier":
+        return text(fn)
+    return None
+
+
+def arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    if args is None:
+        return []
+    return [c for c in args.named_children if c.type != "comment"]
+
+
+def statements(block: Node) -> list[Node]:
+    """Named children of a block that are statements (comments dropped)."""
+    return [c for c in block.named_children if c.type != "comment"]
+
+
+PREPROC_BRANCHES = {"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"}

@@ -1,0 +1,15 @@
+"""Exit codes and the errors that end a command, kept in one place."""
+from __future__ import annotations
+
+EXIT_OK = 0          # nothing to do, or apply succeeded
+EXIT_FINDINGS = 1    # scan found sites to fix or review; diff printed changes
+EXIT_ERROR = 2       # a path or file could not be processed, or bad usage
+
+
+class UsageError(Exception):
+    """A problem with the command line itself; reported before any work."""
+
+
+def file_error(path: str, reason: str) -> str:
+    """The one spelling of a per-file error message."""
+    return f"{path}: {reason}"

@@ -1,0 +1,53 @@
+"""Text and JSON reports of findings and errors."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from codemod.model import FileResult, Status, Verdict
+
+
+def printable(s: str) -> str:
+    """Text safe to print: undecodable source bytes become U+FFFD."""
+    return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def summary(results: list) -> dict:
+    verdicts = Counter(f.verdict.value for r in results for f in r.findings)
+    return {
+        "files": len(results),
+        "files_with_findings": sum(1 for r in results if r.findings),
+        "errors": sum(1 for r in results if r.status is Status.FAILED),
+        **{v.value: verdicts.get(v.value, 0) for v in Verdict},
+    }
+
+
+def errors(results: list, missing: list) -> list:
+    out = [{"path": m.display, "message": m.reason} for m in missing]
+    out += [{"path": r.path, "message": printable(r.error or "")} for r in results if r.status is Status.FAILED]
+    return out
+
+
+def as_text(results: list, missing: list) -> str:
+    lines = []
+    for r in results:
+        for f in r.findings:
+            lines.append(f"{f.path}:{f.line}:{f.column}: {f.verdict.value}: {printable(f.message)}")
+    s = summary(results)
+    counts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
+    lines.append(f"{s['files']} files scanned: {counts}" + (f", {len(errors(results, missing))} errors"
+                                                           if errors(results, missing) else ""))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(results: list, missing: list) -> str:
+    findings = []
+    for r in results:
+        for f in r.findings:
+            item = f.to_json()
+            item["message"] = printable(item["message"])
+            for reason in item["reasons"]:
+                reason["message"] = printable(reason["message"])
+            findings.append(item)
+    doc = {"version": 1, "findings": findings, "errors": errors(results, missing), "summary": summary(results)}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

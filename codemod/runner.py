@@ -1,0 +1,76 @@
+"""Process files: read, analyse, choose the rewrites, verify, report.
+
+Every outcome is a :class:`FileResult` value; nothing raised by one file
+stops the others.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from codemod.model import FileResult, Finding, Reason, Status, Verdict
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    include_review: bool = False
+    target: str = "glibc"
+
+
+def chosen(findings: list, include_review: bool) -> list:
+    """The findings whose rewrites are applied, earliest first; a finding
+    whose edits overlap an earlier chosen one is left out with a reason."""
+    taken: list = []
+    edits: list = []
+    for f in sorted(findings, key=lambda f: (f.line, f.column)):
+        if not f.rewritable:
+            continue
+        if f.verdict is Verdict.REVIEW and not include_review:
+            continue
+        if f.verdict not in (Verdict.SPAWN, Verdict.FORK, Verdict.REVIEW):
+            continue
+        clash = next((e for e in f.edits for other in edits if e.overlaps(other)), None)
+        if clash is not None:
+            f.reasons.append(Reason(f.line, "not rewritten: its edits overlap another site's rewrite"))
+            continue
+        taken.append(f)
+        edits.extend(f.edits)
+    return taken
+
+
+def process_source(source: bytes, path: str, language: str, options: RunOptions) -> FileResult:
+    """Analyse one file's bytes and compute its rewritten bytes."""
+    if b"vfork" not in source:
+        return FileResult(path, Status.UNCHANGED, [], source)
+    try:
+        if language == "c":
+            from codemod.c.analysis import Options
+            from codemod.c.engine import CFile
+            unit = CFile(source, path, Options(target=options.target))
+        else:
+            return FileResult(path, Status.SKIPPED, [], source, error="not a C file")
+        picked = chosen(unit.findings, options.include_review)
+        if not picked:
+            return FileResult(path, Status.UNCHANGED, unit.findings, source)
+        new = unit.render(picked)
+        problem = unit.verify(new)
+        if problem:
+            return FileResult(path, Status.FAILED, unit.findings, source,
+                              error=f"rewrite withheld: {problem}")
+        return FileResult(path, Status.CHANGED, unit.findings, source, new)
+    except RecursionError:
+        return FileResult(path, Status.FAILED, [], source, error="nesting too deep to analyse")
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+        return FileResult(path, Status.FAILED, [], source, error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def process_file(path: str, display: str, language: str, options: RunOptions) -> FileResult:
+    try:
+        with open(path, "rb") as fh:
+            source = fh.read()
+    except OSError as exc:
+        return FileResult(display, Status.FAILED, error=exc.strerror or str(exc))
+    return process_source(source, display, language, options)
+
+
+def is_actionable(f: Finding) -> bool:
+    return f.verdict in (Verdict.SPAWN, Verdict.FORK, Verdict.REVIEW)
