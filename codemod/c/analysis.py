@@ -59,6 +59,7 @@ class ChildAnalysis:
     exit_calls: list = field(default_factory=list)    # `exit` tokens to rename to `_exit`
     plan: Optional[SpawnPlan] = None
     locals: dict = field(default_factory=dict)        # name -> declarator node
+    unreadable: bool = False   # ERROR nodes or #if inside: no rewrite may be proposed
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def analyse(body: list, options: Options) -> ChildAnalysis:
     for stmt in body:
         checker.visit(stmt, loops=0, switches=0)
     stmts = flatten(body)
-    if _can_complete(stmts):
+    if not result.review and _can_complete(stmts):
         last = stmts[-1] if stmts else body[-1]
         result.review.append(Reason(line(last) if stmts else line(body[0]),
                                     f"the child can run past `{_short(last)}` and fall out of its region "
@@ -111,9 +112,12 @@ class _Checker:
     def visit(self, node: Node, loops: int, switches: int) -> None:
         t = node.type
         if t == "ERROR" or node.is_missing:
-            self.review(node, "tree-sitter could not parse this part of the child region")
+            self.r.unreadable = True
+            self.review(node, f"`{_short(node)}` could not be parsed (a tree-sitter ERROR region, "
+                              "often a macro it cannot see through)")
             return
         if t.startswith("preproc_"):
+            self.r.unreadable = True
             self.review(node, f"`{text(node).splitlines()[0].strip()}` splits the child region: "
                               "each configuration may run different code")
             return

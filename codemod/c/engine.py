@@ -282,7 +282,7 @@ class CFile:
 
 def _proposable(child) -> bool:
     """A review site gets a proposed fork rewrite unless the region is unreadable."""
-    return not any("ERROR" in r.text or "splits the child region" in r.text for r in child.review)
+    return not child.unreadable
 
 
 def _enclosing_function(node: Node) -> Optional[str]:

@@ -19,7 +19,7 @@ from codemod.c.syntax import (
 )
 from codemod.model import Reason
 
-CONTAINERS = {"compound_statement", "case_statement", "translation_unit"} | PREPROC_BRANCHES
+PREPROC_ALTERNATIVES = {"preproc_else", "preproc_elif", "preproc_elifdef"}
 LEAVING = {"return_statement", "goto_statement", "break_statement", "continue_statement"}
 _EXITS = {"_exit", "_Exit", "exit", "abort"}
 
@@ -267,6 +267,10 @@ def _scan(site: Site, anchor: Node, include_anchor: bool) -> None:
         idx = siblings.index(node)
         rest = siblings[idx:] if first else siblings[idx + 1:]
         first = False
+        if container.type in PREPROC_BRANCHES:
+            # A branch ends where `#else` / `#elif` begins.
+            ends = [i for i, n in enumerate(rest) if n.type in PREPROC_ALTERNATIVES]
+            rest = rest[: ends[0]] if ends else rest
         for pos, stmt in enumerate(rest):
             if live == {"child"}:
                 site.region = Region("fallthrough", rest[pos:], container)
@@ -295,7 +299,7 @@ def _scan(site: Site, anchor: Node, include_anchor: bool) -> None:
         if container.type in PREPROC_BRANCHES:
             # `#ifdef HAVE_VFORK pid = vfork(); #else pid = fork(); #endif`:
             # the region that follows is shared with the other branch.
-            while container.type in PREPROC_BRANCHES and container.parent.type in PREPROC_BRANCHES:
+            while container.type in PREPROC_ALTERNATIVES:
                 container = container.parent
             site.crosses_preproc = True
             site.no_spawn.append(Reason(line(container), f"vfork sits in one branch of `{_directive(container)}`; "

@@ -1,0 +1,31 @@
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "gcc: needs gcc on PATH")
+
+
+@pytest.fixture
+def cli(capsysbinary):
+    """Run the command line in-process; returns (exit code, stdout bytes, stderr text)."""
+    from codemod.cli import main
+
+    def run(*args):
+        code = main(list(args))
+        out, err = capsysbinary.readouterr()
+        return code, out, err.decode("utf-8", "replace")
+    return run
+
+
+def need_gcc():
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc not installed")

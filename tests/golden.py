@@ -1,0 +1,69 @@
+"""Golden cases: one folder per case under tests/golden/<language>/.
+
+A case folder holds:
+  input.<ext>     the program before the tool runs
+  expected.<ext>  what the tool must turn it into (absent: must not change)
+  verdicts        one `LINE:COL VERDICT` per finding, in order
+  args            optional: extra command-line flags, one per line
+  configs         optional: gcc flag sets, one per line, for the behaviour test
+                  (each must compile and behave the same); default: no flags
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@dataclass
+class Case:
+    name: str
+    folder: Path
+    ext: str
+
+    @property
+    def input(self) -> Path:
+        return self.folder / f"input.{self.ext}"
+
+    @property
+    def expected(self) -> Optional[Path]:
+        p = self.folder / f"expected.{self.ext}"
+        return p if p.exists() else None
+
+    @property
+    def args(self) -> list:
+        p = self.folder / "args"
+        return p.read_text().split() if p.exists() else []
+
+    @property
+    def verdicts(self) -> list:
+        return [ln.strip() for ln in (self.folder / "verdicts").read_text().splitlines() if ln.strip()]
+
+    @property
+    def configs(self) -> list:
+        p = self.folder / "configs"
+        if not p.exists():
+            return [[]]
+        return [ln.split() for ln in p.read_text().splitlines()]
+
+    @property
+    def runnable(self) -> bool:
+        return b"int main" in self.input.read_bytes() or b"main(" in self.input.read_bytes()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def cases(language: str, ext: str) -> list:
+    base = GOLDEN / language
+    return [Case(d.name, d, ext) for d in sorted(base.iterdir()) if (d / f"input.{ext}").exists()]
+
+
+def options_from(args: list):
+    from codemod.runner import RunOptions
+    target = "glibc"
+    if "--target" in args:
+        target = args[args.index("--target") + 1]
+    return RunOptions(include_review="--include-review" in args, target=target)

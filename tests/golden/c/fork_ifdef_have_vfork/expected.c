@@ -1,0 +1,25 @@
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+int main(void)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+#ifdef HAVE_VFORK
+	pid = fork();
+#else
+	pid = fork();
+#endif
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		execl("/bin/echo", "echo", "configured", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	printf("status %d\n", WEXITSTATUS(status));
+	return 0;
+}

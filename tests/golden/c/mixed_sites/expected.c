@@ -1,0 +1,77 @@
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <spawn.h>
+extern char **environ;
+
+static int spawned(void)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	{
+		char *spawn_argv[3];
+		int spawn_err;
+
+		spawn_argv[0] = "echo";
+		spawn_argv[1] = "first";
+		spawn_argv[2] = NULL;
+		spawn_err = posix_spawn(&pid, "/bin/echo", NULL, NULL, spawn_argv, environ);
+		if (spawn_err != 0) {
+			errno = spawn_err;
+			pid = -1;
+		}
+	}
+	if (pid < 0)
+		return -1;
+	waitpid(pid, &status, 0);
+	return WEXITSTATUS(status);
+}
+
+static int forked(void)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		umask(022);
+		execl("/bin/echo", "echo", "second", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	return WEXITSTATUS(status);
+}
+
+static int shared_write(void)
+{
+	static int failed;
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execl("/bin/echo", "echo", "third", (char *)NULL);
+		failed = 1;
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	return failed ? -1 : WEXITSTATUS(status);
+}
+
+int main(void)
+{
+	printf("%d\n", spawned());
+	printf("%d\n", forked());
+	printf("%d\n", shared_write());
+	return 0;
+}

@@ -1,0 +1,36 @@
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <spawn.h>
+extern char **environ;
+
+int main(void)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	{
+		char *spawn_argv[4];
+		int spawn_err;
+
+		spawn_argv[0] = "echo";
+		spawn_argv[1] = "in";
+		spawn_argv[2] = "condition";
+		spawn_argv[3] = NULL;
+		spawn_err = posix_spawnp(&pid, "echo", NULL, NULL, spawn_argv, environ);
+		if (spawn_err != 0) {
+			errno = spawn_err;
+			pid = -1;
+		}
+	}
+	if (pid < 0) {
+		perror("vfork");
+		return 1;
+	} else {
+		waitpid(pid, &status, 0);
+		printf("status %d\n", WEXITSTATUS(status));
+	}
+	return 0;
+}
