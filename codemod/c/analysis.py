@@ -75,13 +75,17 @@ def flatten(body: list) -> list:
     return [s for s in body if s.type != "comment"]
 
 
-def analyse(body: list, options: Options) -> ChildAnalysis:
+def analyse(body: list, options: Options, private: Optional[dict] = None) -> ChildAnalysis:
+    """Analyse the region ``body``.  ``private`` maps the names of function
+    locals that only this region mentions to their declarators: the parent
+    can never observe the child's writes to them."""
     result = ChildAnalysis()
     for stmt in body:
         for n in walk(stmt):
             if n.type == "declaration":
                 for d in _declarators(n):
                     result.locals[_decl_name(d)] = d
+    result.locals.update(private or {})
     checker = _Checker(result)
     for stmt in body:
         checker.visit(stmt, loops=0, switches=0)

@@ -59,7 +59,7 @@ class CFile:
         if site.review or site.region is None:
             reasons = site.review or [Reason(line(tok), "the child region could not be delimited")]
             return self._review(finding, reasons, None)
-        child = analysis.analyse(site.region.body, self._options_for_site())
+        child = analysis.analyse(site.region.body, self._options_for_site(), _private_locals(site))
         if child.review:
             return self._review(finding, child.review, site, child)
         no_spawn = list(site.no_spawn)
@@ -353,3 +353,35 @@ def _local_declaration(fn: Node, name: str, before: int) -> Optional[Node]:
 
 def _error_count(root: Node) -> int:
     return sum(1 for n in walk(root) if n.type == "ERROR" or n.is_missing)
+
+
+def _private_locals(site) -> dict:
+    """Locals of the function that only the child region mentions.
+
+    A C89 function declares its loop counter at the top (`int fd;`) and
+    uses it only in the child: the parent never reads it, so the child's
+    writes cannot change what the parent does.  Static, volatile and
+    address-taken variables never qualify.
+    """
+    body = site.function.child_by_field_name("body")
+    lo = site.region.body[0].start_byte
+    hi = site.region.body[-1].end_byte
+    candidates: dict = {}
+    for decl in walk(body):
+        if decl.type != "declaration" or lo <= decl.start_byte < hi:
+            continue
+        if any(c.type in ("storage_class_specifier", "type_qualifier") and text(c) in ("static", "volatile", "extern")
+               for c in decl.children):
+            continue
+        for d in decl.children_by_field_name("declarator"):
+            ident = d.child_by_field_name("declarator") if d.type == "init_declarator" else d
+            if ident is not None and ident.type == "identifier":
+                candidates[text(ident)] = ident
+    private = {}
+    for name, decl_ident in candidates.items():
+        uses = [n for n in walk(body) if n.type == "identifier" and text(n) == name and n != decl_ident]
+        if uses and all(lo <= n.start_byte < hi for n in uses):
+            if not any(n.parent.type == "pointer_expression" and
+                       n.parent.child_by_field_name("operator").type == "&" for n in uses):
+                private[name] = decl_ident
+    return private
