@@ -317,7 +317,9 @@ class _SpawnMatcher:
         self.failed = False
 
     def beyond(self, node: Node, message: str) -> None:
-        self.r.beyond_spawn.append(Reason(line(node), message))
+        # The safety walk may already have named this line (a loop, a condition).
+        if not any(r.line == line(node) for r in self.r.beyond_spawn):
+            self.r.beyond_spawn.append(Reason(line(node), message))
         self.failed = True
 
     def match(self, stmts: list) -> Optional[SpawnPlan]:

@@ -298,14 +298,20 @@ def _first_line(node: Node) -> str:
     return " ".join(text(parent).split("\n", 1)[0].split())[:80]
 
 
+_ACTION_TEXT = {
+    "adddup2": "dup2({0}, {1}) → posix_spawn_file_actions_adddup2",
+    "addclose": "close({0}) → posix_spawn_file_actions_addclose",
+    "addopen": "open({1}, {2}) moved onto fd {0} → posix_spawn_file_actions_addopen",
+    "addchdir_np": "chdir({0}) → posix_spawn_file_actions_addchdir_np (glibc 2.29)",
+    "setpgroup": "setpgid(0, {0}) → POSIX_SPAWN_SETPGROUP",
+    "setsigdef": "{0} reset to SIG_DFL → POSIX_SPAWN_SETSIGDEF",
+    "setsigmask": "signal mask {0} → POSIX_SPAWN_SETSIGMASK",
+    "setsid": "setsid() → POSIX_SPAWN_SETSID (glibc 2.26)",
+}
+
+
 def _describe_action(a) -> str:
-    what = {
-        "adddup2": "posix_spawn_file_actions_adddup2", "addclose": "posix_spawn_file_actions_addclose",
-        "addopen": "posix_spawn_file_actions_addopen", "addchdir_np": "posix_spawn_file_actions_addchdir_np",
-        "setpgroup": "POSIX_SPAWN_SETPGROUP", "setsigdef": "POSIX_SPAWN_SETSIGDEF",
-        "setsigmask": "POSIX_SPAWN_SETSIGMASK", "setsid": "POSIX_SPAWN_SETSID",
-    }[a.op]
-    return f"{a.op.replace('add', '').replace('_np', '')}({', '.join(a.args)}) → {what}"
+    return _ACTION_TEXT[a.op].format(*a.args)
 
 
 def _const_qualified(decl: Node) -> bool:
