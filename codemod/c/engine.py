@@ -10,10 +10,12 @@ from codemod import layout
 from codemod.c import analysis, sites, spawn
 from codemod.c.analysis import Options
 from codemod.c.syntax import (
-    Node, captures, encode_text, function_name, line, parse, text, walk,
+    PREPROC_BRANCHES, Node, captures, encode_text, function_name, line, parse, text, walk,
 )
 from codemod.model import Edit, Finding, Reason, Verdict
 
+# Where a statement can be replaced by a block or preceded by one.
+STATEMENT_LISTS = {"compound_statement", "case_statement"} | PREPROC_BRANCHES
 NULL_HEADERS = {b"stdio.h", b"stdlib.h", b"stddef.h", b"string.h", b"unistd.h", b"locale.h", b"time.h", b"wchar.h"}
 
 
@@ -152,7 +154,7 @@ class CFile:
                 return None, Reason(line(anchor), "no statement after the declaration to place posix_spawn before")
             edits.append(self._insert_block(target.start_byte, block_lines))
         elif anchor.type == "expression_statement":
-            if anchor.parent.type not in ("compound_statement", "case_statement") \
+            if anchor.parent.type not in STATEMENT_LISTS \
                     or not layout.starts_line(src, anchor.start_byte):
                 return None, Reason(line(anchor), f"`{text(anchor)}` is not a statement of its own line and block")
             late = _declared_between(site.function, anchor.end_byte, region.body[0].start_byte,
@@ -164,7 +166,7 @@ class CFile:
             edits.append(Edit(anchor.start_byte, anchor.end_byte, encode_text(rendered[len(indent):].rstrip("\r\n"))))
         else:
             # vfork inside an if/switch condition: spawn first, then test.
-            if anchor.parent.type not in ("compound_statement", "case_statement") \
+            if anchor.parent.type not in STATEMENT_LISTS \
                     or not layout.starts_line(src, anchor.start_byte):
                 return None, Reason(line(anchor), "the statement holding vfork does not start its own line "
                                                   "in a block (an `else if`?)")

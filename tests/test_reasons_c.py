@@ -1,0 +1,122 @@
+"""Verdict reasons name the statement, the variable and the line.  Pairs of
+"must not change" and "fixes" for cases the golden files do not spell out."""
+import pytest
+
+from codemod.model import Status, Verdict
+from codemod.runner import RunOptions, process_source
+from golden import GOLDEN
+
+
+def findings(source: bytes, **options):
+    result = process_source(source, "t.c", "c", RunOptions(**options))
+    assert result.status is not Status.FAILED, result.error
+    return result
+
+
+def reasons_of(case: str, **options):
+    result = findings((GOLDEN / "c" / case / "input.c").read_bytes(), **options)
+    return [(f.verdict, [str(r) for r in f.reasons]) for f in result.findings]
+
+
+def test_exec_errno_handoff_names_variable_and_line():
+    ((verdict, reasons),) = reasons_of("review_exec_errno_handoff")
+    assert verdict is Verdict.REVIEW
+    assert reasons == ["line 18: `exec_errno = errno` writes `exec_errno`, declared outside the child "
+                       "region: under vfork the parent sees this store, under fork or posix_spawn it does not"]
+
+
+def test_unknown_function_is_named():
+    ((verdict, reasons),) = reasons_of("review_unknown_function")
+    assert verdict is Verdict.REVIEW
+    assert reasons[0].startswith("line 15: `prepare_child()` is not a function the tool knows")
+
+
+def test_shared_state_calls_are_named():
+    ((_, reasons),) = reasons_of("review_stdout_and_shared_calls")
+    assert reasons == ["line 12: `printf()` writes the stdio buffers shared with the parent",
+                       "line 13: `setenv()` writes environ, shared with the parent"]
+
+
+def test_wrapper_discard_and_pass_on():
+    got = reasons_of("review_wrapper_and_discard")
+    assert [r[0] for _, r in got] == [
+        "line 5: the vfork result is returned: the child runs on in the caller of xvfork after this "
+        "function returns (a vfork wrapper)",
+        "line 10: the vfork result is discarded: nothing tells the child from the parent",
+        "line 17: the vfork result is passed to `track(vfork())`; the child runs in that callee",
+    ]
+
+
+def test_ifdef_in_child_and_error_region_get_no_proposal():
+    for case in ("review_ifdef_in_child", "review_error_region"):
+        src = (GOLDEN / "c" / case / "input.c").read_bytes()
+        result = findings(src, include_review=True)
+        assert result.status is Status.UNCHANGED
+        assert all(not f.rewritable for f in result.findings)
+
+
+def test_retry_loop_and_fallthrough_reasons():
+    ((_, loop),) = reasons_of("fork_retry_loop")
+    assert loop[0] == "line 12: retry loop around vfork: posix_spawn cannot sit in a loop condition"
+    ((_, fall),) = reasons_of("fork_fallthrough_child")
+    assert fall[0] == "line 20: the child is reached by falling through after the parent's branches"
+
+
+def test_ifdef_have_vfork_reason_names_the_directive():
+    ((verdict, reasons),) = reasons_of("fork_ifdef_have_vfork")
+    assert verdict is Verdict.FORK
+    assert reasons[0] == ("line 11: vfork sits in one branch of `#ifdef HAVE_VFORK`; "
+                          "the child region after it is shared with the other branch")
+
+
+def test_no_failure_test_means_fork():
+    ((verdict, reasons),) = reasons_of("fork_no_failure_check")
+    assert verdict is Verdict.FORK
+    assert "nothing tests `pid` for failure" in reasons[0]
+
+
+def test_gnu_source_after_include_does_not_count():
+    src = (GOLDEN / "c" / "spawn_chdir_setsid_gnu" / "input.c").read_bytes()
+    moved = src.replace(b"#define _GNU_SOURCE\n#include <stdio.h>\n", b"#include <stdio.h>\n#define _GNU_SOURCE\n")
+    (f,) = findings(moved).findings
+    assert f.verdict is Verdict.FORK
+    assert "_GNU_SOURCE is defined before the first #include" in f.reasons[0].text
+
+
+CHILD = b"""#include <unistd.h>
+int f(char **argv, int *out)
+{
+	pid_t pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		%s
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+"""
+
+
+@pytest.mark.parametrize("stmt, verdict, fragment", [
+    (b"*out = 1;", Verdict.REVIEW, "through the pointer `out`"),
+    (b"errno = 0;", Verdict.REVIEW, "errno, which the child shares"),
+    (b"argv[0] = \"x\";", Verdict.REVIEW, "through `argv`"),
+    (b"free(argv);", Verdict.REVIEW, "allocator state"),
+    (b"longjmp(env, 1);", Verdict.REVIEW, "leaves the child region"),
+    (b"(*hook)();", Verdict.REVIEW, "function pointer"),
+    (b"umask(022);", Verdict.FORK, "`umask(022)` has no posix_spawn equivalent"),
+    (b"setuid(1000);", Verdict.FORK, "`setuid(1000)` has no posix_spawn equivalent"),
+    (b"if (argv[1]) close(3);", Verdict.FORK, "condition `if (argv[1])`"),
+    (b"close(3);", Verdict.SPAWN, "close(3) → posix_spawn_file_actions_addclose"),
+    (b"setpgid(leader, 0);", Verdict.FORK, "sets the group of a process other than the child"),
+    (b"setpgid(getpid(), 0);", Verdict.FORK, "`setpgid(getpid(), 0)` has arguments with side effects"),
+    (b"sigprocmask(SIG_BLOCK, &set, NULL);", Verdict.FORK, "can only set the whole mask (SIG_SETMASK)"),
+    (b"sigset_t old; sigprocmask(SIG_SETMASK, &set, &old);", Verdict.FORK, "SIG_SETMASK"),
+    (b"sigprocmask(SIG_SETMASK, &set, &saved);", Verdict.REVIEW, "writes `saved`, declared outside"),
+])
+def test_child_statements(stmt, verdict, fragment):
+    (f,) = findings(CHILD % stmt).findings
+    assert f.verdict is verdict, [str(r) for r in f.reasons]
+    assert any(fragment in r.text for r in f.reasons), [str(r) for r in f.reasons]
