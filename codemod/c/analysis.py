@@ -17,7 +17,7 @@ from typing import Optional
 from codemod.c import libc
 from codemod.c.libc import Kind
 from codemod.c.syntax import (
-    Node, arguments, call_name, line, statements, text, walk,
+    Node, arguments, call_name, declarators, line, short, statements, text, unparen, walk,
 )
 from codemod.model import Reason
 
@@ -60,6 +60,7 @@ class ChildAnalysis:
     plan: Optional[SpawnPlan] = None
     locals: dict = field(default_factory=dict)        # name -> declarator node
     unreadable: bool = False   # ERROR nodes or #if inside: no rewrite may be proposed
+    private: set = field(default_factory=set)        # outer locals only the region mentions
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,9 @@ def analyse(body: list, options: Options, private: Optional[dict] = None) -> Chi
     for stmt in body:
         for n in walk(stmt):
             if n.type == "declaration":
-                for d in _declarators(n):
-                    result.locals[_decl_name(d)] = d
+                for d in declarators(n):
+                    result.locals[text(d)] = d.parent if d.parent.type == "array_declarator" else d
+    result.private = set(private or {})
     result.locals.update(private or {})
     checker = _Checker(result)
     for stmt in body:
@@ -93,7 +95,7 @@ def analyse(body: list, options: Options, private: Optional[dict] = None) -> Chi
     if not result.review and _can_complete(stmts):
         last = stmts[-1] if stmts else body[-1]
         result.review.append(Reason(line(last) if stmts else line(body[0]),
-                                    f"the child can run past `{_short(last)}` and fall out of its region "
+                                    f"the child can run past `{short(last)}` and fall out of its region "
                                     "(every path must end in exec failure handling with _exit)"))
     if not result.review:
         result.plan = _SpawnMatcher(result, options).match(stmts)
@@ -117,7 +119,7 @@ class _Checker:
         t = node.type
         if t == "ERROR" or node.is_missing:
             self.r.unreadable = True
-            self.review(node, f"`{_short(node)}` could not be parsed (a tree-sitter ERROR region, "
+            self.review(node, f"`{short(node)}` could not be parsed (a tree-sitter ERROR region, "
                               "often a macro it cannot see through)")
             return
         if t.startswith("preproc_"):
@@ -126,11 +128,11 @@ class _Checker:
                               "each configuration may run different code")
             return
         if t == "return_statement":
-            self.review(node, f"`{_short(node)}` returns from {'the function'}: under vfork the child "
+            self.review(node, f"`{short(node)}` returns from {'the function'}: under vfork the child "
                               "unwinds the parent's stack frame")
             return
         if t == "goto_statement":
-            self.review(node, f"`{_short(node)}` leaves the child region")
+            self.review(node, f"`{short(node)}` leaves the child region")
             return
         if t == "break_statement" and loops == 0 and switches == 0:
             self.review(node, "`break` leaves the child region")
@@ -158,14 +160,14 @@ class _Checker:
     def check_write(self, node: Node, target: Node, via: str = "") -> None:
         problem = self.outer_target(target)
         if problem:
-            self.review(node, f"`{_short(node)}` {via}writes {problem}: under vfork the parent sees "
+            self.review(node, f"`{short(node)}` {via}writes {problem}: under vfork the parent sees "
                               "this store, under fork or posix_spawn it does not")
 
     def outer_target(self, target: Node) -> Optional[str]:
         """Why writing ``target`` touches memory outside the region, or None."""
         t = target.type
         if t == "parenthesized_expression" and target.named_child_count == 1:
-            return self.outer_target(target.named_children[0])
+            return self.outer_target(unparen(target))
         if t == "identifier":
             name = text(target)
             if name in self.r.locals:
@@ -191,7 +193,7 @@ class _Checker:
     def check_call(self, call: Node) -> None:
         name = call_name(call)
         if name is None:
-            self.review(call, f"`{_short(call)}` calls through a function pointer the tool cannot follow")
+            self.review(call, f"`{short(call)}` calls through a function pointer the tool cannot follow")
             return
         if name in ("vfork", "fork", "clone", "posix_spawn", "posix_spawnp", "system", "popen"):
             self.review(call, f"`{name}` called again inside the child")
@@ -224,15 +226,14 @@ class _Checker:
 
     def check_pointer_arg(self, call: Node, arg: Node, idx: int) -> None:
         """``arg`` is a pointer the callee writes through: `&x`, or an array name."""
-        while arg.type == "parenthesized_expression" and arg.named_child_count == 1:
-            arg = arg.named_children[0]
+        arg = unparen(arg)
         if arg.type == "pointer_expression" and arg.child_by_field_name("operator").type == "&":
             self.check_write(call, arg.child_by_field_name("argument"), via=f"through argument {idx + 1}, ")
             return
         local = self.r.locals.get(text(arg)) if arg.type == "identifier" else None
         if local is not None and local.type == "array_declarator":
             return
-        self.review(call, f"`{_short(call)}` writes through argument {idx + 1}, `{text(arg)}`, "
+        self.review(call, f"`{short(call)}` writes through argument {idx + 1}, `{text(arg)}`, "
                           "into memory the tool cannot place inside the child region")
 
 
@@ -272,29 +273,11 @@ def _completes(stmt: Node) -> bool:
     return True
 
 
-def _declarators(decl: Node) -> list:
-    out = []
-    for d in decl.children_by_field_name("declarator"):
-        out.append(d.child_by_field_name("declarator") if d.type == "init_declarator" else d)
-    return out
-
-
-def _decl_name(d: Node) -> str:
-    while d.type != "identifier" and d.child_by_field_name("declarator") is not None:
-        d = d.child_by_field_name("declarator")
-    return text(d)
-
-
-def _short(node: Node) -> str:
-    s = " ".join(text(node).split())
-    return s if len(s) <= 60 else s[:57] + "..."
-
-
 def _head(node: Node) -> str:
     """`while (x)` for a loop, `if (x)` for an if: the text before the body."""
     body = node.child_by_field_name("body") or node.child_by_field_name("consequence")
     if body is None:
-        return _short(node)
+        return short(node)
     head = node.text[: body.start_byte - node.start_byte].decode("utf-8", "replace")
     return " ".join(head.split())
 
@@ -347,11 +330,11 @@ class _SpawnMatcher:
         # Keep the child's declarations the spawn reads (and what they read).
         moved = []
         for decl in reversed(self.moved):
-            if {_decl_name(d) for d in _declarators(decl)} & used:
+            if {text(d) for d in declarators(decl)} & used:
                 moved.insert(0, decl)
                 used |= _names(text(decl))
-        declared = {_decl_name(d) for decl in moved for d in _declarators(decl)}
-        stranded = (used & set(self.r.locals)) - declared
+        declared = {text(d) for decl in moved for d in declarators(decl)}
+        stranded = (used & (set(self.r.locals) - self.r.private)) - declared
         if stranded:
             name = sorted(stranded)[0]
             self.beyond(self.r.locals[name], f"`{name}` is computed in the child and used by exec")
@@ -369,12 +352,12 @@ class _SpawnMatcher:
                 return
         call = _call_of(stmt)
         if call is None:
-            self.beyond(stmt, f"`{_short(stmt)}` is not posix_spawn set-up")
+            self.beyond(stmt, f"`{short(stmt)}` is not posix_spawn set-up")
             return
         name = call_name(call)
         args = arguments(call)
         if not all(pure(a) for a in args):
-            self.beyond(call, f"`{_short(call)}` has arguments with side effects")
+            self.beyond(call, f"`{short(call)}` has arguments with side effects")
             return
         a = [text(x) for x in args]
         if self.pending_open is not None:
@@ -384,7 +367,7 @@ class _SpawnMatcher:
         if handler is None or libc.lookup(name) is None or libc.lookup(name).kind is not Kind.SETUP:
             if name in ("memset", "sigemptyset") and a and self.sigaction_var(a[0]):
                 return
-            self.beyond(call, f"`{_short(call)}` has no posix_spawn equivalent")
+            self.beyond(call, f"`{short(call)}` has no posix_spawn equivalent")
             return
         handler(call, a)
 
@@ -392,24 +375,21 @@ class _SpawnMatcher:
         decls = decl.children_by_field_name("declarator")
         type_text = "".join(text(decl.child_by_field_name("type")).split())
         if type_text == "structsigaction" and all(d.type in ("identifier", "init_declarator") for d in decls):
-            for d in decls:
-                self.sigaction_vars[_decl_name(d)] = False
+            for d in declarators(decl):
+                self.sigaction_vars[text(d)] = False
             return
         if len(decls) == 1 and decls[0].type == "init_declarator":
-            value = decls[0].child_by_field_name("value")
-            inner = value
-            while inner is not None and inner.type in ("parenthesized_expression",) and inner.named_child_count == 1:
-                inner = inner.named_children[0]
+            inner = unparen(decls[0].child_by_field_name("value"))
             if inner is not None and inner.type == "call_expression" and call_name(inner) == "open":
                 args = arguments(inner)
                 if len(args) in (2, 3) and all(pure(x) for x in args):
-                    self.pending_open = {"var": _decl_name(decls[0]), "args": [text(x) for x in args],
+                    self.pending_open = {"var": text(declarators(decl)[0]), "args": [text(x) for x in args],
                                          "node": decl, "target": None}
                     return
         if pure(decl):
             self.moved.append(decl)
             return
-        self.beyond(decl, f"`{_short(decl)}` is not posix_spawn set-up")
+        self.beyond(decl, f"`{short(decl)}` is not posix_spawn set-up")
 
     def continue_open(self, stmt: Node, name: str, a: list) -> None:
         p = self.pending_open
@@ -423,7 +403,7 @@ class _SpawnMatcher:
             self.actions.append(Action("addopen", (p["target"], path, flags, mode), line(p["node"])))
             self.pending_open = None
             return
-        self.beyond(stmt, f"`{_short(stmt)}`: the descriptor `{var}` from `open` (line "
+        self.beyond(stmt, f"`{short(stmt)}`: the descriptor `{var}` from `open` (line "
                           f"{line(p['node'])}) must be moved with dup2 and then closed")
         self.pending_open = None
 
@@ -462,37 +442,37 @@ class _SpawnMatcher:
         if len(a) == 2 and a[0].strip() == "0":
             self.actions.append(Action("setpgroup", (a[1],), line(call)))
         else:
-            self.beyond(call, f"`{_short(call)}` sets the group of a process other than the child")
+            self.beyond(call, f"`{short(call)}` sets the group of a process other than the child")
 
     def map_signal(self, call, a):
         if len(a) == 2 and a[1].strip() == "SIG_DFL":
             self.actions.append(Action("setsigdef", (a[0],), line(call)))
         else:
-            self.beyond(call, f"`{_short(call)}`: posix_spawn can only reset signals to SIG_DFL")
+            self.beyond(call, f"`{short(call)}`: posix_spawn can only reset signals to SIG_DFL")
 
     def map_sigaction(self, call, a):
         var = self.sigaction_var(a[1]) if len(a) == 3 else None
         if var is not None and self.sigaction_vars[var] and _null_text(a[2]):
             self.actions.append(Action("setsigdef", (a[0],), line(call)))
         else:
-            self.beyond(call, f"`{_short(call)}` is not a reset to SIG_DFL the tool can prove")
+            self.beyond(call, f"`{short(call)}` is not a reset to SIG_DFL the tool can prove")
 
     def map_sigprocmask(self, call, a):
         if len(a) == 3 and a[0].strip() == "SIG_SETMASK" and _null_text(a[2]) \
                 and not (_names(a[1]) & set(self.r.locals)):
             self.actions.append(Action("setsigmask", (a[1],), line(call)))
         else:
-            self.beyond(call, f"`{_short(call)}`: posix_spawn can only set the whole mask (SIG_SETMASK) "
+            self.beyond(call, f"`{short(call)}`: posix_spawn can only set the whole mask (SIG_SETMASK) "
                               "from a set the parent built")
 
     map_pthread_sigmask = map_sigprocmask
 
     def gnu_only(self, call, what: str, since: str) -> bool:
         if self.options.target != "glibc":
-            self.beyond(call, f"`{_short(call)}` needs {what}, not in POSIX.1-2008 (--target posix)")
+            self.beyond(call, f"`{short(call)}` needs {what}, not in POSIX.1-2008 (--target posix)")
             return False
         if not self.options.gnu_source:
-            self.beyond(call, f"`{_short(call)}` needs {what} ({since}), which glibc declares only "
+            self.beyond(call, f"`{short(call)}` needs {what} ({since}), which glibc declares only "
                               "when _GNU_SOURCE is defined before the first #include")
             return False
         return True
@@ -536,7 +516,7 @@ class _SpawnMatcher:
         spec = libc.lookup(call_name(call) or "") if call is not None else None
         if spec is not None and spec.kind in (Kind.DIAG, Kind.EXIT):
             return
-        self.beyond(stmt, f"`{_short(stmt)}` after exec is more than a failure tail "
+        self.beyond(stmt, f"`{short(stmt)}` after exec is more than a failure tail "
                           "(diagnostics to stderr, then _exit)")
 
 

@@ -10,7 +10,8 @@ from codemod import layout
 from codemod.c import analysis, sites, spawn
 from codemod.c.analysis import Options
 from codemod.c.syntax import (
-    PREPROC_BRANCHES, Node, captures, encode_text, function_name, line, parse, text, walk,
+    PREPROC_BRANCHES, Node, captures, declarators, encode_text, enclosing, function_name, line, parse,
+    text, walk,
 )
 from codemod.model import Edit, Finding, Reason, Verdict
 
@@ -222,7 +223,8 @@ class CFile:
         for stmt in site.region.body:
             for ident in walk(stmt):
                 name = text(ident) if ident.type == "identifier" else None
-                if name is None or name in checked or name in child.locals or name in used_by_spawn:
+                declared_inside = name in child.locals and name not in child.private
+                if name is None or name in checked or declared_inside or name in used_by_spawn:
                     continue
                 checked.add(name)
                 decl = _local_declaration(fn, name, site.region.body[0].start_byte)
@@ -288,7 +290,6 @@ def _proposable(child) -> bool:
 
 
 def _enclosing_function(node: Node) -> Optional[str]:
-    from codemod.c.syntax import enclosing
     fn = enclosing(node, "function_definition")
     return function_name(fn) if fn is not None else None
 
@@ -331,10 +332,8 @@ def _declared_between(fn: Node, lo: int, hi: int, names: set) -> Optional[Node]:
     """A declarator of one of ``names`` between bytes ``lo`` and ``hi``."""
     for n in walk(fn):
         if n.type == "declaration" and lo <= n.start_byte < hi:
-            for d in n.children_by_field_name("declarator"):
-                while d is not None and d.type != "identifier":
-                    d = d.child_by_field_name("declarator")
-                if d is not None and text(d) in names:
+            for d in declarators(n):
+                if text(d) in names:
                     return d
     return None
 
@@ -344,20 +343,14 @@ def _local_declaration(fn: Node, name: str, before: int) -> Optional[Node]:
     for n in walk(fn):
         if n.start_byte >= before:
             break
-        if n.type in ("parameter_declaration", "declaration", "init_declarator") or \
-                (n.type == "identifier" and n.parent is not None and n.parent.type == "parameter_list"):
-            if n.type == "identifier":
-                if text(n) == name:
-                    return n
-                continue
-            for d in n.children_by_field_name("declarator"):
-                while d is not None and d.type != "identifier":
-                    d = d.child_by_field_name("declarator")
-                if d is not None and text(d) == name:
+        if n.type == "identifier" and n.parent.type == "parameter_list":   # K&R
+            if text(n) == name:
+                return n
+        elif n.type in ("parameter_declaration", "declaration"):
+            for d in declarators(n):
+                if text(d) == name:
                     return d
     return None
-
-
 
 def _error_count(root: Node) -> int:
     return sum(1 for n in walk(root) if n.type == "ERROR" or n.is_missing)
@@ -381,13 +374,15 @@ def _private_locals(site) -> dict:
         if any(c.type in ("storage_class_specifier", "type_qualifier") and text(c) in ("static", "volatile", "extern")
                for c in decl.children):
             continue
-        for d in decl.children_by_field_name("declarator"):
-            ident = d.child_by_field_name("declarator") if d.type == "init_declarator" else d
-            if ident is not None and ident.type == "identifier":
-                candidates[text(ident)] = ident
+        for ident in declarators(decl):
+            candidates[text(ident)] = ident
+    mentions: dict = {}
+    for n in walk(body):
+        if n.type == "identifier" and text(n) in candidates:
+            mentions.setdefault(text(n), []).append(n)
     private = {}
     for name, decl_ident in candidates.items():
-        uses = [n for n in walk(body) if n.type == "identifier" and text(n) == name and n != decl_ident]
+        uses = [n for n in mentions.get(name, []) if n != decl_ident]
         if uses and all(lo <= n.start_byte < hi for n in uses):
             if not any(n.parent.type == "pointer_expression" and
                        n.parent.child_by_field_name("operator").type == "&" for n in uses):

@@ -14,8 +14,8 @@ from typing import Optional
 
 from codemod.c import outcomes
 from codemod.c.syntax import (
-    PREPROC_BRANCHES, Node, ancestors, call_name, captures, enclosing, in_error,
-    line, squash, statements, text, walk,
+    PREPROC_BRANCHES, Node, ancestors, call_name, captures, enclosing, function_name, in_error,
+    line, short, squash, statements, text, unparen, walk,
 )
 from codemod.model import Reason
 
@@ -153,7 +153,7 @@ def _bind(site: Site) -> None:
     outer = _up(call)
     ctl = _controlling(call)
     if outer.type == "assignment_expression" and outer.child_by_field_name("right") is not None \
-            and _strip(outer.child_by_field_name("right")) == call:
+            and unparen(outer.child_by_field_name("right")) == call:
         op = outer.child_by_field_name("operator")
         if op is None or op.type != "=":
             site.block(line(call), f"vfork result combined by `{text(op)}`")
@@ -169,9 +169,9 @@ def _bind(site: Site) -> None:
         if ctl is not None:
             site.anchor, site.assignment = ctl, outer
             return
-        site.block(line(call), f"vfork result used inside `{_short(holder)}`; the tool does not follow it")
+        site.block(line(call), f"vfork result used inside `{short(holder)}`; the tool does not follow it")
         return
-    if outer.type == "init_declarator" and _strip(outer.child_by_field_name("value")) == call:
+    if outer.type == "init_declarator" and unparen(outer.child_by_field_name("value")) == call:
         site.declarator = outer
         site.result = outer.child_by_field_name("declarator")
         if site.result.type != "identifier":
@@ -186,28 +186,16 @@ def _bind(site: Site) -> None:
         site.block(line(call), "the vfork result is returned: the child runs on in the caller "
                                f"of {_fname(site)} after this function returns (a vfork wrapper)")
     elif outer.type == "argument_list":
-        site.block(line(call), f"the vfork result is passed to `{_short(outer.parent)}`; "
+        site.block(line(call), f"the vfork result is passed to `{short(outer.parent)}`; "
                                "the child runs in that callee")
     elif outer.type == "expression_statement":
         site.block(line(call), "the vfork result is discarded: nothing tells the child from the parent")
     else:
-        site.block(line(call), f"the vfork result is used in `{_short(outer)}`; the tool does not follow it")
+        site.block(line(call), f"the vfork result is used in `{short(outer)}`; the tool does not follow it")
 
 
 def _fname(site: Site) -> str:
-    from codemod.c.syntax import function_name
     return function_name(site.function) or "the function"
-
-
-def _strip(node: Optional[Node]) -> Optional[Node]:
-    while node is not None and node.type == "parenthesized_expression" and node.named_child_count == 1:
-        node = node.named_children[0]
-    return node
-
-
-def _short(node: Node) -> str:
-    s = " ".join(text(node).split())
-    return s if len(s) <= 60 else s[:57] + "..."
 
 
 def _pure_lvalue(node: Node) -> bool:
@@ -232,7 +220,7 @@ def _is_result(site: Site):
     want = squash(site.result) if site.result is not None else None
 
     def check(node: Node) -> bool:
-        node = _strip(node)
+        node = unparen(node)
         if node is None:
             return False
         if node == site.call or node == site.assignment:
@@ -290,10 +278,10 @@ def _scan(site: Site, anchor: Node, include_anchor: bool) -> None:
                     or (n.type == "identifier" and is_result(n)) for n in walk(stmt)):
                 continue
             if stmt.type in PREPROC_BRANCHES or stmt.type.startswith("preproc_"):
-                site.block(line(stmt), f"`{_short(stmt)}` between vfork and the child's branch: "
+                site.block(line(stmt), f"`{short(stmt)}` between vfork and the child's branch: "
                                        "the region depends on the configuration")
                 return
-            site.block(line(stmt), f"`{_short(stmt)}` runs in both the child and the parent "
+            site.block(line(stmt), f"`{short(stmt)}` runs in both the child and the parent "
                                    "before they part")
             return
         if container.type in PREPROC_BRANCHES:
@@ -324,7 +312,7 @@ def _split_if(site: Site, stmt: Node, live: set, is_result) -> Optional[set]:
     truth = outcomes.evaluate(stmt.child_by_field_name("condition"), is_result)
     cond_line = line(stmt)
     if truth["child"] is None:
-        site.block(cond_line, f"cannot tell whether the child takes `if {_short(stmt.child_by_field_name('condition'))}`")
+        site.block(cond_line, f"cannot tell whether the child takes `if {short(stmt.child_by_field_name('condition'))}`")
         return None
     others = live - {"child"}
     cons = stmt.child_by_field_name("consequence")

@@ -117,4 +117,28 @@ def statements(block: Node) -> list[Node]:
     return [c for c in block.named_children if c.type != "comment"]
 
 
+def short(node: Node, limit: int = 60) -> str:
+    """A node's text on one line, cut to ``limit`` characters, for messages."""
+    s = " ".join(text(node).split())
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def unparen(node: Optional[Node]) -> Optional[Node]:
+    """The expression inside any number of parentheses."""
+    while node is not None and node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    return node
+
+
+def declarators(decl: Node) -> list:
+    """The identifier nodes a declaration (or parameter) declares."""
+    out = []
+    for d in decl.children_by_field_name("declarator"):
+        while d is not None and d.type != "identifier":
+            d = d.child_by_field_name("declarator")
+        if d is not None:
+            out.append(d)
+    return out
+
+
 PREPROC_BRANCHES = {"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"}
