@@ -182,7 +182,23 @@ class CFile:
         stranded = self._stranded(site, child, deletion)
         if stranded:
             return None, stranded
+        if self._opens_function_end(site, edits):
+            return None, Reason(line(region.owner), "removing the child's branch would let control reach "
+                                                    f"the end of {function_name(site.function)}() "
+                                                    "(today every branch leaves)")
         return edits, None
+
+    def _opens_function_end(self, site, edits: list) -> bool:
+        """The function's end was unreachable and would not be after the edits."""
+        from codemod.edits import apply_edits
+        body = site.function.child_by_field_name("body")
+        if sites.can_reach_end(body):
+            return False
+        new = parse(apply_edits(self.source, edits))
+        fn = new.root_node.descendant_for_byte_range(site.function.start_byte, site.function.start_byte)
+        while fn is not None and fn.type != "function_definition":
+            fn = fn.parent
+        return fn is None or sites.can_reach_end(fn.child_by_field_name("body"))
 
     def _insert_block(self, pos: int, block_lines: list) -> Edit:
         start = layout.line_start(self.source, pos)

@@ -384,10 +384,11 @@ def _find_error_path(site: Site) -> None:
     for n in walk(site.function):
         if n.start_byte < start:
             continue
-        cond = None
-        if n.type in ("if_statement", "while_statement", "conditional_expression"):
-            cond = n.child_by_field_name("condition")
-        if cond is not None and outcomes.is_error_test(outcomes.evaluate(cond, is_result)):
+        if n.type == "if_statement" and n.parent.type != "else_clause" and _chain_has_error_branch(n, is_result):
+            site.error_path = True
+            return
+        if n.type in ("while_statement", "conditional_expression") and \
+                outcomes.is_error_test(outcomes.evaluate(n.child_by_field_name("condition"), is_result)):
             site.error_path = True
             return
         if n.type == "switch_statement" and is_result(n.child_by_field_name("condition")):
@@ -395,6 +396,22 @@ def _find_error_path(site: Site) -> None:
                 if case.type == "case_statement" and (outcomes.case_value(case) or 0) < 0:
                     site.error_path = True
                     return
+
+
+def _chain_has_error_branch(stmt: Node, is_result) -> bool:
+    """Some branch of an if / else-if chain is taken on failure alone."""
+    live = set(outcomes.OUTCOMES)
+    while True:
+        truth = outcomes.evaluate(stmt.child_by_field_name("condition"), is_result)
+        if {o for o in live if truth[o] is not False} == {"error"}:
+            return True
+        live = {o for o in live if truth[o] is not True}
+        alt = stmt.child_by_field_name("alternative")
+        if alt is None:
+            return False
+        stmt = alt.named_children[-1]
+        if stmt.type != "if_statement":
+            return live == {"error"}
 
 
 def always_leaves(stmt: Node) -> bool:
@@ -416,3 +433,8 @@ def always_leaves(stmt: Node) -> bool:
 
 def always_leaves_list(stmts: list) -> bool:
     return bool(stmts) and always_leaves(stmts[-1])
+
+
+def can_reach_end(block: Node) -> bool:
+    """Control can run off the end of a compound statement (e.g. a function body)."""
+    return not always_leaves_list(statements(block))
