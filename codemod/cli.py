@@ -9,7 +9,7 @@ from codemod import __version__
 from codemod.diffs import unified
 from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from codemod.files import ChangedOnDisk, Missing, discover, write_atomically
-from codemod.model import Status
+from codemod.model import Status, Verdict
 from codemod.report import as_json, as_text, printable
 from codemod.runner import RunOptions, is_actionable, process_file
 
@@ -67,6 +67,15 @@ def _errors_to_stderr(results: list, missing: list) -> bool:
     return failed
 
 
+def _report_left_alone(results: list, include_review: bool) -> None:
+    """diff and apply name, on stderr, every site they did not rewrite and why."""
+    for r in results:
+        for f in r.findings:
+            if f.verdict is Verdict.REVIEW and not (include_review and f.rewritable):
+                hint = " (--include-review applies the proposed fork rewrite)" if f.rewritable else ""
+                print(f"{f.path}:{f.line}:{f.column}: review: {printable(f.message)}{hint}", file=sys.stderr)
+
+
 def main(argv: Optional[list] = None) -> int:
     args = _parser().parse_args(argv)
     options = RunOptions(include_review=getattr(args, "include_review", False), target=args.target)
@@ -88,6 +97,7 @@ def main(argv: Optional[list] = None) -> int:
         return EXIT_FINDINGS if any(is_actionable(f) for r in results for f in r.findings) else EXIT_OK
 
     failed = _errors_to_stderr(results, missing)
+    _report_left_alone(results, options.include_review)
     changed = [r for r in results if r.status is Status.CHANGED]
     if args.command == "diff":
         buf = getattr(out, "buffer", None)

@@ -127,3 +127,13 @@ def test_unknown_option_is_a_usage_error(cli):
     with pytest.raises(SystemExit) as exc:
         cli("scan", "--format", "xml")
     assert exc.value.code == 2
+
+
+def test_diff_names_review_sites_on_stderr(cli, tmp_path):
+    tree(tmp_path, **{"a.c": SPAWN, "r.c": REVIEW, "e.c": GOLDEN / "c" / "review_error_region" / "input.c"})
+    code, out, err = cli("diff", str(tmp_path))
+    assert code == 1
+    assert f"{tmp_path / 'r.c'}:13:8: review: needs review: `exec_errno = errno`" in err
+    assert "(--include-review applies the proposed fork rewrite)" in err.splitlines()[1]
+    assert f"{tmp_path / 'e.c'}:10:8: review:" in err
+    assert "--include-review" not in err.splitlines()[0]
