@@ -49,7 +49,7 @@ def _run(paths: list, options: RunOptions):
             missing.append(item)
             continue
         if item.language is None:
-            missing.append(Missing(item.display, "not a C source or header (.c, .h)"))
+            missing.append(Missing(item.display, "not a C or Python file (.c, .h, .py)"))
             continue
         results.append(process_file(item.path, item.display, item.language, options))
     return results, missing

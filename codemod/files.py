@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-LANGUAGES = {".c": "c", ".h": "c"}
+LANGUAGES = {".c": "c", ".h": "c", ".py": "python"}
 SKIP_DIRS = {".git", ".hg", ".svn"}
 
 

@@ -73,6 +73,9 @@ class Finding:
     # (those are in ``header_edits``).  None when no rewrite is possible.
     edits: list[Edit] = field(default_factory=list)
     header_needs: frozenset = frozenset()
+    # Engines that rewrite syntax trees instead of byte ranges (Python) name
+    # the rewrite here and carry it out in their render().
+    fix: Optional[str] = None
 
     @property
     def rule(self) -> str:
@@ -80,7 +83,7 @@ class Finding:
 
     @property
     def rewritable(self) -> bool:
-        return bool(self.edits)
+        return bool(self.edits) or self.fix is not None
 
     def to_json(self) -> dict:
         return {

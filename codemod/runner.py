@@ -42,12 +42,9 @@ def process_source(source: bytes, path: str, language: str, options: RunOptions)
     if b"vfork" not in source:
         return FileResult(path, Status.UNCHANGED, [], source)
     try:
-        if language == "c":
-            from codemod.c.analysis import Options
-            from codemod.c.engine import CFile
-            unit = CFile(source, path, Options(target=options.target))
-        else:
-            return FileResult(path, Status.SKIPPED, [], source, error="not a C file")
+        unit = _load(source, path, language, options)
+        if isinstance(unit, str):
+            return FileResult(path, Status.FAILED, [], source, error=unit)
         picked = chosen(unit.findings, options.include_review)
         if not picked:
             return FileResult(path, Status.UNCHANGED, unit.findings, source)
@@ -61,6 +58,26 @@ def process_source(source: bytes, path: str, language: str, options: RunOptions)
         return FileResult(path, Status.FAILED, [], source, error="nesting too deep to analyse")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(path, Status.FAILED, [], source, error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _load(source: bytes, path: str, language: str, options: RunOptions):
+    """The engine's view of the file, or a string saying why it cannot be read.
+    Engines are imported on first use: libcst loads only for Python files."""
+    if language == "c":
+        from codemod.c.analysis import Options
+        from codemod.c.engine import CFile
+        return CFile(source, path, Options(target=options.target))
+    if language == "python":
+        import libcst
+        from codemod.py.engine import PyFile
+        try:
+            return PyFile(source, path)
+        except libcst.ParserSyntaxError as exc:
+            return f"cannot parse as Python 3 (line {exc.raw_line}, column {exc.raw_column + 1}): " \
+                   f"{exc.message}"
+        except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+            return f"cannot decode: {exc}"
+    raise ValueError(f"no engine for {language}")
 
 
 def process_file(path: str, display: str, language: str, options: RunOptions) -> FileResult:
