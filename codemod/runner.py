@@ -5,6 +5,7 @@ stops the others.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from codemod.model import FileResult, Finding, Reason, Status, Verdict
@@ -73,8 +74,10 @@ def _load(source: bytes, path: str, language: str, options: RunOptions):
         try:
             return PyFile(source, path)
         except libcst.ParserSyntaxError as exc:
-            return f"cannot parse as Python 3 (line {exc.raw_line}, column {exc.raw_column + 1}): " \
-                   f"{exc.message}"
+            where = re.search(r"error at (\d+):(\d+)", exc.message)
+            line, col = (where.group(1), where.group(2)) if where else (exc.raw_line, exc.raw_column + 1)
+            return f"cannot parse as Python 3: syntax error at line {line}, column {col} " \
+                   "(Python 2 code, or not Python)"
         except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
             return f"cannot decode: {exc}"
     raise ValueError(f"no engine for {language}")

@@ -7,6 +7,11 @@ A case folder holds:
   args            optional: extra command-line flags, one per line
   configs         optional: gcc flag sets, one per line, for the behaviour test
                   (each must compile and behave the same); default: no flags
+Python cases also have:
+  stdout          what the (rewritten) program prints when run
+  crashes         present when the original program, run the same way, crashes
+  error           present when the file must be reported as an error; holds
+                  text the error message contains (no verdicts file then)
 """
 from __future__ import annotations
 
@@ -47,6 +52,20 @@ class Case:
         if not p.exists():
             return [[]]
         return [ln.split() for ln in p.read_text().splitlines()]
+
+    @property
+    def error(self) -> Optional[str]:
+        p = self.folder / "error"
+        return p.read_text().strip() if p.exists() else None
+
+    @property
+    def stdout(self) -> Optional[bytes]:
+        p = self.folder / "stdout"
+        return p.read_bytes() if p.exists() else None
+
+    @property
+    def crashes(self) -> bool:
+        return (self.folder / "crashes").exists()
 
     @property
     def runnable(self) -> bool:

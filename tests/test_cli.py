@@ -137,3 +137,24 @@ def test_diff_names_review_sites_on_stderr(cli, tmp_path):
     assert "(--include-review applies the proposed fork rewrite)" in err.splitlines()[1]
     assert f"{tmp_path / 'e.c'}:10:8: review:" in err
     assert "--include-review" not in err.splitlines()[0]
+
+
+PY_SPAWN = GOLDEN / "py" / "spawn_cdll_none_module_level" / "input.py"
+PY2 = GOLDEN / "py" / "python2_file" / "input.py"
+
+
+def test_python_files_share_the_contract(cli, tmp_path, monkeypatch):
+    tree(tmp_path, **{"tool/run.py": PY_SPAWN, "tool/old.py": PY2, "src/a.c": SPAWN})
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("scan", "--format", "json", ".")
+    doc = json.loads(out)
+    assert code == 2
+    assert [(f["path"], f["language"], f["verdict"]) for f in doc["findings"]] == [
+        ("src/a.c", "c", "spawn"), ("tool/run.py", "python", "spawn")]
+    (error,) = doc["errors"]
+    assert error["path"] == "tool/old.py"
+    assert error["message"].startswith("cannot parse as Python 3: syntax error at line 5")
+    code, out, err = cli("diff", ".")
+    assert code == 2
+    assert b"+++ b/tool/run.py" in out and b"+++ b/src/a.c" in out
+    assert "tool/old.py: cannot parse as Python 3" in err

@@ -171,7 +171,7 @@ class _Checker:
         shown = m.code(node.func)
         if name in calls.SHARED or shown in calls.SHARED:
             key = name if name in calls.SHARED else shown
-            if key == "print" and _prints_to_stderr(node):
+            if key == "builtins.print" and _prints_to_stderr(node):
                 return
             self.review(node, f"`{shown}()` writes {calls.SHARED[key]}")
             return
@@ -357,7 +357,7 @@ def _is_tail(mod: Module, node) -> bool:
         return True
     if "os.write" in q and call.args and mod.code(call.args[0].value) in ("2", "sys.stderr.fileno()"):
         return True
-    return "print" in q | {mod.code(call.func)} and _prints_to_stderr(call)
+    return "builtins.print" in q and _prints_to_stderr(call)
 
 
 def _exec_plan(mod: Module, call: cst.Call, node, beyond) -> Optional[SpawnPlan]:

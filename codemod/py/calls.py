@@ -32,12 +32,15 @@ SAFE = {
     "os.getpid", "os.getppid", "os.getuid", "os.geteuid", "os.getgid", "os.getegid",
     "os.tcsetpgrp", "os.dup", "os.sched_setaffinity", "os.setpriority", "os.access",
     "os.fsencode", "os.fspath", "os.path.join", "os.path.exists", "os.path.isdir",
-    "resource.setrlimit", "signal.alarm", "signal.siginterrupt", "len", "str", "int", "bytes",
+    "resource.setrlimit", "signal.alarm", "signal.siginterrupt",
+    *(f"builtins.{name}" for name in (
+        "len", "str", "int", "bytes", "range", "list", "tuple", "repr", "isinstance",
+        "min", "max", "sorted", "enumerate", "zip", "bool", "abs")),
 }
 
 # Writes that land in interpreter state the parent shares under vfork.
 SHARED = {
-    "print": "the interpreter's sys.stdout buffer shared with the parent",
+    "builtins.print": "the interpreter's sys.stdout buffer shared with the parent",
     "sys.stdout.write": "the interpreter's sys.stdout buffer shared with the parent",
     "sys.stdout.flush": "the interpreter's sys.stdout buffer shared with the parent",
     "os.putenv": "os.environ, shared with the parent",
@@ -45,8 +48,8 @@ SHARED = {
     "os.environ.update": "os.environ, shared with the parent",
     "os.environ.pop": "os.environ, shared with the parent",
     "sys.exit": "the parent's stack: SystemExit unwinds through the parent's frames",
-    "exit": "the parent's stack: SystemExit unwinds through the parent's frames",
-    "quit": "the parent's stack: SystemExit unwinds through the parent's frames",
+    "builtins.exit": "the parent's stack: SystemExit unwinds through the parent's frames",
+    "builtins.quit": "the parent's stack: SystemExit unwinds through the parent's frames",
 }
 
 DIAG = {"sys.stderr.write", "sys.stderr.flush", "traceback.print_exc"}

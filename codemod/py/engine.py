@@ -102,22 +102,40 @@ class PyFile:
         return None
 
     def spawn_statements(self, site: PySite, plan) -> list:
-        kwargs = ""
+        """The statements replacing `pid = <handle>.vfork()`, in the module's
+        own indentation and line endings."""
+        args = [plan.path, plan.argv, plan.env]
         if plan.file_actions:
-            kwargs += ", file_actions=[" + ", ".join(plan.file_actions) + "]"
+            args.append("file_actions=[" + ", ".join(plan.file_actions) + "]")
         for key in ("setpgroup", "setsid", "setsigmask", "setsigdef"):
             if key in plan.attrs:
-                kwargs += f", {key}={plan.attrs[key]}"
-        call = f"os.{plan.function}({plan.path}, {plan.argv}, {plan.env}{kwargs})"
+                args.append(f"{key}={plan.attrs[key]}")
+        head = f"{site.result} = os.{plan.function}("
+        call = head + ", ".join(args) + ")"
+        depth = 1 if site.error_path else 0
+        if len(call) + 4 * (depth + site_depth(self.mod, site.anchor)) > 88:
+            lines = [head]
+            for a in args:
+                if a.startswith("file_actions=["):
+                    lines.append("    file_actions=[")
+                    lines += [f"        {fa}," for fa in plan.file_actions]
+                    lines.append("    ],")
+                else:
+                    lines.append(f"    {a},")
+            call = "\n".join(lines) + "\n)"
         if not site.error_path:
-            code = f"{site.result} = {call}\n"
+            code = call + "\n"
         else:
             errno = self._ctypes_name()
-            set_errno = f"    {errno}.set_errno(spawn_error.errno)\n" if errno else ""
-            code = (f"try:\n    {site.result} = {call}\nexcept OSError as spawn_error:\n"
-                    f"{set_errno}    {site.result} = -1\n")
-        parsed = cst.parse_module(code, config=self.module.config_for_parsing)
-        return list(parsed.body)
+            if errno:
+                handler = f"except OSError as spawn_error:\n    {errno}.set_errno(spawn_error.errno)\n"
+            else:
+                handler = "except OSError:\n"
+            body = "\n".join("    " + ln for ln in call.split("\n"))
+            code = f"try:\n{body}\n{handler}    {site.result} = -1\n"
+        indent, nl = self.module.default_indent, self.module.default_newline
+        code = nl.join(_reindent(ln, indent) for ln in code.split("\n"))
+        return list(cst.parse_module(code, config=self.module.config_for_parsing).body)
 
     def _ctypes_name(self) -> Optional[str]:
         """The module's name for ctypes, when the code reads ctypes.get_errno()."""
@@ -260,24 +278,49 @@ def _referenced(module: cst.Module) -> set:
 
 
 class _Remover(cst.CSTTransformer):
-    """Drop whole binding statements, or single names from an import list."""
+    """Drop whole binding statements, or single names from an import list.
+    Blank lines and comments above a dropped statement move to the next one."""
 
     def __init__(self, removable: list):
         self.statements = {id(stmt) for stmt, alias in removable if alias is None}
         self.aliases = {id(alias) for _, alias in removable if alias is not None}
+        self.dropped: set = set()
 
     def leave_SimpleStatementLine(self, original, updated):
         if id(original) in self.statements:
-            return cst.RemoveFromParent()
+            self.dropped.add(id(updated))
+            return updated
         small = original.body[0] if len(original.body) == 1 else None
         if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar) \
                 and any(id(a) in self.aliases for a in small.names):
             keep = [a for a in small.names if id(a) not in self.aliases]
             if not keep:
-                return cst.RemoveFromParent()
+                self.dropped.add(id(updated))
+                return updated
             keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             return updated.with_changes(body=[updated.body[0].with_changes(names=keep)])
         return updated
+
+    def _body(self, body) -> list:
+        out, carried = [], []
+        for stmt in body:
+            if id(stmt) in self.dropped:
+                carried.extend(stmt.leading_lines)
+                continue
+            if carried and hasattr(stmt, "leading_lines"):
+                if stmt.leading_lines:   # keep its own spacing; bring comments only
+                    carried = [ln for ln in carried if ln.comment is not None]
+                stmt = stmt.with_changes(leading_lines=carried + list(stmt.leading_lines))
+                carried = []
+            out.append(stmt)
+        return out
+
+    def leave_Module(self, original, updated):
+        return updated.with_changes(body=self._body(updated.body))
+
+    def leave_IndentedBlock(self, original, updated):
+        body = self._body(updated.body)
+        return updated.with_changes(body=body or [cst.SimpleStatementLine([cst.Pass()])])
 
 
 def _binds_os(module: cst.Module) -> bool:
@@ -304,3 +347,19 @@ def _add_import_os(module: cst.Module) -> cst.Module:
     line = cst.parse_statement("import os\n", config=module.config_for_parsing)
     body.insert(pos, line)
     return module.with_changes(body=body)
+
+
+def site_depth(mod: Module, node) -> int:
+    """How many blocks deep ``node`` sits (for line-length decisions)."""
+    depth, p = 0, mod.parent(node)
+    while p is not None:
+        if isinstance(p, cst.IndentedBlock):
+            depth += 1
+        p = mod.parent(p)
+    return depth
+
+
+def _reindent(line: str, indent: str) -> str:
+    """Swap the template's leading 4-space units for the module's indent."""
+    stripped = line.lstrip(" ")
+    return indent * ((len(line) - len(stripped)) // 4) + stripped

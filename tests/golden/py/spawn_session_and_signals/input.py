@@ -1,0 +1,16 @@
+import ctypes
+import os
+import signal
+
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+libc = ctypes.CDLL(None)
+pid = libc.vfork()
+if pid < 0:
+    raise SystemExit(1)
+if pid == 0:
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.execv("/bin/sh", ["sh", "-c", "read -r p c s pp pg sid rest < /proc/$$/stat; [ $sid = $$ ] && echo session leader; m=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status); echo ignored: $(( 0x$m & 0x2 ))"])
+    os._exit(127)
+_, status = os.waitpid(pid, 0)
+print("status", os.waitstatus_to_exitcode(status))
