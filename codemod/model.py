@@ -116,3 +116,6 @@ class FileResult:
     original: bytes = b""
     new: Optional[bytes] = None
     error: Optional[str] = None  # the reason for SKIPPED / FAILED
+    # The engine's parsed view of the file (CFile or PyFile), kept when the
+    # file has rewritable findings so single changes can be rendered.
+    unit: Optional[object] = field(default=None, repr=False)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 from codemod.model import FileResult, Finding, Reason, Status, Verdict
 
@@ -15,6 +16,14 @@ from codemod.model import FileResult, Finding, Reason, Status, Verdict
 class RunOptions:
     include_review: bool = False
     target: str = "glibc"
+    aliases: tuple = ()
+    exec_wrappers: tuple = ()
+    safe_functions: tuple = ()
+
+    @property
+    def needles(self) -> tuple:
+        """Byte strings one of which a file must contain to be parsed at all."""
+        return (b"vfork",) + tuple(a.encode() for a in self.aliases)
 
 
 def chosen(findings: list, include_review: bool) -> list:
@@ -40,21 +49,22 @@ def chosen(findings: list, include_review: bool) -> list:
 
 def process_source(source: bytes, path: str, language: str, options: RunOptions) -> FileResult:
     """Analyse one file's bytes and compute its rewritten bytes."""
-    if b"vfork" not in source:
+    if not any(n in source for n in options.needles):
         return FileResult(path, Status.UNCHANGED, [], source)
     try:
         unit = _load(source, path, language, options)
         if isinstance(unit, str):
             return FileResult(path, Status.FAILED, [], source, error=unit)
+        keep = unit if any(f.rewritable for f in unit.findings) else None
         picked = chosen(unit.findings, options.include_review)
         if not picked:
-            return FileResult(path, Status.UNCHANGED, unit.findings, source)
+            return FileResult(path, Status.UNCHANGED, unit.findings, source, unit=keep)
         new = unit.render(picked)
         problem = unit.verify(new)
         if problem:
             return FileResult(path, Status.FAILED, unit.findings, source,
                               error=f"rewrite withheld: {problem}")
-        return FileResult(path, Status.CHANGED, unit.findings, source, new)
+        return FileResult(path, Status.CHANGED, unit.findings, source, new, unit=keep)
     except RecursionError:
         return FileResult(path, Status.FAILED, [], source, error="nesting too deep to analyse")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
@@ -67,12 +77,14 @@ def _load(source: bytes, path: str, language: str, options: RunOptions):
     if language == "c":
         from codemod.c.analysis import Options
         from codemod.c.engine import CFile
-        return CFile(source, path, Options(target=options.target))
+        return CFile(source, path, Options(target=options.target, aliases=options.aliases,
+                                           exec_wrappers=options.exec_wrappers,
+                                           safe_functions=options.safe_functions))
     if language == "python":
         import libcst
         from codemod.py.engine import PyFile
         try:
-            return PyFile(source, path)
+            return PyFile(source, path, options)
         except libcst.ParserSyntaxError as exc:
             where = re.search(r"error at (\d+):(\d+)", exc.message)
             line, col = (where.group(1), where.group(2)) if where else (exc.raw_line, exc.raw_column + 1)
@@ -94,3 +106,13 @@ def process_file(path: str, display: str, language: str, options: RunOptions) ->
 
 def is_actionable(f: Finding) -> bool:
     return f.verdict in (Verdict.SPAWN, Verdict.FORK, Verdict.REVIEW)
+
+
+def render_only(result: FileResult, findings: list) -> Optional[bytes]:
+    """The file with just these findings rewritten (and the header lines they
+    need), or None when that text would not be safe to write."""
+    unit = result.unit
+    if unit is None or not findings:
+        return None
+    new = unit.render(findings)
+    return None if unit.verify(new) else new

@@ -67,6 +67,12 @@ class ChildAnalysis:
 class Options:
     target: str = "glibc"          # "glibc" or "posix"
     gnu_source: bool = False       # _GNU_SOURCE defined before the first include
+    aliases: tuple = ()            # project names that behave like vfork
+    exec_wrappers: tuple = ()      # project functions that exec or exit, never returning
+    safe_functions: tuple = ()     # project functions a child may call
+
+    def lookup(self, name: Optional[str]) -> Optional[libc.Spec]:
+        return libc.lookup(name or "", self.exec_wrappers, self.safe_functions)
 
 
 def flatten(body: list) -> list:
@@ -88,11 +94,11 @@ def analyse(body: list, options: Options, private: Optional[dict] = None) -> Chi
                     result.locals[text(d)] = d.parent if d.parent.type == "array_declarator" else d
     result.private = set(private or {})
     result.locals.update(private or {})
-    checker = _Checker(result)
+    checker = _Checker(result, options)
     for stmt in body:
         checker.visit(stmt, loops=0, switches=0)
     stmts = flatten(body)
-    if not result.review and _can_complete(stmts):
+    if not result.review and _can_complete(stmts, options.lookup):
         last = stmts[-1] if stmts else body[-1]
         result.review.append(Reason(line(last) if stmts else line(body[0]),
                                     f"the child can run past `{short(last)}` and fall out of its region "
@@ -106,8 +112,9 @@ def analyse(body: list, options: Options, private: Optional[dict] = None) -> Chi
 # Safety: what the child writes, calls and where control goes.
 
 class _Checker:
-    def __init__(self, result: ChildAnalysis):
+    def __init__(self, result: ChildAnalysis, options: Options):
         self.r = result
+        self.options = options
 
     def review(self, node: Node, message: str) -> None:
         self.r.review.append(Reason(line(node), message))
@@ -198,7 +205,10 @@ class _Checker:
         if name in ("vfork", "fork", "clone", "posix_spawn", "posix_spawnp", "system", "popen"):
             self.review(call, f"`{name}` called again inside the child")
             return
-        spec = libc.lookup(name)
+        spec = self.options.lookup(name)
+        if spec is libc.EXEC_WRAPPER:
+            self.beyond(call, f"`{name}()` is a project exec wrapper (configuration): posix_spawn cannot call it")
+            return
         if spec is None:
             self.review(call, f"`{name}()` is not a function the tool knows: it may write memory "
                               "the parent shares, or be a macro")
@@ -241,29 +251,27 @@ def _null(arg: Node) -> bool:
     return "".join(text(arg).split()) in NULL_POINTERS
 
 
-def _can_complete(stmts: list) -> bool:
+def _can_complete(stmts: list, lookup) -> bool:
     """Control can reach the end of the statement list."""
-    for stmt in stmts:
-        if not _completes(stmt):
-            return False
-    return True
+    return all(_completes(stmt, lookup) for stmt in stmts)
 
 
-def _completes(stmt: Node) -> bool:
+def _completes(stmt: Node, lookup) -> bool:
     t = stmt.type
     if t == "compound_statement":
-        return _can_complete(statements(stmt))
+        return _can_complete(statements(stmt), lookup)
     if t == "expression_statement":
         expr = stmt.named_children[0] if stmt.named_children else None
         if expr is not None and expr.type == "call_expression":
-            spec = libc.lookup(call_name(expr) or "")
+            spec = lookup(call_name(expr))
             return not (spec is not None and spec.kind is Kind.EXIT)
         return True
     if t == "if_statement":
         alt = stmt.child_by_field_name("alternative")
         if alt is None:
             return True
-        return _completes(stmt.child_by_field_name("consequence")) or _completes(alt.named_children[-1])
+        return _completes(stmt.child_by_field_name("consequence"), lookup) \
+            or _completes(alt.named_children[-1], lookup)
     if t in ("while_statement", "for_statement"):
         cond = stmt.child_by_field_name("condition")
         forever = cond is None or text(cond).strip("() ") in ("1", "")
@@ -364,7 +372,8 @@ class _SpawnMatcher:
             self.continue_open(stmt, name, a)
             return
         handler = getattr(self, "map_" + (name or ""), None)
-        if handler is None or libc.lookup(name) is None or libc.lookup(name).kind is not Kind.SETUP:
+        spec = self.options.lookup(name)
+        if handler is None or spec is None or spec.kind is not Kind.SETUP:
             if name in ("memset", "sigemptyset") and a and self.sigaction_var(a[0]):
                 return
             self.beyond(call, f"`{short(call)}` has no posix_spawn equivalent")
@@ -513,7 +522,7 @@ class _SpawnMatcher:
 
     def tail(self, stmt: Node) -> None:
         call = _call_of(stmt)
-        spec = libc.lookup(call_name(call) or "") if call is not None else None
+        spec = self.options.lookup(call_name(call)) if call is not None else None
         if spec is not None and spec.kind in (Kind.DIAG, Kind.EXIT):
             return
         self.beyond(stmt, f"`{short(stmt)}` after exec is more than a failure tail "

@@ -44,7 +44,7 @@ class CFile:
 
     # -- analysis ----------------------------------------------------------
     def _analyse(self) -> list:
-        calls, refs = sites.find_references(self.root)
+        calls, refs = sites.find_references(self.root, self.options.aliases)
         findings = [self._site_finding(tok) for tok in calls]
         for ref in refs:
             fn = _enclosing_function(ref.node)
@@ -82,7 +82,8 @@ class CFile:
         return self._fork(finding, site, child, reasons)
 
     def _options_for_site(self) -> Options:
-        return Options(target=self.options.target, gnu_source=self._gnu_source())
+        from dataclasses import replace
+        return replace(self.options, gnu_source=self._gnu_source())
 
     def _gnu_source(self) -> bool:
         found = captures("feature-macros", self.root).get("feature.define", [])

@@ -119,8 +119,17 @@ STDERR_STREAMS = {"stderr"}
 STDERR_FDS = {"2", "STDERR_FILENO"}
 
 
-def lookup(name: str) -> Optional[Spec]:
-    """The table entry for ``name``, or None for an unknown function."""
+EXEC_WRAPPER = Spec(Kind.EXIT, writes="project exec wrapper")
+
+
+def lookup(name: str, exec_wrappers=(), safe_functions=()) -> Optional[Spec]:
+    """The table entry for ``name``, or None for an unknown function.
+    Project functions from the configuration come first: `exec-wrappers`
+    never return (like _exit), `safe-functions` write nothing the parent uses."""
+    if name in exec_wrappers:
+        return EXEC_WRAPPER
+    if name in safe_functions:
+        return Spec(Kind.SAFE)
     return _TABLE.get(name)
 
 

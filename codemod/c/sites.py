@@ -69,11 +69,15 @@ class Site:
         self.review.append(Reason(reason_line, message))
 
 
-def find_references(root: Node) -> tuple[list[Node], list[Reference]]:
-    """Split every `vfork` token into call tokens and other references."""
+def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]]:
+    """Split every `vfork` token into call tokens and other references.
+    Calls of configured aliases (`xvfork()`) are call tokens too."""
     found = captures("vfork-references", root)
     calls: list[Node] = []
     refs: list[Reference] = []
+    if aliases:
+        wanted = set(aliases)
+        calls += [n for n in captures("call-names", root).get("call.name", []) if text(n) in wanted]
     for tok in found.get("vfork.ref", []):
         parent = tok.parent
         if parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == tok:
@@ -87,6 +91,7 @@ def find_references(root: Node) -> tuple[list[Node], list[Reference]]:
             row = arg.start_point.row + before.count(b"\n")
             col = (m.start() - before.rfind(b"\n") - 1) if b"\n" in before else arg.start_point.column + m.start()
             refs.append(Reference(arg, row + 1, col + 1, _describe_macro(arg)))
+    calls.sort(key=lambda n: n.start_byte)
     return calls, refs
 
 

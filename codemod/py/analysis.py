@@ -48,10 +48,12 @@ def pure(node) -> bool:
 
 
 class _Checker:
-    def __init__(self, mod: Module, site: PySite, outside_names: set):
+    def __init__(self, mod: Module, site: PySite, outside_names: set, options=None):
         self.mod = mod
         self.site = site
         self.outside = outside_names
+        self.safe = set(getattr(options, "safe_functions", ()) or ())
+        self.wrappers = set(getattr(options, "exec_wrappers", ()) or ())
         self.r = PyChild()
 
     def review(self, node, msg):
@@ -169,6 +171,12 @@ class _Checker:
         names = m.qualified(node.func)
         name = next(iter(sorted(names)), None)
         shown = m.code(node.func)
+        if _configured(shown, names, self.safe):
+            return
+        if _configured(shown, names, self.wrappers):
+            self.beyond(node, f"`{shown}()` is a project exec wrapper (configuration): "
+                              "os.posix_spawn cannot call it")
+            return
         if name in calls.SHARED or shown in calls.SHARED:
             key = name if name in calls.SHARED else shown
             if key == "builtins.print" and _prints_to_stderr(node):
@@ -182,6 +190,14 @@ class _Checker:
         self.review(node, f"`{shown}()` is not a function the tool knows: it may write memory the parent shares")
 
 
+def _configured(shown: str, qualified: set, names: set) -> bool:
+    """A call matches a configured name by its text, qualified name or last part."""
+    if not names:
+        return False
+    candidates = {shown, shown.rsplit(".", 1)[-1]} | qualified | {q.rsplit(".", 1)[-1] for q in qualified}
+    return bool(candidates & names)
+
+
 def _prints_to_stderr(call: cst.Call) -> bool:
     return any(a.keyword is not None and a.keyword.value == "file"
                and isinstance(a.value, cst.Attribute) and a.value.attr.value == "stderr"
@@ -189,8 +205,9 @@ def _prints_to_stderr(call: cst.Call) -> bool:
                for a in call.args)
 
 
-def leaves(stmts: list) -> bool:
-    """Every path through ``stmts`` ends in os._exit/os.abort (or leaves otherwise)."""
+def leaves(stmts: list, wrappers: frozenset = frozenset()) -> bool:
+    """Every path through ``stmts`` ends in os._exit/os.abort, a configured
+    exec wrapper, or leaves otherwise."""
     if not stmts:
         return False
     last = stmts[-1]
@@ -199,15 +216,16 @@ def leaves(stmts: list) -> bool:
         if isinstance(small, (cst.Return, cst.Raise, cst.Break, cst.Continue)):
             return True
         return isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) \
-            and _call_name(small.value) in ("_exit", "abort")
+            and _call_name(small.value) in {"_exit", "abort"} | wrappers
     if isinstance(last, cst.Try):
-        if last.finalbody is not None and leaves(block_statements(last.finalbody.body)):
+        if last.finalbody is not None and leaves(block_statements(last.finalbody.body), wrappers):
             return True
-        return leaves(block_statements(last.body)) and all(leaves(block_statements(h.body)) for h in last.handlers)
+        return leaves(block_statements(last.body), wrappers) and all(
+            leaves(block_statements(h.body), wrappers) for h in last.handlers)
     if isinstance(last, cst.If):
         other = [last.orelse] if isinstance(last.orelse, cst.If) else (
             block_statements(last.orelse.body) if last.orelse is not None else None)
-        return other is not None and leaves(block_statements(last.body)) and leaves(other)
+        return other is not None and leaves(block_statements(last.body), wrappers) and leaves(other, wrappers)
     if isinstance(last, cst.While) and isinstance(last.test, cst.Name) and last.test.value == "True":
         return not _has(last, (cst.Break,))
     return False
@@ -218,12 +236,13 @@ def _call_name(call: cst.Call) -> str:
     return f.attr.value if isinstance(f, cst.Attribute) else getattr(f, "value", "")
 
 
-def analyse(mod: Module, site: PySite, outside_names: set) -> PyChild:
-    checker = _Checker(mod, site, outside_names)
+def analyse(mod: Module, site: PySite, outside_names: set, options=None) -> PyChild:
+    checker = _Checker(mod, site, outside_names, options)
     body = site.region.body
     checker.statements(body)
     r = checker.r
-    if not r.review and not leaves(body):
+    wrappers = frozenset(w.rsplit(".", 1)[-1] for w in checker.wrappers)
+    if not r.review and not leaves(body, wrappers):
         r.review.append(Reason(mod.line(body[-1]), "the child can run past the end of its branch "
                                                    "(every path must end in os._exit)"))
     if not r.review:

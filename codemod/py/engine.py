@@ -19,6 +19,7 @@ class PyFile:
     def __init__(self, source: bytes, path: str, options=None):
         self.source = source
         self.path = path
+        self.options = options
         self.module = cst.parse_module(source)
         self.mod = Module(self.module)
         found, notes, bound = sites.collect(self.mod)
@@ -37,7 +38,7 @@ class PyFile:
         if site.review or site.region is None:
             reasons = site.review or [Reason(site.line, "the child branch could not be delimited")]
             return self._set(f, Verdict.REVIEW, reasons, None, site)
-        child = analysis.analyse(self.mod, site, self._outside_names(site))
+        child = analysis.analyse(self.mod, site, self._outside_names(site), self.options)
         if child.review:
             return self._set(f, Verdict.REVIEW, child.review, "fork", site)
         no_spawn = list(site.no_spawn)

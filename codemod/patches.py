@@ -1,0 +1,116 @@
+"""`vfork-codemod review`: one git format-patch file per site, for reviewers."""
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import re
+import textwrap
+import time
+from pathlib import Path
+
+from codemod import __version__
+from codemod.advice import advice
+from codemod.diffs import unified
+from codemod.model import Finding, Verdict
+from codemod.report import printable
+from codemod.runner import render_only
+
+AUTHOR = "vfork-codemod <vfork-codemod@localhost>"
+
+
+def slug(path: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._]+", "-", path).strip("-.") or "file"
+
+
+def write_patches(results: list, out_dir: str, include_auto: bool) -> list:
+    """Write the patch files and the index; return the index entries."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    entries = []
+    number = 0
+    for r in results:
+        for f in r.findings:
+            if f.verdict is Verdict.NOTE or (f.verdict is not Verdict.REVIEW and not include_auto):
+                continue
+            entry = {"file": f.path, "line": f.line, "column": f.column, "verdict": f.verdict.value,
+                     "function": f.function, "reason": printable(str(f.reasons[0])) if f.reasons else "",
+                     "patch": None}
+            new = render_only(r, [f]) if f.rewritable else None
+            if new is None:
+                entry["note"] = "no rewrite can be proposed for this site; see the reasons"
+            else:
+                number += 1
+                name = f"{number:04d}-{slug(f.path)}-L{f.line}.patch"
+                (out / name).write_bytes(format_patch(f, unified(f.path, r.original, new), number))
+                entry["patch"] = name
+            entries.append(entry)
+    (out / "index.json").write_text(json.dumps({"version": 1, "patches": entries}, indent=2) + "\n")
+    (out / "index.md").write_text(_index_md(entries))
+    return entries
+
+
+def format_patch(f: Finding, diff: bytes, number: int) -> bytes:
+    """A mail in `git format-patch` form: `git am` applies it, so does `git apply`."""
+    digest = hashlib.sha1(diff).hexdigest()
+    where = f"{f.path}:{f.line}" + (f" ({f.function})" if f.function else "")
+    subject = f"vfork: {'review' if f.verdict is Verdict.REVIEW else f.verdict.value} {where}"
+    date = email.utils.formatdate(float(os.environ.get("SOURCE_DATE_EPOCH", time.time())))
+    head = (f"From {digest} Mon Sep 17 00:00:00 2001\n"
+            f"From: {AUTHOR}\n"
+            f"Date: {date}\n"
+            f"Subject: [PATCH] {subject}\n\n")
+    body = _body(f)
+    stat = _diffstat(f.path, diff)
+    return (head + body + "\n---\n" + stat + "\n").encode("utf-8") + _git_diff(f.path, diff) + \
+        f"-- \nvfork-codemod {__version__}\n\n".encode()
+
+
+def _body(f: Finding) -> str:
+    wrap = lambda s, indent="": textwrap.fill(printable(s), 72, initial_indent=indent,  # noqa: E731
+                                              subsequent_indent=indent + "  " if indent else "")
+    lines = [wrap(f"Verdict: {f.verdict.value} ({f.rule}). {f.message}"), ""]
+    lines.append("Reasons:")
+    lines += [wrap(f"- line {r.line}: {r.text}", "") for r in f.reasons]
+    lines.append("")
+    if f.verdict is Verdict.REVIEW:
+        lines.append(wrap("The diff below is the proposed fork rewrite. It is not applied by default "
+                          "because the tool could not prove it keeps behaviour."))
+        lines.append("")
+        for decide, fix in advice(f):
+            lines.append(wrap(f"To decide: {decide}"))
+            lines.append(wrap(f"Usual fix: {fix}"))
+            lines.append("")
+    else:
+        lines.append(wrap("The tool proved this rewrite safe; it is applied by `vfork-codemod apply`."))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _diffstat(path: str, diff: bytes) -> str:
+    plus = minus = 0
+    for ln in diff.split(b"\n"):
+        if ln.startswith(b"+") and not ln.startswith(b"+++"):
+            plus += 1
+        elif ln.startswith(b"-") and not ln.startswith(b"---"):
+            minus += 1
+    graph = "+" * min(plus, 40) + "-" * min(minus, 40)
+    return (f" {path} | {plus + minus} {graph}\n"
+            f" 1 file changed, {plus} insertion{'s' if plus != 1 else ''}(+), "
+            f"{minus} deletion{'s' if minus != 1 else ''}(-)\n")
+
+
+def _git_diff(path: str, diff: bytes) -> bytes:
+    name = path.lstrip("./") if path.startswith("./") else path.lstrip("/")
+    return f"diff --git a/{name} b/{name}\n".encode("utf-8", "surrogateescape") + diff
+
+
+def _index_md(entries: list) -> str:
+    lines = ["# vfork-codemod review patches", "",
+             "| patch | file | line | verdict | first reason |", "|---|---|---|---|---|"]
+    for e in entries:
+        reason = e["reason"].replace("|", "\\|")
+        lines.append(f"| {e['patch'] or '(none: ' + e.get('note', '') + ')'} | {e['file']} | {e['line']} "
+                     f"| {e['verdict']} | {reason} |")
+    return "\n".join(lines) + "\n"
