@@ -1,14 +1,14 @@
-"""The `vfork-codemod` command line: scan, diff, apply."""
+"""The `vfork-codemod` command line: scan, diff, apply, review."""
 from __future__ import annotations
 
 import argparse
 import sys
 from typing import Optional
 
-from codemod import __version__
+from codemod import __version__, color, config
 from codemod.diffs import unified
-from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from codemod.files import ChangedOnDisk, Missing, discover, write_atomically
+from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
+from codemod.files import ChangedOnDisk, Ignore, Missing, discover, write_atomically
 from codemod.model import Status, Verdict
 from codemod.report import as_json, as_text, printable
 from codemod.runner import RunOptions, is_actionable, process_file
@@ -17,7 +17,9 @@ from codemod.runner import RunOptions, is_actionable, process_file
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="vfork-codemod",
-        description="Find vfork(2) and rewrite it to posix_spawn or fork, or explain why a person must decide.",
+        description="Find vfork(2) in C and Python code and rewrite it to posix_spawn or fork, "
+                    "or explain why a person must decide.",
+        epilog="Exit status: 0 nothing to do (or done), 1 sites found / changes printed, 2 errors.",
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -25,26 +27,71 @@ def _parser() -> argparse.ArgumentParser:
     def common(sp, rewriting: bool):
         sp.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="files or directories (default: the current directory)")
-        sp.add_argument("--target", choices=("glibc", "posix"), default="glibc",
+        sp.add_argument("--target", choices=("glibc", "posix"), default=None,
                         help="glibc (default) allows addchdir_np and POSIX_SPAWN_SETSID; "
                              "posix uses POSIX.1-2008 features only")
+        sp.add_argument("--config", metavar="FILE",
+                        help="configuration file (default: the nearest pyproject.toml with "
+                             "[tool.vfork-codemod], or .vfork-codemod.toml)")
+        sp.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                        help="leave out walked files matching this gitignore-style pattern (repeatable)")
+        sp.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore files")
+        sp.add_argument("--alias", action="append", default=[], metavar="NAME",
+                        help="a project name that behaves like vfork (repeatable)")
+        sp.add_argument("--exec-wrapper", action="append", default=[], metavar="NAME",
+                        help="a project function that execs or exits and never returns (repeatable)")
+        sp.add_argument("--safe-function", action="append", default=[], metavar="NAME",
+                        help="a project function a child may call (repeatable)")
+        sp.add_argument("--color", choices=("auto", "always", "never"), default="auto")
         if rewriting:
-            sp.add_argument("--include-review", action="store_true",
+            sp.add_argument("--include-review", action=argparse.BooleanOptionalAction, default=None,
                             help="also apply the proposed fork rewrite of review sites")
 
     scan = sub.add_parser("scan", help="report every vfork site and its verdict")
     common(scan, rewriting=False)
-    scan.add_argument("--format", choices=("text", "json"), default="text")
+    scan.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     diff = sub.add_parser("diff", help="print the rewrites as a unified diff (git apply accepts it)")
     common(diff, rewriting=True)
     apply = sub.add_parser("apply", help="rewrite the files in place")
     common(apply, rewriting=True)
+    apply.add_argument("-i", "--interactive", action="store_true",
+                       help="show each change and ask whether to apply it (needs a terminal)")
+    review = sub.add_parser("review", help="write one git format-patch file per review site")
+    common(review, rewriting=False)
+    review.add_argument("--out", required=True, metavar="DIR", help="folder for the patches and the index")
+    review.add_argument("--all", action="store_true", help="also write patches for spawn and fork sites")
     return p
 
 
-def _run(paths: list, options: RunOptions):
+def _options(args) -> tuple:
+    cfg = config.load(args.paths, args.config)
+    include_review = getattr(args, "include_review", None)
+    options = RunOptions(
+        include_review=cfg.include_review if include_review is None else include_review,
+        target=args.target or cfg.target,
+        aliases=tuple(dict.fromkeys(cfg.aliases + args.alias)),
+        exec_wrappers=tuple(dict.fromkeys(cfg.exec_wrappers + args.exec_wrapper)),
+        safe_functions=tuple(dict.fromkeys(cfg.safe_functions + args.safe_function)),
+    )
+    ignore = Ignore(exclude=cfg.exclude, root=cfg.root, gitignore=not args.no_gitignore)
+    if args.exclude:
+        from pathlib import Path
+        extra = Ignore(exclude=args.exclude, root=Path.cwd(), gitignore=False)
+        ignore = _Either(ignore, extra)
+    return options, ignore
+
+
+class _Either:
+    def __init__(self, *ignores):
+        self.ignores = ignores
+
+    def ignored(self, path, is_dir: bool) -> bool:
+        return any(i.ignored(path, is_dir) for i in self.ignores)
+
+
+def _run(paths: list, options: RunOptions, ignore) -> tuple:
     results, missing = [], []
-    for item in discover(paths):
+    for item in _progress(discover(paths, ignore)):
         if isinstance(item, Missing):
             missing.append(item)
             continue
@@ -55,16 +102,24 @@ def _run(paths: list, options: RunOptions):
     return results, missing
 
 
+def _progress(items):
+    """A progress bar on stderr for interactive runs; nothing otherwise."""
+    if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return items
+    from tqdm import tqdm
+    return tqdm(items, unit=" files", desc="vfork-codemod", leave=False, file=sys.stderr, mininterval=0.5,
+                delay=1.0)
+
+
 def _errors_to_stderr(results: list, missing: list) -> bool:
-    failed = False
+    on = color.enabled(sys.stderr)
     for m in missing:
-        print(f"vfork-codemod: {m.display}: {m.reason}", file=sys.stderr)
-        failed = True
+        print(color.paint(f"vfork-codemod: {m.display}: {m.reason}", "error", on), file=sys.stderr)
     for r in results:
         if r.status is Status.FAILED:
-            print(f"vfork-codemod: {r.path}: {printable(r.error or 'failed')}", file=sys.stderr)
-            failed = True
-    return failed
+            print(color.paint(f"vfork-codemod: {r.path}: {printable(r.error or 'failed')}", "error", on),
+                  file=sys.stderr)
+    return bool(missing) or any(r.status is Status.FAILED for r in results)
 
 
 def _report_left_alone(results: list, include_review: bool) -> None:
@@ -78,41 +133,58 @@ def _report_left_alone(results: list, include_review: bool) -> None:
 
 def main(argv: Optional[list] = None) -> int:
     args = _parser().parse_args(argv)
-    options = RunOptions(include_review=getattr(args, "include_review", False), target=args.target)
-    results, missing = _run(args.paths, options)
-    out = sys.stdout
+    try:
+        options, ignore = _options(args)
+        if args.command == "apply" and args.interactive and not sys.stdin.isatty():
+            raise UsageError("apply --interactive needs a terminal on standard input; "
+                             "use `vfork-codemod diff` to review changes non-interactively")
+    except (config.ConfigError, UsageError) as exc:
+        print(f"vfork-codemod: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    results, missing = _run(args.paths, options, ignore)
+    return COMMANDS[args.command](args, options, results, missing)
 
-    if args.command == "scan":
-        if args.format == "json":
-            out.write(as_json(results, missing))
-            failed = bool(missing) or any(r.status is Status.FAILED for r in results)
-            if missing:
-                for m in missing:
-                    print(f"vfork-codemod: {m.display}: {m.reason}", file=sys.stderr)
-        else:
-            out.write(as_text(results, missing))
-            failed = _errors_to_stderr(results, missing)
-        if failed:
-            return EXIT_ERROR
-        return EXIT_FINDINGS if any(is_actionable(f) for r in results for f in r.findings) else EXIT_OK
 
+def _scan(args, options, results, missing) -> int:
+    if args.format == "json":
+        sys.stdout.write(as_json(results, missing))
+    elif args.format == "sarif":
+        from codemod.sarif import as_sarif
+        sys.stdout.write(as_sarif(results, missing))
+    else:
+        sys.stdout.write(as_text(results, missing, color.enabled(sys.stdout, args.color)))
+    failed = _errors_to_stderr(results, missing)
+    if failed:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if any(is_actionable(f) for r in results for f in r.findings) else EXIT_OK
+
+
+def _diff(args, options, results, missing) -> int:
     failed = _errors_to_stderr(results, missing)
     _report_left_alone(results, options.include_review)
     changed = [r for r in results if r.status is Status.CHANGED]
-    if args.command == "diff":
-        buf = getattr(out, "buffer", None)
-        for r in changed:
-            patch = unified(r.path, r.original, r.new)
-            if buf is not None:
-                buf.write(patch)
-            else:
-                out.write(patch.decode("utf-8", "surrogateescape"))
-        out.flush()
-        if failed:
-            return EXIT_ERROR
-        return EXIT_FINDINGS if changed else EXIT_OK
+    on = color.enabled(sys.stdout, args.color)
+    for r in changed:
+        patch = unified(r.path, r.original, r.new)
+        if on:
+            sys.stdout.write(color.diff(patch.decode("utf-8", "replace"), on))
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(patch)
+    sys.stdout.flush()
+    if failed:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if changed else EXIT_OK
 
-    # apply
+
+def _apply(args, options, results, missing) -> int:
+    failed = _errors_to_stderr(results, missing)
+    if args.interactive:
+        from codemod import interactive
+        *_, write_failed = interactive.run(results, options.include_review)
+        return EXIT_ERROR if failed or write_failed else EXIT_OK
+    _report_left_alone(results, options.include_review)
+    changed = [r for r in results if r.status is Status.CHANGED]
     written = 0
     for r in changed:
         try:
@@ -123,3 +195,15 @@ def main(argv: Optional[list] = None) -> int:
             failed = True
     print(f"rewrote {written} of {len(changed)} files", file=sys.stderr)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _review(args, options, results, missing) -> int:
+    from codemod.patches import write_patches
+    failed = _errors_to_stderr(results, missing)
+    entries = write_patches(results, args.out, args.all)
+    written = sum(1 for e in entries if e["patch"])
+    print(f"wrote {written} patches and an index to {args.out}", file=sys.stderr)
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+COMMANDS = {"scan": _scan, "diff": _diff, "apply": _apply, "review": _review}

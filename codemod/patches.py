@@ -56,7 +56,7 @@ def format_patch(f: Finding, diff: bytes, number: int) -> bytes:
     digest = hashlib.sha1(diff).hexdigest()
     where = f"{f.path}:{f.line}" + (f" ({f.function})" if f.function else "")
     subject = f"vfork: {'review' if f.verdict is Verdict.REVIEW else f.verdict.value} {where}"
-    date = email.utils.formatdate(float(os.environ.get("SOURCE_DATE_EPOCH", time.time())))
+    date = email.utils.formatdate(float(os.environ.get("SOURCE_DATE_EPOCH", time.time())), usegmt=True)
     head = (f"From {digest} Mon Sep 17 00:00:00 2001\n"
             f"From: {AUTHOR}\n"
             f"Date: {date}\n"
@@ -68,19 +68,20 @@ def format_patch(f: Finding, diff: bytes, number: int) -> bytes:
 
 
 def _body(f: Finding) -> str:
-    wrap = lambda s, indent="": textwrap.fill(printable(s), 72, initial_indent=indent,  # noqa: E731
-                                              subsequent_indent=indent + "  " if indent else "")
+    def wrap(s: str, hang: str = "") -> str:
+        return textwrap.fill(printable(s), 72, subsequent_indent=hang, break_on_hyphens=False,
+                             break_long_words=False)
     lines = [wrap(f"Verdict: {f.verdict.value} ({f.rule}). {f.message}"), ""]
     lines.append("Reasons:")
-    lines += [wrap(f"- line {r.line}: {r.text}", "") for r in f.reasons]
+    lines += [wrap(f"- line {r.line}: {r.text}", "  ") for r in f.reasons]
     lines.append("")
     if f.verdict is Verdict.REVIEW:
         lines.append(wrap("The diff below is the proposed fork rewrite. It is not applied by default "
                           "because the tool could not prove it keeps behaviour."))
         lines.append("")
         for decide, fix in advice(f):
-            lines.append(wrap(f"To decide: {decide}"))
-            lines.append(wrap(f"Usual fix: {fix}"))
+            lines.append(wrap(f"To decide: {decide}", "  "))
+            lines.append(wrap(f"Usual fix: {fix}", "  "))
             lines.append("")
     else:
         lines.append(wrap("The tool proved this rewrite safe; it is applied by `vfork-codemod apply`."))

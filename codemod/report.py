@@ -28,11 +28,13 @@ def errors(results: list, missing: list) -> list:
     return out
 
 
-def as_text(results: list, missing: list) -> str:
+def as_text(results: list, missing: list, colour: bool = False) -> str:
+    from codemod.color import paint
     lines = []
     for r in results:
         for f in r.findings:
-            lines.append(f"{f.path}:{f.line}:{f.column}: {f.verdict.value}: {printable(f.message)}")
+            verdict = paint(f.verdict.value, f.verdict.value, colour)
+            lines.append(f"{f.path}:{f.line}:{f.column}: {verdict}: {printable(f.message)}")
     s = summary(results)
     counts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
     lines.append(f"{s['files']} files scanned: {counts}" + (f", {len(errors(results, missing))} errors"

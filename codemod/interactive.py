@@ -1,0 +1,94 @@
+"""`vfork-codemod apply --interactive`: decide change by change, as with `git add -p`."""
+from __future__ import annotations
+
+import sys
+
+from codemod import color
+from codemod.diffs import unified
+from codemod.files import ChangedOnDisk, write_atomically
+from codemod.model import Verdict
+from codemod.report import printable
+from codemod.runner import render_only
+
+PROMPT = "Apply this change [y,n,a,d,q,?] "
+HELP = """y - apply this change
+n - do not apply this change
+a - apply this change and all remaining changes
+d - do not apply this change nor any remaining change in this file
+q - quit; changes accepted so far are written
+? - print help
+"""
+
+
+def offered(result, include_review: bool) -> list:
+    return [f for f in result.findings if f.rewritable and (
+        f.verdict in (Verdict.SPAWN, Verdict.FORK) or (include_review and f.verdict is Verdict.REVIEW))]
+
+
+def run(results: list, include_review: bool, out=sys.stdout, inp=sys.stdin) -> tuple:
+    """Ask about every change; write each file once.  Returns (applied, offered, files, failed)."""
+    on = color.enabled(out)
+    total = sum(len(offered(r, include_review)) for r in results)
+    applied = files = 0
+    failed = False
+    accept_all = quit_now = False
+    for r in results:
+        changes = offered(r, include_review)
+        if not changes:
+            continue
+        accepted = []
+        for f in changes:
+            if accept_all:
+                accepted.append(f)
+                continue
+            answer = _ask(r, f, on, out, inp)
+            if answer == "y":
+                accepted.append(f)
+            elif answer == "a":
+                accepted.append(f)
+                accept_all = True
+            elif answer == "d":
+                break
+            elif answer == "q":
+                quit_now = True
+                break
+        if accepted:
+            new = render_only(r, accepted)
+            try:
+                if new is None:
+                    raise OSError("the combined rewrite did not verify; file left unchanged")
+                write_atomically(r.path, new, r.original)
+                applied += len(accepted)
+                files += 1
+            except (ChangedOnDisk, OSError) as exc:
+                print(f"vfork-codemod: {r.path}: {exc}", file=sys.stderr)
+                failed = True
+        if quit_now:
+            break
+    print(f"Applied {applied} of {total} changes in {files} file{'s' if files != 1 else ''}", file=out)
+    return applied, total, files, failed
+
+
+def _ask(result, f, on: bool, out, inp) -> str:
+    new = render_only(result, [f])
+    label = f.verdict.value.upper() if f.verdict is Verdict.REVIEW else f.verdict.value
+    head = f"{f.path}:{f.line}:{f.column}: {label}: {printable(f.message)}"
+    print(color.paint(head, f.verdict.value, on), file=out)
+    if f.verdict is Verdict.REVIEW:
+        print(color.paint("  REVIEW SITE: the tool could not prove this rewrite safe", "review", on), file=out)
+    for reason in f.reasons:
+        print(color.paint(f"  {printable(str(reason))}", "dim", on), file=out)
+    if new is not None:
+        patch = unified(f.path, result.original, new).decode("utf-8", "replace")
+        print(color.diff(patch.rstrip("\n"), on), file=out)
+    while True:
+        out.write(color.paint(PROMPT, "head", on))
+        out.flush()
+        line = inp.readline()
+        if not line:
+            out.write("\n")
+            return "q"
+        answer = line.strip().lower()[:1]
+        if answer in ("y", "n", "a", "d", "q"):
+            return answer
+        out.write(HELP)

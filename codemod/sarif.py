@@ -1,0 +1,122 @@
+"""SARIF 2.1.0 output for code scanning (GitHub and other SARIF consumers)."""
+from __future__ import annotations
+
+import difflib
+import json
+
+from codemod import __version__
+from codemod.model import Verdict
+from codemod.report import printable
+from codemod.runner import render_only
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+RULE_TEXT = {
+    Verdict.SPAWN: ("vfork call that posix_spawn can replace",
+                    "The child only sets up file descriptors, the session, the process group or signals, "
+                    "then execs: posix_spawn does the same without sharing the parent's memory. "
+                    "`vfork-codemod apply` rewrites it.", "warning"),
+    Verdict.FORK: ("vfork call that fork can replace",
+                   "The child is safe to run in a copy of the parent but needs more than posix_spawn offers. "
+                   "`vfork-codemod apply` rewrites it to fork (and exit to _exit).", "warning"),
+    Verdict.REVIEW: ("vfork call that needs a person",
+                     "The tool cannot prove the child region safe to move off vfork: it writes memory the "
+                     "parent reads, calls unknown functions, leaves the region, or its bounds are unclear. "
+                     "`vfork-codemod review --out DIR` writes a patch explaining what to decide.", "error"),
+    Verdict.NOTE: ("reference to vfork that is not a call",
+                   "A declaration, a macro or vfork used as a value. Reported for completeness; never edited.",
+                   "note"),
+}
+
+
+def rules() -> list:
+    out = []
+    for v in Verdict:
+        short, full, level = RULE_TEXT[v]
+        out.append({
+            "id": v.rule,
+            "name": v.rule.replace("-", " ").title().replace(" ", ""),
+            "shortDescription": {"text": short},
+            "fullDescription": {"text": full},
+            "help": {"text": full, "markdown": full},
+            "defaultConfiguration": {"level": level},
+            "properties": {"verdict": v.value},
+        })
+    return out
+
+
+def document(results: list, missing: list) -> dict:
+    rule_index = {v.rule: i for i, v in enumerate(Verdict)}
+    sarif_results = []
+    for r in results:
+        for f in r.findings:
+            item = {
+                "ruleId": f.rule,
+                "ruleIndex": rule_index[f.rule],
+                "level": RULE_TEXT[f.verdict][2],
+                "message": {"text": printable(f.message)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(f.path)},
+                        "region": {"startLine": f.line, "startColumn": f.column},
+                    },
+                    **({"logicalLocations": [{"name": f.function, "kind": "function"}]} if f.function else {}),
+                }],
+                "properties": {"verdict": f.verdict.value,
+                               "reasons": [{"line": x.line, "message": printable(x.text)} for x in f.reasons]},
+            }
+            if f.verdict in (Verdict.SPAWN, Verdict.FORK) and f.rewritable:
+                new = render_only(r, [f])
+                if new is not None:
+                    item["fixes"] = [{
+                        "description": {"text": f"rewrite to {'posix_spawn' if f.verdict is Verdict.SPAWN else 'fork'}"},
+                        "artifactChanges": [{"artifactLocation": {"uri": _uri(f.path)},
+                                             "replacements": replacements(r.original, new)}],
+                    }]
+            sarif_results.append(item)
+    notifications = [{"level": "error", "message": {"text": f"{e['path']}: {e['message']}"}}
+                     for e in _errors(results, missing)]
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "vfork-codemod", "version": __version__,
+                                "informationUri": "https://pypi.org/project/vfork-codemod/",
+                                "rules": rules()}},
+            "results": sarif_results,
+            "invocations": [{"executionSuccessful": not notifications,
+                             "toolExecutionNotifications": notifications}],
+            "columnKind": "unicodeCodePoints",
+        }],
+    }
+
+
+def _errors(results, missing):
+    from codemod.report import errors
+    return errors(results, missing)
+
+
+def _uri(path: str) -> str:
+    return path.replace("\\", "/").lstrip("./") if path.startswith("./") else path.replace("\\", "/")
+
+
+def replacements(old: bytes, new: bytes) -> list:
+    """Line-level byte replacements turning ``old`` into ``new``."""
+    a = old.splitlines(keepends=True)
+    b = new.splitlines(keepends=True)
+    offsets = [0]
+    for line in a:
+        offsets.append(offsets[-1] + len(line))
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        out.append({
+            "deletedRegion": {"byteOffset": offsets[i1], "byteLength": offsets[i2] - offsets[i1]},
+            "insertedContent": {"text": b"".join(b[j1:j2]).decode("utf-8", "replace")},
+        })
+    return out
+
+
+def as_sarif(results: list, missing: list) -> str:
+    return json.dumps(document(results, missing), indent=2, ensure_ascii=False) + "\n"
