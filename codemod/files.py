@@ -64,7 +64,7 @@ class Ignore:
             try:
                 rel = path.relative_to(self.root).as_posix()
             except ValueError:
-                rel = None
+                rel = path.as_posix().lstrip("/")   # outside the root: unanchored patterns still apply
             if rel and self.exclude.match_file(rel + suffix):
                 return True
         if not self.gitignore:

@@ -1,0 +1,129 @@
+"""Configuration ([tool.vfork-codemod] / .vfork-codemod.toml), flags over it,
+and which files a directory walk selects."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from golden import GOLDEN
+
+ROOT = Path(__file__).resolve().parent.parent
+SPAWN = (GOLDEN / "c" / "spawn_execl_else_if" / "input.c").read_bytes()
+UNKNOWN = (GOLDEN / "c" / "review_unknown_function" / "input.c").read_bytes()
+
+WRAPPED = b"""#include <unistd.h>
+extern pid_t XVFORK(void);
+extern void exec_or_die(char **argv);
+int start(char **argv)
+{
+	pid_t pid = XVFORK();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		exec_or_die(argv);
+	return pid;
+}
+"""
+
+
+def write(path: Path, data) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return path
+
+
+def verdicts(out: bytes) -> list:
+    return [line.split(": ")[1] for line in out.decode().splitlines() if line.count(":") >= 3]
+
+
+def test_pyproject_table_is_read_from_the_nearest_folder(cli, tmp_path, monkeypatch):
+    write(tmp_path / "pyproject.toml", '[tool.vfork-codemod]\nsafe-functions = ["prepare_child"]\n')
+    write(tmp_path / "src" / "u.c", UNKNOWN)
+    monkeypatch.chdir(tmp_path / "src")
+    code, out, _ = cli("scan", ".")
+    assert verdicts(out) == ["fork"]
+
+
+def test_dotfile_configuration_and_aliases_and_exec_wrappers(cli, tmp_path):
+    write(tmp_path / "w.c", WRAPPED)
+    assert cli("scan", str(tmp_path))[0] == 0            # XVFORK is not vfork by default
+    write(tmp_path / ".vfork-codemod.toml", 'aliases = ["XVFORK"]\nexec-wrappers = ["exec_or_die"]\n')
+    code, out, _ = cli("scan", "--format", "json", str(tmp_path))
+    import json
+    (f,) = json.loads(out)["findings"]
+    assert (f["line"], f["column"], f["verdict"]) == (6, 14, "fork")
+    assert any("`exec_or_die()` is a project exec wrapper" in r["message"] for r in f["reasons"])
+    code, out, _ = cli("diff", str(tmp_path))
+    assert b"+\tpid_t pid = fork();" in out
+
+
+def test_flags_override_the_file(cli, tmp_path):
+    write(tmp_path / ".vfork-codemod.toml", 'target = "posix"\ninclude-review = true\n')
+    write(tmp_path / "s.c", (GOLDEN / "c" / "spawn_chdir_setsid_gnu" / "input.c").read_bytes())
+    write(tmp_path / "r.c", (GOLDEN / "c" / "review_exec_errno_handoff" / "input.c").read_bytes())
+    code, out, _ = cli("diff", str(tmp_path))
+    assert b"+\tpid = fork();" in out and b"posix_spawn" not in out      # review applied, setsid -> fork
+    code, out, _ = cli("diff", "--target", "glibc", "--no-include-review", str(tmp_path))
+    assert b"POSIX_SPAWN_SETSID" in out and out.count(b"+++ ") == 1
+
+
+def test_unknown_key_is_an_error_naming_key_and_file(cli, tmp_path):
+    cfg = write(tmp_path / ".vfork-codemod.toml", 'exclude = []\ntargte = "posix"\n')
+    write(tmp_path / "a.c", SPAWN)
+    code, out, err = cli("scan", str(tmp_path))
+    assert code == 2 and out == b""
+    assert f"{cfg}: unknown key `targte`" in err
+
+
+def test_bad_values_are_errors(cli, tmp_path):
+    write(tmp_path / ".vfork-codemod.toml", 'target = "bsd"\n')
+    code, _, err = cli("scan", str(tmp_path))
+    assert code == 2 and "`target` must be" in err
+
+
+def test_exclude_patterns_and_gitignore(cli, tmp_path):
+    write(tmp_path / ".git" / "HEAD", "ref: refs/heads/main\n")
+    write(tmp_path / ".gitignore", "build/\n*.gen.c\n")
+    write(tmp_path / "sub" / ".gitignore", "!keep.gen.c\n")
+    write(tmp_path / ".vfork-codemod.toml", 'exclude = ["third_party/"]\n')
+    for name in ("a.c", "build/b.c", "x.gen.c", "sub/keep.gen.c", "third_party/t.c", "sub/c.c"):
+        write(tmp_path / name, SPAWN)
+    code, out, _ = cli("scan", str(tmp_path))
+    seen = sorted(Path(line.split(":")[0]).relative_to(tmp_path).as_posix()
+                  for line in out.decode().splitlines()[:-1])
+    assert seen == ["a.c", "sub/c.c", "sub/keep.gen.c"]
+    code, out, _ = cli("scan", "--no-gitignore", "--exclude", "sub/", str(tmp_path))
+    assert out.count(b": spawn: ") == 3          # a.c, build/b.c, x.gen.c
+    # Paths named explicitly are always processed.
+    code, out, _ = cli("scan", str(tmp_path / "build" / "b.c"), str(tmp_path / "third_party" / "t.c"))
+    assert out.count(b": spawn: ") == 2
+
+
+def test_no_progress_output_without_a_terminal(tmp_path):
+    for i in range(30):
+        write(tmp_path / f"f{i}.c", b"int x;\n")
+    proc = subprocess.run([sys.executable, "-m", "codemod", "scan", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_pre_commit_hook_definition():
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = hooks
+    assert hook["id"] == "vfork-codemod" and hook["language"] == "python"
+    assert hook["entry"] == "vfork-codemod scan"
+    import re
+    assert all(re.search(hook["files"], f) for f in ("a.c", "b.h", "c.py"))
+    assert not re.search(hook["files"], "README.md")
+
+
+def test_pre_commit_entry_fails_on_new_vfork(tmp_path):
+    """pre-commit runs the entry with the staged file names appended."""
+    write(tmp_path / "new.c", SPAWN)
+    write(tmp_path / "clean.c", b"int main(void) { return 0; }\n")
+    run = lambda *files: subprocess.run([sys.executable, "-m", "codemod", "scan", *files], cwd=tmp_path,  # noqa
+                                        capture_output=True, text=True)
+    assert run("clean.c").returncode == 0
+    bad = run("clean.c", "new.c")
+    assert bad.returncode == 1 and "new.c:12:8: spawn" in bad.stdout
