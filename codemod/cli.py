@@ -11,7 +11,7 @@ from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
 from codemod.files import ChangedOnDisk, Ignore, Missing, discover, write_atomically
 from codemod.model import Status, Verdict
 from codemod.report import as_json, as_text, printable
-from codemod.runner import RunOptions, is_actionable, process_file
+from codemod.runner import RunOptions, is_actionable
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--safe-function", action="append", default=[], metavar="NAME",
                         help="a project function a child may call (repeatable)")
         sp.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+        sp.add_argument("-j", "--jobs", type=_positive, default=0, metavar="N",
+                        help="worker processes (default: one per CPU; 1 runs in-process)")
         if rewriting:
             sp.add_argument("--include-review", action=argparse.BooleanOptionalAction, default=None,
                             help="also apply the proposed fork rewrite of review sites")
@@ -63,6 +65,16 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
 def _options(args) -> tuple:
     cfg = config.load(args.paths, args.config)
     include_review = getattr(args, "include_review", None)
@@ -73,33 +85,26 @@ def _options(args) -> tuple:
         exec_wrappers=tuple(dict.fromkeys(cfg.exec_wrappers + args.exec_wrapper)),
         safe_functions=tuple(dict.fromkeys(cfg.safe_functions + args.safe_function)),
     )
-    ignore = Ignore(exclude=cfg.exclude, root=cfg.root, gitignore=not args.no_gitignore)
-    if args.exclude:
-        from pathlib import Path
-        extra = Ignore(exclude=args.exclude, root=Path.cwd(), gitignore=False)
-        ignore = _Either(ignore, extra)
+    ignore = Ignore(excludes=[(cfg.root or ".", cfg.exclude), (".", args.exclude)],
+                    gitignore=not args.no_gitignore)
     return options, ignore
 
 
-class _Either:
-    def __init__(self, *ignores):
-        self.ignores = ignores
+def _run(paths: list, options: RunOptions, ignore, jobs: int) -> tuple:
+    """(results in walk order, missing paths, number of files read)."""
+    from codemod import parallel
+    missing = []
 
-    def ignored(self, path, is_dir: bool) -> bool:
-        return any(i.ignored(path, is_dir) for i in self.ignores)
-
-
-def _run(paths: list, options: RunOptions, ignore) -> tuple:
-    results, missing = [], []
-    for item in _progress(discover(paths, ignore)):
-        if isinstance(item, Missing):
-            missing.append(item)
-            continue
-        if item.language is None:
-            missing.append(Missing(item.display, "not a C or Python file (.c, .h, .py)"))
-            continue
-        results.append(process_file(item.path, item.display, item.language, options))
-    return results, missing
+    def targets():
+        for item in _progress(discover(paths, ignore)):
+            if isinstance(item, Missing):
+                missing.append(item)
+            elif item.language is None:
+                missing.append(Missing(item.display, "not a C or Python file (.c, .h, .py)"))
+            else:
+                yield item
+    results, files = parallel.run(targets(), options, jobs or parallel.default_jobs())
+    return results, missing, files
 
 
 def _progress(items):
@@ -141,25 +146,25 @@ def main(argv: Optional[list] = None) -> int:
     except (config.ConfigError, UsageError) as exc:
         print(f"vfork-codemod: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    results, missing = _run(args.paths, options, ignore)
-    return COMMANDS[args.command](args, options, results, missing)
+    results, missing, files = _run(args.paths, options, ignore, args.jobs)
+    return COMMANDS[args.command](args, options, results, missing, files)
 
 
-def _scan(args, options, results, missing) -> int:
+def _scan(args, options, results, missing, files) -> int:
     if args.format == "json":
-        sys.stdout.write(as_json(results, missing))
+        sys.stdout.write(as_json(results, missing, files))
     elif args.format == "sarif":
         from codemod.sarif import as_sarif
-        sys.stdout.write(as_sarif(results, missing))
+        sys.stdout.write(as_sarif(results, missing, options, files))
     else:
-        sys.stdout.write(as_text(results, missing, color.enabled(sys.stdout, args.color)))
+        sys.stdout.write(as_text(results, missing, files, color.enabled(sys.stdout, args.color)))
     failed = _errors_to_stderr(results, missing)
     if failed:
         return EXIT_ERROR
     return EXIT_FINDINGS if any(is_actionable(f) for r in results for f in r.findings) else EXIT_OK
 
 
-def _diff(args, options, results, missing) -> int:
+def _diff(args, options, results, missing, files) -> int:
     failed = _errors_to_stderr(results, missing)
     _report_left_alone(results, options.include_review)
     changed = [r for r in results if r.status is Status.CHANGED]
@@ -177,11 +182,11 @@ def _diff(args, options, results, missing) -> int:
     return EXIT_FINDINGS if changed else EXIT_OK
 
 
-def _apply(args, options, results, missing) -> int:
+def _apply(args, options, results, missing, files) -> int:
     failed = _errors_to_stderr(results, missing)
     if args.interactive:
         from codemod import interactive
-        *_, write_failed = interactive.run(results, options.include_review)
+        *_, write_failed = interactive.run(results, options)
         return EXIT_ERROR if failed or write_failed else EXIT_OK
     _report_left_alone(results, options.include_review)
     changed = [r for r in results if r.status is Status.CHANGED]
@@ -197,10 +202,10 @@ def _apply(args, options, results, missing) -> int:
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def _review(args, options, results, missing) -> int:
+def _review(args, options, results, missing, files) -> int:
     from codemod.patches import write_patches
     failed = _errors_to_stderr(results, missing)
-    entries = write_patches(results, args.out, args.all)
+    entries = write_patches(results, args.out, args.all, options)
     written = sum(1 for e in entries if e["patch"])
     print(f"wrote {written} patches and an index to {args.out}", file=sys.stderr)
     return EXIT_ERROR if failed else EXIT_OK

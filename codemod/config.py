@@ -8,10 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on older interpreters only
-    import tomli as tomllib
 
 KEYS = {
     "exclude": "list of gitignore-style patterns, relative to the configuration file",
@@ -54,7 +50,16 @@ def find(start: Path) -> Optional[tuple]:
     return None
 
 
+def _toml():
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on older interpreters only
+        import tomli as tomllib
+    return tomllib
+
+
 def _load(path: Path) -> dict:
+    tomllib = _toml()
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

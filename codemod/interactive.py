@@ -25,9 +25,10 @@ def offered(result, include_review: bool) -> list:
         f.verdict in (Verdict.SPAWN, Verdict.FORK) or (include_review and f.verdict is Verdict.REVIEW))]
 
 
-def run(results: list, include_review: bool, out=sys.stdout, inp=sys.stdin) -> tuple:
+def run(results: list, options, out=sys.stdout, inp=sys.stdin) -> tuple:
     """Ask about every change; write each file once.  Returns (applied, offered, files, failed)."""
     on = color.enabled(out)
+    include_review = options.include_review
     total = sum(len(offered(r, include_review)) for r in results)
     applied = files = 0
     failed = False
@@ -41,7 +42,7 @@ def run(results: list, include_review: bool, out=sys.stdout, inp=sys.stdin) -> t
             if accept_all:
                 accepted.append(f)
                 continue
-            answer = _ask(r, f, on, out, inp)
+            answer = _ask(r, f, on, out, inp, options)
             if answer == "y":
                 accepted.append(f)
             elif answer == "a":
@@ -53,7 +54,7 @@ def run(results: list, include_review: bool, out=sys.stdout, inp=sys.stdin) -> t
                 quit_now = True
                 break
         if accepted:
-            new = render_only(r, accepted)
+            new = render_only(r, accepted, options)
             try:
                 if new is None:
                     raise OSError("the combined rewrite did not verify; file left unchanged")
@@ -69,8 +70,8 @@ def run(results: list, include_review: bool, out=sys.stdout, inp=sys.stdin) -> t
     return applied, total, files, failed
 
 
-def _ask(result, f, on: bool, out, inp) -> str:
-    new = render_only(result, [f])
+def _ask(result, f, on: bool, out, inp, options) -> str:
+    new = render_only(result, [f], options)
     label = f.verdict.value.upper() if f.verdict is Verdict.REVIEW else f.verdict.value
     head = f"{f.path}:{f.line}:{f.column}: {label}: {printable(f.message)}"
     print(color.paint(head, f.verdict.value, on), file=out)

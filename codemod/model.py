@@ -116,6 +116,13 @@ class FileResult:
     original: bytes = b""
     new: Optional[bytes] = None
     error: Optional[str] = None  # the reason for SKIPPED / FAILED
+    language: Optional[str] = None
     # The engine's parsed view of the file (CFile or PyFile), kept when the
-    # file has rewritable findings so single changes can be rendered.
+    # file has rewritable findings so single changes can be rendered.  It
+    # does not cross process boundaries; it is rebuilt from ``original``.
     unit: Optional[object] = field(default=None, repr=False)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["unit"] = None
+        return state

@@ -24,7 +24,7 @@ def slug(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9._]+", "-", path).strip("-.") or "file"
 
 
-def write_patches(results: list, out_dir: str, include_auto: bool) -> list:
+def write_patches(results: list, out_dir: str, include_auto: bool, options) -> list:
     """Write the patch files and the index; return the index entries."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -37,7 +37,7 @@ def write_patches(results: list, out_dir: str, include_auto: bool) -> list:
             entry = {"file": f.path, "line": f.line, "column": f.column, "verdict": f.verdict.value,
                      "function": f.function, "reason": printable(str(f.reasons[0])) if f.reasons else "",
                      "patch": None}
-            new = render_only(r, [f]) if f.rewritable else None
+            new = render_only(r, [f], options) if f.rewritable else None
             if new is None:
                 entry["note"] = "no rewrite can be proposed for this site; see the reasons"
             else:

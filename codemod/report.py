@@ -12,10 +12,12 @@ def printable(s: str) -> str:
     return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def summary(results: list) -> dict:
+def summary(results: list, files: int) -> dict:
+    """Counts for the run; ``files`` is the number of files read (most of
+    which have no result at all: they do not mention vfork)."""
     verdicts = Counter(f.verdict.value for r in results for f in r.findings)
     return {
-        "files": len(results),
+        "files": files,
         "files_with_findings": sum(1 for r in results if r.findings),
         "errors": sum(1 for r in results if r.status is Status.FAILED),
         **{v.value: verdicts.get(v.value, 0) for v in Verdict},
@@ -28,21 +30,21 @@ def errors(results: list, missing: list) -> list:
     return out
 
 
-def as_text(results: list, missing: list, colour: bool = False) -> str:
+def as_text(results: list, missing: list, files: int, colour: bool = False) -> str:
     from codemod.color import paint
     lines = []
     for r in results:
         for f in r.findings:
             verdict = paint(f.verdict.value, f.verdict.value, colour)
             lines.append(f"{f.path}:{f.line}:{f.column}: {verdict}: {printable(f.message)}")
-    s = summary(results)
+    s = summary(results, files)
     counts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
     lines.append(f"{s['files']} files scanned: {counts}" + (f", {len(errors(results, missing))} errors"
                                                            if errors(results, missing) else ""))
     return "\n".join(lines) + "\n"
 
 
-def as_json(results: list, missing: list) -> str:
+def as_json(results: list, missing: list, files: int) -> str:
     findings = []
     for r in results:
         for f in r.findings:
@@ -51,5 +53,5 @@ def as_json(results: list, missing: list) -> str:
             for reason in item["reasons"]:
                 reason["message"] = printable(reason["message"])
             findings.append(item)
-    doc = {"version": 1, "findings": findings, "errors": errors(results, missing), "summary": summary(results)}
+    doc = {"version": 1, "findings": findings, "errors": errors(results, missing), "summary": summary(results, files)}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -5,6 +5,8 @@ stops the others.
 """
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -20,10 +22,10 @@ class RunOptions:
     exec_wrappers: tuple = ()
     safe_functions: tuple = ()
 
-    @property
+    @functools.cached_property
     def needles(self) -> tuple:
         """Byte strings one of which a file must contain to be parsed at all."""
-        return (b"vfork",) + tuple(a.encode() for a in self.aliases)
+        return (b"vfork",) + tuple(a.encode() for a in self.aliases if a)
 
 
 def chosen(findings: list, include_review: bool) -> list:
@@ -49,6 +51,12 @@ def chosen(findings: list, include_review: bool) -> list:
 
 def process_source(source: bytes, path: str, language: str, options: RunOptions) -> FileResult:
     """Analyse one file's bytes and compute its rewritten bytes."""
+    result = _process(source, path, language, options)
+    result.language = language
+    return result
+
+
+def _process(source: bytes, path: str, language: str, options: RunOptions) -> FileResult:
     if not any(n in source for n in options.needles):
         return FileResult(path, Status.UNCHANGED, [], source)
     try:
@@ -95,24 +103,68 @@ def _load(source: bytes, path: str, language: str, options: RunOptions):
     raise ValueError(f"no engine for {language}")
 
 
-def process_file(path: str, display: str, language: str, options: RunOptions) -> FileResult:
+class Reader:
+    """Reads files into one reusable buffer, so that the many files that do
+    not mention vfork cost a read and a search but no allocation."""
+
+    def __init__(self, size: int = 1 << 20):
+        self.buf = bytearray(size)
+
+    def read(self, path: str) -> int:
+        """Read ``path`` into the buffer (growing it as needed); return its length."""
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            n = 0
+            while True:
+                if n == len(self.buf):
+                    self.buf.extend(bytes(len(self.buf)))
+                got = os.readv(fd, [memoryview(self.buf)[n:]])
+                if got == 0:
+                    return n
+                n += got
+        finally:
+            os.close(fd)
+
+    def mentions(self, n: int, needles: tuple) -> bool:
+        return any(self.buf.find(needle, 0, n) >= 0 for needle in needles)
+
+
+_READER = None
+
+
+def process_file(path: str, display: str, language: str, options: RunOptions) -> Optional[FileResult]:
+    """Process one file; None when it does not mention vfork (nothing to report)."""
+    global _READER
+    if _READER is None:
+        _READER = Reader()
     try:
-        with open(path, "rb") as fh:
-            source = fh.read()
+        n = _READER.read(path)
     except OSError as exc:
         return FileResult(display, Status.FAILED, error=exc.strerror or str(exc))
-    return process_source(source, display, language, options)
+    if not _READER.mentions(n, options.needles):
+        return None
+    return process_source(bytes(_READER.buf[:n]), display, language, options)
 
 
 def is_actionable(f: Finding) -> bool:
     return f.verdict in (Verdict.SPAWN, Verdict.FORK, Verdict.REVIEW)
 
 
-def render_only(result: FileResult, findings: list) -> Optional[bytes]:
+def render_only(result: FileResult, findings: list, options: RunOptions) -> Optional[bytes]:
     """The file with just these findings rewritten (and the header lines they
     need), or None when that text would not be safe to write."""
-    unit = result.unit
-    if unit is None or not findings:
+    if not findings:
         return None
-    new = unit.render(findings)
+    unit = result.unit
+    if unit is None:
+        # Analysed in a worker process: analyse again here (deterministic).
+        unit = _load(result.original, result.path, result.language, options)
+        if isinstance(unit, str):
+            return None
+        result.unit = unit
+    mine = {(f.line, f.column, f.verdict): f for f in unit.findings}
+    picked = [mine.get((f.line, f.column, f.verdict)) for f in findings]
+    if any(p is None for p in picked):
+        return None
+    new = unit.render(picked)
     return None if unit.verify(new) else new

@@ -45,7 +45,7 @@ def rules() -> list:
     return out
 
 
-def document(results: list, missing: list) -> dict:
+def document(results: list, missing: list, options, files: int) -> dict:
     rule_index = {v.rule: i for i, v in enumerate(Verdict)}
     sarif_results = []
     for r in results:
@@ -66,7 +66,7 @@ def document(results: list, missing: list) -> dict:
                                "reasons": [{"line": x.line, "message": printable(x.text)} for x in f.reasons]},
             }
             if f.verdict in (Verdict.SPAWN, Verdict.FORK) and f.rewritable:
-                new = render_only(r, [f])
+                new = render_only(r, [f], options)
                 if new is not None:
                     item["fixes"] = [{
                         "description": {"text": f"rewrite to {'posix_spawn' if f.verdict is Verdict.SPAWN else 'fork'}"},
@@ -118,5 +118,5 @@ def replacements(old: bytes, new: bytes) -> list:
     return out
 
 
-def as_sarif(results: list, missing: list) -> str:
-    return json.dumps(document(results, missing), indent=2, ensure_ascii=False) + "\n"
+def as_sarif(results: list, missing: list, options, files: int) -> str:
+    return json.dumps(document(results, missing, options, files), indent=2, ensure_ascii=False) + "\n"

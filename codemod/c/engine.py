@@ -266,7 +266,8 @@ class CFile:
 
     def verify(self, new: bytes) -> Optional[str]:
         """Why the rewritten text must not be written, or None."""
-        if _error_count(parse(new).root_node) > _error_count(self.root):
+        root = parse(new).root_node
+        if root.has_error and _error_count(root) > _error_count(self.root):
             return "the rewritten file would not parse as cleanly as the original"
         return None
 
@@ -274,8 +275,8 @@ class CFile:
         if not wanted:
             return []
         src = self.source
-        present = {n.text.strip(b"<>\"").decode("latin-1") for n in walk(self.root)
-                   if n.type == "preproc_include" for n in [n.child_by_field_name("path")] if n is not None}
+        present = {n.text.strip(b"<>\"").decode("latin-1")
+                   for n in captures("includes", self.root).get("include.any", [])}
         lines = []
         for header in ("unistd.h", "errno.h", "signal.h", "spawn.h"):
             if header in wanted and header not in present:

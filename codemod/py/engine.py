@@ -286,21 +286,26 @@ class _Remover(cst.CSTTransformer):
         self.statements = {id(stmt) for stmt, alias in removable if alias is None}
         self.aliases = {id(alias) for _, alias in removable if alias is not None}
         self.dropped: set = set()
+        self._alive: list = []    # ids in `dropped` stay unique only while these live
 
     def leave_SimpleStatementLine(self, original, updated):
         if id(original) in self.statements:
-            self.dropped.add(id(updated))
+            self._drop(updated)
             return updated
         small = original.body[0] if len(original.body) == 1 else None
         if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar) \
                 and any(id(a) in self.aliases for a in small.names):
             keep = [a for a in small.names if id(a) not in self.aliases]
             if not keep:
-                self.dropped.add(id(updated))
+                self._drop(updated)
                 return updated
             keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             return updated.with_changes(body=[updated.body[0].with_changes(names=keep)])
         return updated
+
+    def _drop(self, node) -> None:
+        self._alive.append(node)
+        self.dropped.add(id(node))
 
     def _body(self, body) -> list:
         out, carried = [], []

@@ -1,0 +1,175 @@
+"""Fast, sorted directory walks that honour .gitignore files and exclude patterns.
+
+Trees of tens of thousands of files are walked with os.scandir, carrying
+path strings (no pathlib on the hot path) and, per folder, the list of
+ignore rules in force.  Rules are only evaluated when a folder has any.
+"""
+from __future__ import annotations
+
+import os
+import re
+from typing import Iterator, NamedTuple, Optional
+
+LANGUAGES = {".c": "c", ".h": "c", ".py": "python"}
+SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
+
+
+class Target(NamedTuple):
+    """A file to process: its path on disk and the path shown to the user."""
+
+    path: str
+    display: str
+    language: Optional[str]
+
+
+class Missing(NamedTuple):
+    display: str
+    reason: str
+
+
+def language_of(name: str) -> Optional[str]:
+    dot = name.rfind(".")
+    return LANGUAGES.get(name[dot:]) if dot >= 0 else None
+
+
+class Rules:
+    """gitignore-style patterns anchored at folder ``base`` (an absolute path)."""
+
+    def __init__(self, base: str, lines: list):
+        import pathspec  # only trees with ignore rules pay for it
+        self.base = base.rstrip("/")
+        self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        parts = [p.regex.pattern for p in self.spec.patterns if getattr(p, "regex", None) is not None]
+        # One regex telling whether any pattern can match: most paths match
+        # none, and then the per-pattern evaluation is skipped.
+        self.any = re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', p)})" for p in parts)) \
+            if parts else None
+
+    def verdict(self, abspath: str, is_dir: bool) -> Optional[bool]:
+        """True ignored, False re-included (`!pattern`), None no rule applies."""
+        if self.any is None:
+            return None
+        if abspath.startswith(self.base + "/"):
+            rel = abspath[len(self.base) + 1:]
+        else:
+            rel = abspath.lstrip("/")       # outside the base: unanchored patterns still apply
+        rel += "/" if is_dir else ""
+        if not self.any.search(rel):
+            return None
+        return self.spec.check_file(rel).include
+
+
+class Ignore:
+    """Decides which walked files to leave out: .gitignore files (in the
+    walked folders and above them, up to the repository root) and exclude
+    patterns.  Paths named on the command line are never left out."""
+
+    def __init__(self, excludes: list = (), gitignore: bool = True):
+        """``excludes``: (folder, patterns) pairs; patterns are relative to their folder."""
+        self.excludes = [Rules(os.path.abspath(str(folder)), list(patterns))
+                         for folder, patterns in excludes if patterns]
+        self.gitignore = gitignore
+
+    def rules_above(self, top: str) -> list:
+        """.gitignore rules of the folders above ``top``, up to the repository root."""
+        if not self.gitignore:
+            return []
+        chain = []
+        folder = os.path.dirname(os.path.abspath(top))
+        while True:
+            rules = self.rules_in(folder, None)
+            if rules is not None:
+                chain.append(rules)
+            if os.path.exists(os.path.join(folder, ".git")):
+                return list(reversed(chain))
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return []      # not in a repository: only the walked folders count
+            folder = parent
+
+    def rules_in(self, folder: str, names: Optional[set]) -> Optional[Rules]:
+        if not self.gitignore or (names is not None and ".gitignore" not in names):
+            return None
+        try:
+            with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as fh:
+                return Rules(folder, fh.read().splitlines())
+        except OSError:
+            return None
+
+    def ignored(self, abspath: str, is_dir: bool, chain: list) -> bool:
+        if any(rules.verdict(abspath, is_dir) for rules in self.excludes):
+            return True
+        result = None
+        for rules in chain:           # deeper .gitignore files override
+            v = rules.verdict(abspath, is_dir)
+            if v is not None:
+                result = v
+        return bool(result)
+
+
+def walk(top: str, ignore: Ignore) -> Iterator[Target]:
+    """Files under ``top`` that an engine handles, depth first, names sorted,
+    a folder's files before its subfolders; symbolic links are not followed."""
+    absolute = os.path.abspath(top)
+    stack = [("" if top == "." else top, absolute, ignore.rules_above(absolute + "/x"))]
+    check = bool(ignore.excludes)
+    while stack:
+        display, real, chain = stack.pop()
+        try:
+            with os.scandir(real) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        rules = ignore.rules_in(real, {e.name for e in entries}) if ignore.gitignore else None
+        if rules is not None:
+            chain = chain + [rules]
+        filter_paths = check or bool(chain)
+        subdirs = []
+        prefix = display + "/" if display else ""
+        base = real + "/"
+        for e in entries:
+            name = e.name
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if name not in SKIP_DIRS and not (filter_paths and ignore.ignored(base + name, True, chain)):
+                        subdirs.append((prefix + name, base + name, chain))
+                    continue
+                if e.is_symlink():
+                    continue
+            except OSError:
+                continue
+            dot = name.rfind(".")
+            lang = LANGUAGES.get(name[dot:]) if dot > 0 else None
+            if lang is None or (filter_paths and ignore.ignored(base + name, False, chain)):
+                continue
+            yield Target(base + name, prefix + name, lang)
+        stack.extend(reversed(subdirs))
+
+
+def discover(paths: list, ignore: Optional[Ignore] = None) -> Iterator:
+    """Yield a :class:`Target` per file, or a :class:`Missing` for a path that
+    cannot be read.  A file named twice (or reached from two arguments) once."""
+    ignore = ignore or Ignore()
+    dedupe = len(paths) > 1
+    seen: set = set()
+    for arg in paths:
+        if not os.path.lexists(arg):
+            yield Missing(arg, "no such file or directory")
+            continue
+        if os.path.isdir(arg) and not os.path.islink(arg):
+            for target in walk(os.path.normpath(arg), ignore):
+                if dedupe:
+                    key = os.path.realpath(target.path)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                yield target
+            continue
+        key = os.path.realpath(arg)
+        if key in seen:
+            continue
+        seen.add(key)
+        if not os.path.isfile(arg):
+            yield Missing(arg, "not a regular file")
+            continue
+        yield Target(arg, os.path.normpath(arg), language_of(os.path.basename(arg)))
