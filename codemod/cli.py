@@ -8,7 +8,8 @@ from typing import Optional
 from codemod import __version__, color, config
 from codemod.diffs import unified
 from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
-from codemod.files import ChangedOnDisk, Ignore, Missing, discover, write_atomically
+from codemod.files import ChangedOnDisk, write_atomically
+from codemod.walk import Ignore, Missing, Target, discover_groups
 from codemod.model import Status, Verdict
 from codemod.report import as_json, as_text, printable
 from codemod.runner import RunOptions, is_actionable
@@ -96,10 +97,10 @@ def _run(paths: list, options: RunOptions, ignore, jobs: int) -> tuple:
     missing = []
 
     def targets():
-        for item in _progress(discover(paths, ignore)):
+        for item in _progress(discover_groups(paths, ignore)):
             if isinstance(item, Missing):
                 missing.append(item)
-            elif item.language is None:
+            elif isinstance(item, Target) and item.language is None:
                 missing.append(Missing(item.display, "not a C or Python file (.c, .h, .py)"))
             else:
                 yield item

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from codemod.model import FileResult, Finding, Reason, Status, Verdict
+from codemod.model import FileResult, Finding, Reason, Status, Verdict  # noqa: F401 - re-exported
 
 
 @dataclass(frozen=True)

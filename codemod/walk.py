@@ -107,12 +107,15 @@ class Ignore:
         return bool(result)
 
 
-def walk(top: str, ignore: Ignore) -> Iterator[Target]:
-    """Files under ``top`` that an engine handles, depth first, names sorted,
-    a folder's files before its subfolders; symbolic links are not followed."""
+def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
+    """Per folder under ``top`` (depth first, names sorted, symbolic links not
+    followed): (real path + "/", display prefix, [(name, language), ...]) for
+    the files an engine handles.  Grouping by folder keeps per-file work (and
+    what crosses to worker processes) small."""
     absolute = os.path.abspath(top)
     stack = [("" if top == "." else top, absolute, ignore.rules_above(absolute + "/x"))]
     check = bool(ignore.excludes)
+    languages = LANGUAGES
     while stack:
         display, real, chain = stack.pop()
         try:
@@ -120,11 +123,12 @@ def walk(top: str, ignore: Ignore) -> Iterator[Target]:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError:
             continue
-        rules = ignore.rules_in(real, {e.name for e in entries}) if ignore.gitignore else None
-        if rules is not None:
-            chain = chain + [rules]
+        if ignore.gitignore:
+            rules = ignore.rules_in(real, {e.name for e in entries})
+            if rules is not None:
+                chain = chain + [rules]
         filter_paths = check or bool(chain)
-        subdirs = []
+        subdirs, files = [], []
         prefix = display + "/" if display else ""
         base = real + "/"
         for e in entries:
@@ -139,16 +143,25 @@ def walk(top: str, ignore: Ignore) -> Iterator[Target]:
             except OSError:
                 continue
             dot = name.rfind(".")
-            lang = LANGUAGES.get(name[dot:]) if dot > 0 else None
+            lang = languages.get(name[dot:]) if dot > 0 else None
             if lang is None or (filter_paths and ignore.ignored(base + name, False, chain)):
                 continue
-            yield Target(base + name, prefix + name, lang)
+            files.append((name, lang))
+        if files:
+            yield base, prefix, files
         stack.extend(reversed(subdirs))
 
 
-def discover(paths: list, ignore: Optional[Ignore] = None) -> Iterator:
-    """Yield a :class:`Target` per file, or a :class:`Missing` for a path that
-    cannot be read.  A file named twice (or reached from two arguments) once."""
+def walk(top: str, ignore: Ignore) -> Iterator[Target]:
+    """The files of :func:`walk_dirs`, one :class:`Target` each."""
+    for base, prefix, files in walk_dirs(top, ignore):
+        for name, lang in files:
+            yield Target(base + name, prefix + name, lang)
+
+
+def discover_groups(paths: list, ignore: Optional[Ignore] = None) -> Iterator:
+    """Like :func:`discover`, but walked folders come as (base, prefix, files)
+    groups; a named file is a group of one."""
     ignore = ignore or Ignore()
     dedupe = len(paths) > 1
     seen: set = set()
@@ -157,13 +170,17 @@ def discover(paths: list, ignore: Optional[Ignore] = None) -> Iterator:
             yield Missing(arg, "no such file or directory")
             continue
         if os.path.isdir(arg) and not os.path.islink(arg):
-            for target in walk(os.path.normpath(arg), ignore):
+            for base, prefix, files in walk_dirs(os.path.normpath(arg), ignore):
                 if dedupe:
-                    key = os.path.realpath(target.path)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                yield target
+                    kept = []
+                    for name, lang in files:
+                        key = os.path.realpath(base + name)
+                        if key not in seen:
+                            seen.add(key)
+                            kept.append((name, lang))
+                    files = kept
+                if files:
+                    yield base, prefix, files
             continue
         key = os.path.realpath(arg)
         if key in seen:
@@ -173,3 +190,15 @@ def discover(paths: list, ignore: Optional[Ignore] = None) -> Iterator:
             yield Missing(arg, "not a regular file")
             continue
         yield Target(arg, os.path.normpath(arg), language_of(os.path.basename(arg)))
+
+
+def discover(paths: list, ignore: Optional[Ignore] = None) -> Iterator:
+    """Yield a :class:`Target` per file, or a :class:`Missing` for a path that
+    cannot be read.  A file named twice (or reached from two arguments) once."""
+    for item in discover_groups(paths, ignore):
+        if isinstance(item, (Target, Missing)):
+            yield item
+        else:
+            base, prefix, files = item
+            for name, lang in files:
+                yield Target(base + name, prefix + name, lang)

@@ -10,8 +10,8 @@ from codemod import layout
 from codemod.c import analysis, sites, spawn
 from codemod.c.analysis import Options
 from codemod.c.syntax import (
-    PREPROC_BRANCHES, Node, captures, declarators, encode_text, enclosing, function_name, line, parse,
-    text, walk,
+    PREPROC_BRANCHES, Node, captures, declarators, encode_text, enclosing, function_name, index, line,
+    parse, text, walk,
 )
 from codemod.model import Edit, Finding, Reason, Verdict
 
@@ -40,6 +40,7 @@ class CFile:
         self.layout = _Layout(layout.newline(source).decode(), layout.indent_unit(source).decode())
         self.taken_names = {m.decode("latin-1") for m in re.findall(rb"[A-Za-z_][A-Za-z0-9_]*", source)}
         self._includes = captures("top-level-includes", self.root)
+        self._site_options = None
         self.findings = self._analyse()
 
     # -- analysis ----------------------------------------------------------
@@ -82,8 +83,10 @@ class CFile:
         return self._fork(finding, site, child, reasons)
 
     def _options_for_site(self) -> Options:
-        from dataclasses import replace
-        return replace(self.options, gnu_source=self._gnu_source())
+        if self._site_options is None:
+            from dataclasses import replace
+            self._site_options = replace(self.options, gnu_source=self._gnu_source())
+        return self._site_options
 
     def _gnu_source(self) -> bool:
         found = captures("feature-macros", self.root).get("feature.define", [])
@@ -192,14 +195,16 @@ class CFile:
     def _opens_function_end(self, site, edits: list) -> bool:
         """The function's end was unreachable and would not be after the edits."""
         from codemod.edits import apply_edits
-        body = site.function.child_by_field_name("body")
-        if sites.can_reach_end(body):
+        fn = site.function
+        if sites.can_reach_end(fn.child_by_field_name("body")):
             return False
-        new = parse(apply_edits(self.source, edits))
-        fn = new.root_node.descendant_for_byte_range(site.function.start_byte, site.function.start_byte)
-        while fn is not None and fn.type != "function_definition":
-            fn = fn.parent
-        return fn is None or sites.can_reach_end(fn.child_by_field_name("body"))
+        # Parse the rewritten function on its own: all of a site's edits lie inside it.
+        lo, hi = fn.start_byte, fn.end_byte
+        if any(not (lo <= e.start and e.end <= hi) for e in edits):
+            return True
+        text_after = apply_edits(self.source[lo:hi], [Edit(e.start - lo, e.end - lo, e.text) for e in edits])
+        new_fn = next((n for n in parse(text_after).root_node.children if n.type == "function_definition"), None)
+        return new_fn is None or sites.can_reach_end(new_fn.child_by_field_name("body"))
 
     def _insert_block(self, pos: int, block_lines: list) -> Edit:
         start = layout.line_start(self.source, pos)
@@ -225,8 +230,8 @@ class CFile:
         if site.declarator is not None:
             decl = site.declarator.parent
             return text(decl.child_by_field_name("type")) == "pid_t" and not _const_qualified(decl)
-        for n in walk(site.function):
-            if n.type == "declaration" and n.start_byte < site.call.start_byte:
+        for n in index(site.function).of("declaration"):
+            if n.start_byte < site.call.start_byte:
                 for d in n.children_by_field_name("declarator"):
                     if d.type == "identifier" and text(d) == name:
                         return text(n.child_by_field_name("type")) == "pid_t"
@@ -247,8 +252,8 @@ class CFile:
                 decl = _local_declaration(fn, name, site.region.body[0].start_byte)
                 if decl is None:
                     continue
-                others = [n for n in walk(fn) if n.type == "identifier" and text(n) == name
-                          and n != decl and not (deletion.start <= n.start_byte < deletion.end)]
+                others = [n for n in index(fn).idents.get(name, [])
+                          if n != decl and not (deletion.start <= n.start_byte < deletion.end)]
                 if not others:
                     return Reason(line(decl), f"`{name}` (line {line(decl)}) is used only by the child: "
                                               "removing the child would leave it unused")
@@ -348,8 +353,8 @@ def _first_statement_after(decl: Node) -> Optional[Node]:
 
 def _declared_between(fn: Node, lo: int, hi: int, names: set) -> Optional[Node]:
     """A declarator of one of ``names`` between bytes ``lo`` and ``hi``."""
-    for n in walk(fn):
-        if n.type == "declaration" and lo <= n.start_byte < hi:
+    for n in index(fn).of("declaration"):
+        if lo <= n.start_byte < hi:
             for d in declarators(n):
                 if text(d) in names:
                     return d
@@ -358,13 +363,14 @@ def _declared_between(fn: Node, lo: int, hi: int, names: set) -> Optional[Node]:
 
 def _local_declaration(fn: Node, name: str, before: int) -> Optional[Node]:
     """The identifier node declaring ``name`` as a parameter or local of ``fn``."""
-    for n in walk(fn):
+    idx = index(fn)
+    knr = [n for n in idx.idents.get(name, []) if n.parent.type == "parameter_list"]
+    for n in sorted(knr + idx.of("parameter_declaration", "declaration"), key=lambda n: n.start_byte):
         if n.start_byte >= before:
             break
-        if n.type == "identifier" and n.parent.type == "parameter_list":   # K&R
-            if text(n) == name:
-                return n
-        elif n.type in ("parameter_declaration", "declaration"):
+        if n.type == "identifier":
+            return n
+        else:
             for d in declarators(n):
                 if text(d) == name:
                     return d
@@ -386,18 +392,17 @@ def _private_locals(site) -> dict:
     lo = site.region.body[0].start_byte
     hi = site.region.body[-1].end_byte
     candidates: dict = {}
-    for decl in walk(body):
-        if decl.type != "declaration" or lo <= decl.start_byte < hi:
+    idx = index(site.function)
+    for decl in idx.of("declaration"):
+        if lo <= decl.start_byte < hi or not (body.start_byte <= decl.start_byte < body.end_byte):
             continue
         if any(c.type in ("storage_class_specifier", "type_qualifier") and text(c) in ("static", "volatile", "extern")
                for c in decl.children):
             continue
         for ident in declarators(decl):
             candidates[text(ident)] = ident
-    mentions: dict = {}
-    for n in walk(body):
-        if n.type == "identifier" and text(n) in candidates:
-            mentions.setdefault(text(n), []).append(n)
+    mentions = {name: [n for n in idx.idents.get(name, []) if body.start_byte <= n.start_byte < body.end_byte]
+                for name in candidates}
     private = {}
     for name, decl_ident in candidates.items():
         uses = [n for n in mentions.get(name, []) if n != decl_ident]

@@ -14,7 +14,7 @@ from typing import Optional
 
 from codemod.c import outcomes
 from codemod.c.syntax import (
-    PREPROC_BRANCHES, Node, ancestors, call_name, captures, enclosing, function_name, in_error,
+    PREPROC_BRANCHES, Node, ancestors, call_name, captures, enclosing, function_name, in_error, index,
     line, short, squash, statements, text, unparen, walk,
 )
 from codemod.model import Reason
@@ -386,7 +386,8 @@ def _find_error_path(site: Site) -> None:
         return
     is_result = _is_result(site)
     start = site.anchor.start_byte
-    for n in walk(site.function):
+    kinds = ("if_statement", "while_statement", "conditional_expression", "switch_statement")
+    for n in index(site.function).of(*kinds):
         if n.start_byte < start:
             continue
         if n.type == "if_statement" and n.parent.type != "else_clause" and _chain_has_error_branch(n, is_result):

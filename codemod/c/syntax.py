@@ -92,6 +92,40 @@ def walk(node: Node) -> Iterator[Node]:
         stack.extend(reversed(n.children))
 
 
+class NodeIndex:
+    """One walk over a subtree (a function): its nodes by type and its
+    identifiers by name, each list in document order.  The analyses ask many
+    questions of the same function; this answers them without re-walking."""
+
+    def __init__(self, root: Node):
+        self.root = root
+        self.by_type: dict = {}
+        self.idents: dict = {}
+        for n in walk(root):
+            self.by_type.setdefault(n.type, []).append(n)
+            if n.type == "identifier":
+                self.idents.setdefault(text(n), []).append(n)
+
+    def of(self, *types: str) -> list:
+        if len(types) == 1:
+            return self.by_type.get(types[0], [])
+        return sorted((n for t in types for n in self.by_type.get(t, [])), key=lambda n: n.start_byte)
+
+
+_INDEX: dict = {}
+
+
+def index(fn: Node) -> NodeIndex:
+    """The NodeIndex of ``fn``, built once per function of the current tree."""
+    key = (fn.id, fn.start_byte, fn.end_byte)
+    found = _INDEX.get(key)
+    if found is None or found.root != fn:
+        if len(_INDEX) > 64:
+            _INDEX.clear()
+        found = _INDEX[key] = NodeIndex(fn)
+    return found
+
+
 def identifiers(node: Node) -> Iterator[Node]:
     for n in walk(node):
         if n.type == "identifier":
