@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Optional
 
@@ -104,7 +105,8 @@ def _run(paths: list, options: RunOptions, ignore, jobs: int) -> tuple:
                 missing.append(Missing(item.display, "not a C or Python file (.c, .h, .py)"))
             else:
                 yield item
-    results, files = parallel.run(targets(), options, jobs or parallel.default_jobs())
+    roots = [p for p in paths if os.path.isdir(p) and not os.path.islink(p)]
+    results, files = parallel.run(targets(), options, jobs or parallel.default_jobs(), roots)
     return results, missing, files
 
 

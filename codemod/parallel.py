@@ -8,7 +8,7 @@ any number of jobs.
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from typing import Iterable, Optional
 
 from codemod.runner import FileResult, RunOptions, Status, process_source
 
@@ -40,7 +40,7 @@ def prefilter(groups: list, needles: tuple) -> tuple:
     single = needles[0] if len(needles) == 1 else None
     flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
     count, hits, errors = 0, [], []
-    for base, prefix, files in groups:
+    for base, prefix, files, *_ in groups:
         for name, lang in files:
             count += 1
             try:
@@ -76,6 +76,10 @@ def analyse(path: str, display: str, language: str, options: RunOptions) -> File
     return process_source(source, display, language, options)
 
 
+def _preload_engines(options: RunOptions) -> None:
+    import codemod.c.engine  # noqa: F401
+
+
 def _prefilter_task(args) -> tuple:
     return prefilter(*args)
 
@@ -84,13 +88,82 @@ def _analyse_task(args) -> FileResult:
     return analyse(*args)
 
 
-def run(items: Iterable, options: RunOptions, jobs: int) -> tuple:
+def run(items: Iterable, options: RunOptions, jobs: int, roots: Optional[list] = None) -> tuple:
     """Process discovered items (folder groups or single targets); return
     (results in walk order, number of files read).
 
-    Two stages: a prefilter over batches of folders, then one analysis task
-    per file that mentions vfork; with ``jobs`` > 1 both run in worker
-    processes (a dense tree of vfork files spreads over the workers too)."""
+    Two stages: a prefilter, then one analysis task per file that mentions
+    vfork.  With ``jobs`` > 1 the prefilter of the folders in ``roots`` is
+    the system grep (running while the tree is walked), or else batches in
+    worker processes, and the analyses run in worker processes."""
+    if jobs > 1 and roots:
+        from codemod import grepfilter
+        if grepfilter.grep_command():
+            grep = grepfilter.Grep(roots, options.needles)   # reads while the tree is walked
+            items = list(items)
+            try:
+                return _run_grep(grep, items, options, jobs)
+            except RuntimeError:
+                pass                   # an unreadable file: read everything ourselves
+    return _run_own(items, options, jobs)
+
+
+def _run_grep(grep, items: list, options: RunOptions, jobs: int) -> tuple:
+    _preload_engines(options)    # while grep reads: workers forked later inherit them
+    try:
+        wanted, files, keyed = {}, 0, []
+        for number, batch in enumerate(_batches(items)):
+            for pos, group in enumerate(batch):
+                base, prefix, names, named = group
+                if named:
+                    # A file named on the command line: grep only walks the roots.
+                    count, hits, errors = prefilter([group[:3]], options.needles)
+                    keyed += [((number, pos, 0), r) for _, r in errors]
+                    keyed += [((number, pos, 0), analyse(p, d, lang, options)) for _, p, d, lang in hits]
+                    files += count
+                    continue
+                for k, (name, lang) in enumerate(names):
+                    files += 1
+                    wanted[base + name] = ((number, pos, k), prefix + name, lang)
+        with _Pool(jobs) as pool:
+            pending = []
+            for path in grep.matches():
+                entry = wanted.pop(path, None)
+                if entry is not None:
+                    key, display, lang = entry
+                    pending.append((key, pool.submit(_analyse_task, (path, display, lang, options))))
+            keyed += [(key, future.result()) for key, future in pending]
+    finally:
+        grep.stop()
+    keyed.sort(key=lambda kv: kv[0])
+    return [r for _, r in keyed], files
+
+
+class _Pool:
+    """A process pool started on first use (a run with no match never starts one)."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool = None
+
+    def submit(self, fn, *args):
+        if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        return self.pool.submit(fn, *args)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def _run_own(items: Iterable, options: RunOptions, jobs: int) -> tuple:
     needles = options.needles
     batches = _batches(items)
     first = next(batches, None)
@@ -106,14 +179,11 @@ def run(items: Iterable, options: RunOptions, jobs: int) -> tuple:
             keyed += [((number, pos), analyse(path, display, lang, options)) for pos, path, display, lang in hits]
         keyed.sort(key=lambda kv: kv[0])
         return [r for _, r in keyed], files
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with _Pool(jobs) as pool:
         pending = []
-        stage1 = pool.map(_prefilter_task, ((batch, needles) for batch in _chain(first, second, batches)))
-        for number, (count, hits, errors) in enumerate(stage1):
+        stage1 = [pool.submit(_prefilter_task, (batch, needles)) for batch in _chain(first, second, batches)]
+        for number, future in enumerate(stage1):
+            count, hits, errors = future.result()
             files += count
             keyed += [((number, pos), r) for pos, r in errors]
             pending += [((number, pos), pool.submit(_analyse_task, (path, display, lang, options)))
@@ -131,15 +201,16 @@ def _chain(first, second, rest):
 
 
 def _batches(items: Iterable):
-    """Lists of folder groups holding about BATCH files each."""
+    """Lists of (base, prefix, [(name, language)], named) groups holding about
+    BATCH files each; ``named`` marks a file named on the command line."""
     batch, size = [], 0
     for item in items:
         if len(item) == 3 and isinstance(item[2], list):
-            group = item
-        else:                                   # a single named file
+            group = (*item, False)
+        else:
             base, name = os.path.split(item.path)
             group = (base + "/" if base else "", item.display[: len(item.display) - len(name)],
-                     [(name, item.language)])
+                     [(name, item.language)], True)
         batch.append(group)
         size += len(group[2])
         if size >= BATCH:

@@ -39,7 +39,7 @@ class CFile:
         self.root = self.tree.root_node
         self.layout = _Layout(layout.newline(source).decode(), layout.indent_unit(source).decode())
         self.taken_names = {m.decode("latin-1") for m in re.findall(rb"[A-Za-z_][A-Za-z0-9_]*", source)}
-        self._includes = captures("top-level-includes", self.root)
+        self._includes = captures("top-level-includes", self.root, max_start_depth=0)
         self._site_options = None
         self.findings = self._analyse()
 
@@ -89,7 +89,7 @@ class CFile:
         return self._site_options
 
     def _gnu_source(self) -> bool:
-        found = captures("feature-macros", self.root).get("feature.define", [])
+        found = captures("feature-macros", self.root, max_start_depth=0).get("feature.define", [])
         includes = self._includes.get("include.line", [])
         first = min((n.start_byte for n in includes), default=len(self.source))
         return any(n.start_byte < first for n in found)
@@ -286,7 +286,8 @@ class CFile:
         for header in ("unistd.h", "errno.h", "signal.h", "spawn.h"):
             if header in wanted and header not in present:
                 lines.append(f"#include <{header}>")
-        if "environ" in wanted and not captures("environ-declarations", self.root).get("environ.name"):
+        if "environ" in wanted and not captures("environ-declarations", self.root,
+                                                max_start_depth=0).get("environ.name"):
             lines.append("extern char **environ;")
         if not lines:
             return []

@@ -72,12 +72,14 @@ class Site:
 def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]]:
     """Split every `vfork` token into call tokens and other references.
     Calls of configured aliases (`xvfork()`) are call tokens too."""
-    found = captures("vfork-references", root)
+    found = _captures_near(root, b"vfork", "vfork-references")
     calls: list[Node] = []
     refs: list[Reference] = []
     if aliases:
         wanted = set(aliases)
-        calls += [n for n in captures("call-names", root).get("call.name", []) if text(n) in wanted]
+        for alias in wanted:
+            calls += [n for n in _captures_near(root, alias.encode(), "call-names").get("call.name", [])
+                      if text(n) == alias]
     for tok in found.get("vfork.ref", []):
         parent = tok.parent
         if parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == tok:
@@ -93,6 +95,23 @@ def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]
             refs.append(Reference(arg, row + 1, col + 1, _describe_macro(arg)))
     calls.sort(key=lambda n: n.start_byte)
     return calls, refs
+
+
+def _captures_near(root: Node, word: bytes, query_name: str) -> dict:
+    """Captures of a query, run only around the places ``word`` occurs in the
+    text (a file has thousands of identifiers and a few vforks)."""
+    source = root.text
+    found: dict = {}
+    seen: set = set()
+    pos = source.find(word)
+    while pos >= 0:
+        for key, nodes in captures(query_name, root, byte_range=(pos, pos + len(word))).items():
+            for n in nodes:
+                if (key, n.start_byte, n.end_byte) not in seen:
+                    seen.add((key, n.start_byte, n.end_byte))
+                    found.setdefault(key, []).append(n)
+        pos = source.find(word, pos + len(word))
+    return found
 
 
 def _describe(tok: Node) -> str:

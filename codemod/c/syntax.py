@@ -24,8 +24,17 @@ def query(name: str) -> tree_sitter.Query:
     return tree_sitter.Query(LANGUAGE, query_source("c", name))
 
 
-def captures(name: str, node: Node) -> dict[str, list[Node]]:
-    return tree_sitter.QueryCursor(query(name)).captures(node)
+def captures(name: str, node: Node, byte_range: Optional[tuple] = None,
+             max_start_depth: Optional[int] = None) -> dict[str, list[Node]]:
+    """Run ``grammars/c/<name>.scm`` over ``node``; ``byte_range`` and
+    ``max_start_depth`` limit where matches may start (much faster on big
+    files when the caller knows where to look)."""
+    cursor = tree_sitter.QueryCursor(query(name))
+    if byte_range is not None:
+        cursor.set_byte_range(*byte_range)
+    if max_start_depth is not None:
+        cursor.set_max_start_depth(max_start_depth)
+    return cursor.captures(node)
 
 
 def text(node: Node) -> str:
