@@ -40,7 +40,7 @@ def timed(cmd: list) -> tuple:
     def sample():
         while not done.is_set():
             peak_sum[0] = max(peak_sum[0], _tree_rss(proc.pid))
-            done.wait(0.005)
+            done.wait(0.02)
     t = threading.Thread(target=sample, daemon=True)
     t.start()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -100,12 +100,13 @@ def main() -> int:
     dense = trees.build_dense(TREES / "dense", args.dense_files)
     print(f"trees ready in {time.perf_counter() - t0:.1f} s: {wide} ({args.files} files), "
           f"{dense} ({args.dense_files} files)")
-    tool = [sys.executable, "-m", "codemod"]
+    script = shutil.which("vfork-codemod", path=os.path.dirname(sys.executable)) or shutil.which("vfork-codemod")
+    tool = [script] if script else [sys.executable, "-m", "codemod"]
     jobs = ["--jobs", args.jobs] if args.jobs else []
     subprocess.run(["grep", "-rlq", "vfork", str(wide)])          # warm the page cache
     rows = [compare("wide: scan vs grep -rl vfork", tool + ["scan", *jobs, str(wide)],
                     ["grep", "-rl", "vfork", str(wide)], args.reps)]
-    sg = shutil.which("ast-grep")
+    sg = shutil.which("ast-grep") or shutil.which("ast-grep", path=os.path.dirname(sys.executable))
     if sg:
         rows.append(compare("dense: diff vs ast-grep run -p 'vfork()'", tool + ["diff", *jobs, str(dense)],
                             [sg, "run", "-p", "vfork()", "--lang", "c", str(dense)], args.reps))

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Optional
 
 from codemod import __version__, color, config
-from codemod.diffs import unified
 from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
-from codemod.files import ChangedOnDisk, write_atomically
 from codemod.walk import Ignore, Missing, Target, discover_groups
 from codemod.model import Status, Verdict
 from codemod.report import as_json, as_text, printable
@@ -105,8 +102,7 @@ def _run(paths: list, options: RunOptions, ignore, jobs: int) -> tuple:
                 missing.append(Missing(item.display, "not a C or Python file (.c, .h, .py)"))
             else:
                 yield item
-    roots = [p for p in paths if os.path.isdir(p) and not os.path.islink(p)]
-    results, files = parallel.run(targets(), options, jobs or parallel.default_jobs(), roots)
+    results, files = parallel.run(targets(), options, jobs or parallel.default_jobs())
     return results, missing, files
 
 
@@ -170,6 +166,7 @@ def _scan(args, options, results, missing, files) -> int:
 def _diff(args, options, results, missing, files) -> int:
     failed = _errors_to_stderr(results, missing)
     _report_left_alone(results, options.include_review)
+    from codemod.diffs import unified
     changed = [r for r in results if r.status is Status.CHANGED]
     on = color.enabled(sys.stdout, args.color)
     for r in changed:
@@ -186,6 +183,7 @@ def _diff(args, options, results, missing, files) -> int:
 
 
 def _apply(args, options, results, missing, files) -> int:
+    from codemod.files import ChangedOnDisk, write_atomically
     failed = _errors_to_stderr(results, missing)
     if args.interactive:
         from codemod import interactive

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:  # pathlib costs startup time on every run
+    from pathlib import Path
 
 
 KEYS = {
@@ -35,19 +37,23 @@ class Config:
     source: Optional[Path] = None      # the file it came from
 
 
-def find(start: Path) -> Optional[tuple]:
+def find(start: str) -> Optional[tuple]:
     """(path, table) of the nearest configuration at or above ``start``."""
-    start = start.resolve()
-    for folder in [start, *start.parents]:
-        dotfile = folder / ".vfork-codemod.toml"
-        if dotfile.is_file():
-            return dotfile, _load(dotfile)
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            table = _load(pyproject).get("tool", {}).get("vfork-codemod")
+    from pathlib import Path
+    folder = os.path.realpath(start)
+    while True:
+        dotfile = os.path.join(folder, ".vfork-codemod.toml")
+        if os.path.isfile(dotfile):
+            return Path(dotfile), _load(Path(dotfile))
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(pyproject):
+            table = _load(Path(pyproject)).get("tool", {}).get("vfork-codemod")
             if table is not None:
-                return pyproject, table
-    return None
+                return Path(pyproject), table
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def _toml():
@@ -70,6 +76,7 @@ def _load(path: Path) -> dict:
 def load(paths: list, explicit: Optional[str] = None) -> Config:
     """The configuration for a run over ``paths``."""
     if explicit:
+        from pathlib import Path
         p = Path(explicit)
         if not p.is_file():
             raise ConfigError(f"{explicit}: no such configuration file")
@@ -81,15 +88,15 @@ def load(paths: list, explicit: Optional[str] = None) -> Config:
     return parse(found[1], found[0]) if found else Config()
 
 
-def _common_folder(paths: list) -> Path:
+def _common_folder(paths: list) -> str:
     folders = []
     for p in paths or ["."]:
-        path = Path(p).resolve()
-        folders.append(path if path.is_dir() else path.parent)
+        path = os.path.realpath(p)
+        folders.append(path if os.path.isdir(path) else os.path.dirname(path))
     try:
-        return Path(os.path.commonpath([str(f) for f in folders]))
+        return os.path.commonpath(folders)
     except ValueError:
-        return Path.cwd()
+        return os.getcwd()
 
 
 def parse(table: dict, source: Path) -> Config:

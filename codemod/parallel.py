@@ -77,6 +77,7 @@ def analyse(path: str, display: str, language: str, options: RunOptions) -> File
 
 
 def _preload_engines(options: RunOptions) -> None:
+    """Import the C engine before workers are forked, so each need not."""
     import codemod.c.engine  # noqa: F401
 
 
@@ -88,53 +89,74 @@ def _analyse_task(args) -> FileResult:
     return analyse(*args)
 
 
-def run(items: Iterable, options: RunOptions, jobs: int, roots: Optional[list] = None) -> tuple:
+def run(items: Iterable, options: RunOptions, jobs: int) -> tuple:
     """Process discovered items (folder groups or single targets); return
     (results in walk order, number of files read).
 
     Two stages: a prefilter, then one analysis task per file that mentions
-    vfork.  With ``jobs`` > 1 the prefilter of the folders in ``roots`` is
-    the system grep (running while the tree is walked), or else batches in
-    worker processes, and the analyses run in worker processes."""
-    if jobs > 1 and roots:
+    vfork.  With ``jobs`` > 1 the prefilter is the system grep over lists of
+    walked files (or else batches in worker processes) and the analyses run
+    in worker processes; with ``jobs`` 1 everything runs in this process."""
+    if jobs > 1:
         from codemod import grepfilter
         if grepfilter.grep_command():
-            grep = grepfilter.Grep(roots, options.needles)   # reads while the tree is walked
-            items = list(items)
-            try:
-                return _run_grep(grep, items, options, jobs)
-            except RuntimeError:
-                pass                   # an unreadable file: read everything ourselves
+            return _run_grep(items, options, jobs)
     return _run_own(items, options, jobs)
 
 
-def _run_grep(grep, items: list, options: RunOptions, jobs: int) -> tuple:
-    _preload_engines(options)    # while grep reads: workers forked later inherit them
-    try:
-        wanted, files, keyed = {}, 0, []
-        for number, batch in enumerate(_batches(items)):
-            for pos, group in enumerate(batch):
-                base, prefix, names, named = group
-                if named:
-                    # A file named on the command line: grep only walks the roots.
-                    count, hits, errors = prefilter([group[:3]], options.needles)
-                    keyed += [((number, pos, 0), r) for _, r in errors]
-                    keyed += [((number, pos, 0), analyse(p, d, lang, options)) for _, p, d, lang in hits]
-                    files += count
+GREP_BATCH = 4000      # files per grep process
+IN_PROCESS = 24        # matches analysed in the main process before workers start
+
+
+def _run_grep(items: Iterable, options: RunOptions, jobs: int) -> tuple:
+    from collections import deque
+
+    from codemod.grepfilter import GrepList
+    needles = options.needles
+    running: deque = deque()
+    keyed, pending, files = [], [], 0
+    preloaded = False
+    analysed_here = [0]
+    with _Pool(jobs) as pool:
+        def collect(number, batch, grep):
+            nonlocal preloaded
+            matched = grep.matches()
+            if matched is None:            # grep could not read a file: find out which
+                count, hits, errors = prefilter(batch, needles)
+                keyed.extend(((number, pos), r) for pos, r in errors)
+                found = [(pos, path, display, lang) for pos, path, display, lang in hits]
+            else:
+                found = []
+                pos = 0
+                for base, prefix, names, _ in batch:
+                    for name, lang in names:
+                        pos += 1
+                        if base + name in matched:
+                            found.append((pos, base + name, prefix + name, lang))
+            for pos, path, display, lang in found:
+                if analysed_here[0] < IN_PROCESS:
+                    # A few matches: analyse them here while grep reads on.
+                    analysed_here[0] += 1
+                    keyed.append(((number, pos), analyse(path, display, lang, options)))
                     continue
-                for k, (name, lang) in enumerate(names):
-                    files += 1
-                    wanted[base + name] = ((number, pos, k), prefix + name, lang)
-        with _Pool(jobs) as pool:
-            pending = []
-            for path in grep.matches():
-                entry = wanted.pop(path, None)
-                if entry is not None:
-                    key, display, lang = entry
-                    pending.append((key, pool.submit(_analyse_task, (path, display, lang, options))))
-            keyed += [(key, future.result()) for key, future in pending]
-    finally:
-        grep.stop()
+                if not preloaded:
+                    _preload_engines(options)  # workers forked after this inherit the engines
+                    preloaded = True
+                pending.append(((number, pos), pool.submit(_analyse_task, (path, display, lang, options))))
+
+        try:
+            for number, batch in enumerate(_batches(items, GREP_BATCH)):
+                paths = [base + name for base, _, names, _ in batch for name, _ in names]
+                files += len(paths)
+                running.append((number, batch, GrepList(paths, needles)))
+                if len(running) >= jobs:
+                    collect(*running.popleft())
+            while running:
+                collect(*running.popleft())
+        finally:
+            for _, _, grep in running:
+                grep.stop()
+        keyed += [(key, future.result()) for key, future in pending]
     keyed.sort(key=lambda kv: kv[0])
     return [r for _, r in keyed], files
 
@@ -200,9 +222,9 @@ def _chain(first, second, rest):
         yield from rest
 
 
-def _batches(items: Iterable):
+def _batches(items: Iterable, limit: int = BATCH):
     """Lists of (base, prefix, [(name, language)], named) groups holding about
-    BATCH files each; ``named`` marks a file named on the command line."""
+    ``limit`` files each; ``named`` marks a file named on the command line."""
     batch, size = [], 0
     for item in items:
         if len(item) == 3 and isinstance(item[2], list):
@@ -213,7 +235,7 @@ def _batches(items: Iterable):
                      [(name, item.language)], True)
         batch.append(group)
         size += len(group[2])
-        if size >= BATCH:
+        if size >= limit:
             yield batch
             batch, size = [], 0
     if batch:
