@@ -105,7 +105,7 @@ def run(items: Iterable, options: RunOptions, jobs: int) -> tuple:
 
 
 GREP_BATCH = 4000      # files per grep process
-IN_PROCESS = 24        # matches analysed in the main process before workers start
+IN_PROCESS = 4         # up to this many matches are analysed without starting workers
 
 
 def _run_grep(items: Iterable, options: RunOptions, jobs: int) -> tuple:
@@ -114,51 +114,53 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int) -> tuple:
     from codemod.grepfilter import GrepList
     needles = options.needles
     running: deque = deque()
-    keyed, pending, files = [], [], 0
-    preloaded = False
-    analysed_here = [0]
-    with _Pool(jobs) as pool:
-        def collect(number, batch, grep):
-            nonlocal preloaded
-            matched = grep.matches()
-            if matched is None:            # grep could not read a file: find out which
-                count, hits, errors = prefilter(batch, needles)
-                keyed.extend(((number, pos), r) for pos, r in errors)
-                found = [(pos, path, display, lang) for pos, path, display, lang in hits]
-            else:
-                found = []
-                pos = 0
-                for base, prefix, names, _ in batch:
-                    for name, lang in names:
-                        pos += 1
-                        if base + name in matched:
-                            found.append((pos, base + name, prefix + name, lang))
-            for pos, path, display, lang in found:
-                if analysed_here[0] < IN_PROCESS:
-                    # A few matches: analyse them here while grep reads on.
-                    analysed_here[0] += 1
-                    keyed.append(((number, pos), analyse(path, display, lang, options)))
-                    continue
-                if not preloaded:
-                    _preload_engines(options)  # workers forked after this inherit the engines
-                    preloaded = True
-                pending.append(((number, pos), pool.submit(_analyse_task, (path, display, lang, options))))
+    keyed, found, files = [], [], 0
 
-        try:
-            for number, batch in enumerate(_batches(items, GREP_BATCH)):
-                paths = [base + name for base, _, names, _ in batch for name, _ in names]
-                files += len(paths)
-                running.append((number, batch, GrepList(paths, needles)))
-                if len(running) >= jobs:
-                    collect(*running.popleft())
-            while running:
+    def collect(number, batch, grep):
+        matched = grep.matches()
+        if matched is None:                 # grep could not read a file: find out which
+            _, hits, errors = prefilter(batch, needles)
+            keyed.extend(((number, pos), r) for pos, r in errors)
+            found.extend(((number, pos), path, display, lang) for pos, path, display, lang in hits)
+            return
+        pos = 0
+        for base, prefix, names, _ in batch:
+            for name, lang in names:
+                pos += 1
+                if base + name in matched:
+                    found.append(((number, pos), base + name, prefix + name, lang))
+
+    # Stage 1: walk, with up to `jobs` greps reading the lists walked so far.
+    try:
+        for number, batch in enumerate(_batches(items, GREP_BATCH)):
+            paths = [base + name for base, _, names, _ in batch for name, _ in names]
+            files += len(paths)
+            running.append((number, batch, GrepList(paths, needles)))
+            if number == 0:
+                _preload_engines(options)   # while grep reads: workers forked later inherit them
+            if len(running) > jobs:       # one more than cores: the walk keeps a core busy too
                 collect(*running.popleft())
-        finally:
-            for _, _, grep in running:
-                grep.stop()
-        keyed += [(key, future.result()) for key, future in pending]
+        while running:
+            collect(*running.popleft())
+    finally:
+        for _, _, grep in running:
+            grep.stop()
+    # Stage 2: analyse the files that mention vfork.
+    keyed += _analyse_all(found, options, jobs)
     keyed.sort(key=lambda kv: kv[0])
     return [r for _, r in keyed], files
+
+
+def _analyse_all(found: list, options: RunOptions, jobs: int) -> list:
+    """(key, FileResult) for each (key, path, display, language): here when
+    there are few, in worker processes when there are many."""
+    if jobs <= 1 or len(found) <= IN_PROCESS:
+        return [(key, analyse(path, display, lang, options)) for key, path, display, lang in found]
+    _preload_engines(options)             # workers forked after this inherit the engines
+    with _Pool(jobs) as pool:
+        pending = [(key, pool.submit(_analyse_task, (path, display, lang, options)))
+                   for key, path, display, lang in found]
+        return [(key, future.result()) for key, future in pending]
 
 
 class _Pool:
