@@ -6,7 +6,7 @@ import sys
 from typing import Optional
 
 from codemod import __version__, color, config
-from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
+from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError
 from codemod.walk import Ignore, Missing, Target, discover_groups
 from codemod.model import Status, Verdict
 from codemod.report import as_json, as_text, printable
@@ -120,6 +120,8 @@ def _errors_to_stderr(results: list, missing: list) -> bool:
     for m in missing:
         print(color.paint(f"vfork-codemod: {m.display}: {m.reason}", "error", on), file=sys.stderr)
     for r in results:
+        if r.status is Status.SKIPPED:
+            print(f"vfork-codemod: {r.path}: note: {printable(r.error or 'skipped')}", file=sys.stderr)
         if r.status is Status.FAILED:
             print(color.paint(f"vfork-codemod: {r.path}: {printable(r.error or 'failed')}", "error", on),
                   file=sys.stderr)
@@ -145,8 +147,17 @@ def main(argv: Optional[list] = None) -> int:
     except (config.ConfigError, UsageError) as exc:
         print(f"vfork-codemod: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    results, missing, files = _run(args.paths, options, ignore, args.jobs)
-    return COMMANDS[args.command](args, options, results, missing, files)
+    try:
+        results, missing, files = _run(args.paths, options, ignore, args.jobs)
+    except KeyboardInterrupt:
+        print("vfork-codemod: interrupted before any file was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    try:
+        return COMMANDS[args.command](args, options, results, missing, files)
+    except KeyboardInterrupt:
+        print("vfork-codemod: interrupted; files already written are complete, the others untouched",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _scan(args, options, results, missing, files) -> int:
@@ -183,7 +194,7 @@ def _diff(args, options, results, missing, files) -> int:
 
 
 def _apply(args, options, results, missing, files) -> int:
-    from codemod.files import ChangedOnDisk, write_atomically
+    from codemod.files import ChangedOnDisk, DeferInterrupt, NotWritten, write_atomically
     failed = _errors_to_stderr(results, missing)
     if args.interactive:
         from codemod import interactive
@@ -192,13 +203,20 @@ def _apply(args, options, results, missing, files) -> int:
     _report_left_alone(results, options.include_review)
     changed = [r for r in results if r.status is Status.CHANGED]
     written = 0
-    for r in changed:
-        try:
-            write_atomically(r.path, r.new, r.original)
-            written += 1
-        except (ChangedOnDisk, OSError) as exc:
-            print(f"vfork-codemod: {r.path}: {exc}", file=sys.stderr)
-            failed = True
+    with DeferInterrupt() as interrupt:
+        for r in changed:
+            if interrupt.requested:
+                break
+            try:
+                write_atomically(r.path, r.new, r.original)
+                written += 1
+            except (ChangedOnDisk, NotWritten, OSError) as exc:
+                print(f"vfork-codemod: {r.path}: {exc}", file=sys.stderr)
+                failed = True
+    if interrupt.requested:
+        print(f"vfork-codemod: interrupted: rewrote {written} of {len(changed)} files completely; "
+              "the others are untouched", file=sys.stderr)
+        return EXIT_INTERRUPTED
     print(f"rewrote {written} of {len(changed)} files", file=sys.stderr)
     return EXIT_ERROR if failed else EXIT_OK
 

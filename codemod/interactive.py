@@ -5,7 +5,7 @@ import sys
 
 from codemod import color
 from codemod.diffs import unified
-from codemod.files import ChangedOnDisk, write_atomically
+from codemod.files import ChangedOnDisk, NotWritten, write_atomically
 from codemod.model import Verdict
 from codemod.report import printable
 from codemod.runner import render_only
@@ -61,7 +61,7 @@ def run(results: list, options, out=sys.stdout, inp=sys.stdin) -> tuple:
                 write_atomically(r.path, new, r.original)
                 applied += len(accepted)
                 files += 1
-            except (ChangedOnDisk, OSError) as exc:
+            except (ChangedOnDisk, NotWritten, OSError) as exc:
                 print(f"vfork-codemod: {r.path}: {exc}", file=sys.stderr)
                 failed = True
         if quit_now:

@@ -176,15 +176,23 @@ class _Pool:
             from concurrent.futures import ProcessPoolExecutor
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
+                                            initializer=_quiet_worker)
         return self.pool.submit(fn, *args)
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, value, tb):
         if self.pool is not None:
-            self.pool.shutdown()
+            # On Ctrl-C drop the queued work instead of finishing it.
+            self.pool.shutdown(wait=True, cancel_futures=kind is not None)
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_own(items: Iterable, options: RunOptions, jobs: int) -> tuple:

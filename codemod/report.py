@@ -20,6 +20,7 @@ def summary(results: list, files: int) -> dict:
         "files": files,
         "files_with_findings": sum(1 for r in results if r.findings),
         "errors": sum(1 for r in results if r.status is Status.FAILED),
+        "skipped": sum(1 for r in results if r.status is Status.SKIPPED),
         **{v.value: verdicts.get(v.value, 0) for v in Verdict},
     }
 
@@ -53,5 +54,8 @@ def as_json(results: list, missing: list, files: int) -> str:
             for reason in item["reasons"]:
                 reason["message"] = printable(reason["message"])
             findings.append(item)
-    doc = {"version": 1, "findings": findings, "errors": errors(results, missing), "summary": summary(results, files)}
+    doc = {"version": 1, "findings": findings, "errors": errors(results, missing),
+           "skipped": [{"path": r.path, "message": printable(r.error or "")}
+                       for r in results if r.status is Status.SKIPPED],
+           "summary": summary(results, files)}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

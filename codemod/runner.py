@@ -56,9 +56,14 @@ def process_source(source: bytes, path: str, language: str, options: RunOptions)
     return result
 
 
+BINARY = "binary file (it contains NUL bytes): skipped"
+
+
 def _process(source: bytes, path: str, language: str, options: RunOptions) -> FileResult:
     if not any(n in source for n in options.needles):
         return FileResult(path, Status.UNCHANGED, [], source)
+    if b"\0" in source:
+        return FileResult(path, Status.SKIPPED, [], source, error=BINARY)
     try:
         unit = _load(source, path, language, options)
         if isinstance(unit, str):
@@ -99,7 +104,7 @@ def _load(source: bytes, path: str, language: str, options: RunOptions):
             return f"cannot parse as Python 3: syntax error at line {line}, column {col} " \
                    "(Python 2 code, or not Python)"
         except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
-            return f"cannot decode: {exc}"
+            return f"cannot decode (is a PEP 263 coding line missing?): {exc}"
     raise ValueError(f"no engine for {language}")
 
 

@@ -138,8 +138,8 @@ def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
                     if name not in SKIP_DIRS and not (filter_paths and ignore.ignored(base + name, True, chain)):
                         subdirs.append((prefix + name, base + name, chain))
                     continue
-                if e.is_symlink():
-                    continue
+                if not e.is_file(follow_symlinks=False):
+                    continue               # symbolic links, FIFOs, sockets, devices
             except OSError:
                 continue
             dot = name.rfind(".")
