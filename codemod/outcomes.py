@@ -7,7 +7,7 @@ False for parent; ``pid == 0 and ok`` is None for the child.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import NamedTuple, Optional
 
 OUTCOMES = ("child", "parent", "error")
 Truth = dict  # outcome -> Optional[bool]
@@ -65,3 +65,28 @@ def result_truth() -> Truth:
 def is_error_test(t: Truth) -> bool:
     """The condition singles out failure (`pid < 0`, `pid == -1`)."""
     return t["error"] is True and t["child"] is False and t["parent"] is False
+
+
+class Split(NamedTuple):
+    """How the outcomes still live divide at an `if`."""
+
+    child: Optional[bool]   # does the child take the branch (None: cannot tell)
+    entered: set            # other outcomes that may take the branch
+    remaining: set          # outcomes that may go on to the else part
+
+
+def split(truth: Truth, live: set) -> Split:
+    others = live - {"child"}
+    return Split(truth["child"], {o for o in others if truth[o] is not False},
+                 {o for o in live if truth[o] is not True})
+
+
+def error_only_branch(truths: list, final_else: bool) -> bool:
+    """Some branch of an if / else-if chain (conditions' truths in order,
+    then maybe a final else) is taken on failure alone."""
+    live = set(OUTCOMES)
+    for truth in truths:
+        if {o for o in live if truth[o] is not False} == {"error"}:
+            return True
+        live = {o for o in live if truth[o] is not True}
+    return final_else and live == {"error"}

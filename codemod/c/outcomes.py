@@ -5,7 +5,8 @@ from typing import Callable, Optional
 
 from codemod.c.syntax import Node, text
 from codemod.outcomes import (  # noqa: F401 - re-exported for the C engine
-    COMPARE, MIRROR, OUTCOMES, Truth, both, compare, either, is_error_test, negate, result_truth, unknown,
+    COMPARE, MIRROR, OUTCOMES, Truth, both, compare, either, error_only_branch, is_error_test, negate,
+    result_truth, split, unknown,
 )
 
 

@@ -338,23 +338,21 @@ def _split_if(site: Site, stmt: Node, live: set, is_result) -> Optional[set]:
     if truth["child"] is None:
         site.block(cond_line, f"cannot tell whether the child takes `if {short(stmt.child_by_field_name('condition'))}`")
         return None
-    others = live - {"child"}
     cons = stmt.child_by_field_name("consequence")
     alt_clause = stmt.child_by_field_name("alternative")
     alt = alt_clause.named_children[-1] if alt_clause is not None else None
-    if truth["child"]:
-        shared = sorted(o for o in others if truth[o] is not False)
-        if shared:
+    sp = outcomes.split(truth, live)
+    if sp.child:
+        if sp.entered:
             site.block(cond_line, f"the branch at line {cond_line} is taken by the child and on "
-                                  f"{' and '.join(shared)} too")
+                                  f"{' and '.join(sorted(sp.entered))} too")
             return None
         site.region = Region("branch", [cons], stmt, _delete_branch(stmt, cons, alt_clause, alt))
         return None
     # Outcomes entering the consequence stay live after the if unless it
     # always leaves (the `if (pid < 0) { perror(); return -1; }` pattern).
-    entered = {o for o in others if truth[o] is not False}
-    stays = set() if always_leaves(cons) else entered
-    remaining = {o for o in live if truth[o] is not True}
+    stays = set() if always_leaves(cons) else sp.entered
+    remaining = sp.remaining
     if alt is None:
         return stays | remaining
     if alt.type == "if_statement":
@@ -425,18 +423,15 @@ def _find_error_path(site: Site) -> None:
 
 def _chain_has_error_branch(stmt: Node, is_result) -> bool:
     """Some branch of an if / else-if chain is taken on failure alone."""
-    live = set(outcomes.OUTCOMES)
+    truths = []
     while True:
-        truth = outcomes.evaluate(stmt.child_by_field_name("condition"), is_result)
-        if {o for o in live if truth[o] is not False} == {"error"}:
-            return True
-        live = {o for o in live if truth[o] is not True}
+        truths.append(outcomes.evaluate(stmt.child_by_field_name("condition"), is_result))
         alt = stmt.child_by_field_name("alternative")
         if alt is None:
-            return False
+            return outcomes.error_only_branch(truths, final_else=False)
         stmt = alt.named_children[-1]
         if stmt.type != "if_statement":
-            return live == {"error"}
+            return outcomes.error_only_branch(truths, final_else=True)
 
 
 def always_leaves(stmt: Node) -> bool:

@@ -8,7 +8,7 @@ import libcst as cst
 
 from codemod.model import Reason
 from codemod.py import calls
-from codemod.py.sites import Module, PySite, block_statements
+from codemod.py.sites import Module, PySite, any_node, block_statements
 
 IMPURE = (cst.Call, cst.NamedExpr, cst.Lambda, cst.Yield, cst.Await)
 
@@ -32,15 +32,7 @@ class PyChild:
 
 
 def _has(node, types) -> bool:
-    found = []
-
-    class V(cst.CSTVisitor):
-        def on_visit(self, n):
-            if isinstance(n, types):
-                found.append(n)
-            return not found
-    node.visit(V())
-    return bool(found)
+    return any_node(node, lambda n: isinstance(n, types))
 
 
 def pure(node) -> bool:

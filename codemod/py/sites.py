@@ -287,16 +287,21 @@ def evaluate(expr, is_result) -> dict:
     return outcomes.unknown()
 
 
-def _mentions(node, is_result) -> bool:
+def any_node(node, predicate) -> bool:
+    """Some node in ``node``'s subtree satisfies ``predicate`` (stops at the first)."""
     found = []
 
     class V(cst.CSTVisitor):
         def on_visit(self, n):
-            if is_result(n):
+            if predicate(n):
                 found.append(n)
             return not found
     node.visit(V())
     return bool(found)
+
+
+def _mentions(node, is_result) -> bool:
+    return any_node(node, is_result)
 
 
 def block_statements(block) -> list:
@@ -336,18 +341,16 @@ def _split_if(mod, site, stmt: cst.If, live: set, is_result) -> Optional[set]:
     if truth["child"] is None:
         site.block(line, f"cannot tell whether the child takes `if {mod.code(stmt.test)}`")
         return None
-    others = live - {"child"}
-    if truth["child"]:
-        shared = sorted(o for o in others if truth[o] is not False)
-        if shared:
+    sp = outcomes.split(truth, live)
+    if sp.child:
+        if sp.entered:
             site.block(line, f"the branch at line {line} is taken by the child and on "
-                             f"{' and '.join(shared)} too")
+                             f"{' and '.join(sorted(sp.entered))} too")
             return None
         site.region = Region("branch", block_statements(stmt.body), stmt)
         return None
-    entered = {o for o in others if truth[o] is not False}
-    stays = set() if always_leaves(block_statements(stmt.body)) else entered
-    remaining = {o for o in live if truth[o] is not True}
+    stays = set() if always_leaves(block_statements(stmt.body)) else sp.entered
+    remaining = sp.remaining
     if stmt.orelse is None:
         return stays | remaining
     if isinstance(stmt.orelse, cst.If):
@@ -396,14 +399,9 @@ def _has_error_path(mod: Module, site: PySite) -> bool:
 
 
 def _chain_has_error_branch(stmt: cst.If, is_result) -> bool:
-    live = set(outcomes.OUTCOMES)
+    truths = []
     while True:
-        truth = evaluate(stmt.test, is_result)
-        if {o for o in live if truth[o] is not False} == {"error"}:
-            return True
-        live = {o for o in live if truth[o] is not True}
-        if stmt.orelse is None:
-            return False
-        if isinstance(stmt.orelse, cst.Else):
-            return live == {"error"}
+        truths.append(evaluate(stmt.test, is_result))
+        if not isinstance(stmt.orelse, cst.If):
+            return outcomes.error_only_branch(truths, final_else=stmt.orelse is not None)
         stmt = stmt.orelse
