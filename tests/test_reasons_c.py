@@ -110,6 +110,7 @@ int f(char **argv, int *out)
     (b"setuid(1000);", Verdict.FORK, "`setuid(1000)` has no posix_spawn equivalent"),
     (b"if (argv[1]) close(3);", Verdict.FORK, "condition `if (argv[1])`"),
     (b"close(3);", Verdict.SPAWN, "close(3) → posix_spawn_file_actions_addclose"),
+    (b"pthread_sigmask(SIG_SETMASK, &set, NULL);", Verdict.SPAWN, "signal mask &set → POSIX_SPAWN_SETSIGMASK"),
     (b"setpgid(leader, 0);", Verdict.FORK, "sets the group of a process other than the child"),
     (b"setpgid(getpid(), 0);", Verdict.FORK, "`setpgid(getpid(), 0)` has arguments with side effects"),
     (b"sigprocmask(SIG_BLOCK, &set, NULL);", Verdict.FORK, "can only set the whole mask (SIG_SETMASK)"),
