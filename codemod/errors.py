@@ -10,7 +10,3 @@ EXIT_INTERRUPTED = 130   # Ctrl-C: the shell's convention for SIGINT
 class UsageError(Exception):
     """A problem with the command line itself; reported before any work."""
 
-
-def file_error(path: str, reason: str) -> str:
-    """The one spelling of a per-file error message."""
-    return f"{path}: {reason}"

@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 import stat
 
-from codemod.walk import LANGUAGES, Ignore, Missing, Target, discover, language_of  # noqa: F401
-
 
 class ChangedOnDisk(Exception):
     """The file is no longer what was read: it is not overwritten."""

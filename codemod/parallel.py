@@ -8,7 +8,7 @@ any number of jobs.
 from __future__ import annotations
 
 import os
-from typing import Iterable, Optional
+from typing import Iterable
 
 from codemod.runner import FileResult, RunOptions, Status, process_source
 

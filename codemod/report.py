@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from codemod.model import FileResult, Status, Verdict
+from codemod.model import Status, Verdict
 
 
 def printable(s: str) -> str:

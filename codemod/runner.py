@@ -6,7 +6,6 @@ stops the others.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -106,49 +105,6 @@ def _load(source: bytes, path: str, language: str, options: RunOptions):
         except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
             return f"cannot decode (is a PEP 263 coding line missing?): {exc}"
     raise ValueError(f"no engine for {language}")
-
-
-class Reader:
-    """Reads files into one reusable buffer, so that the many files that do
-    not mention vfork cost a read and a search but no allocation."""
-
-    def __init__(self, size: int = 1 << 20):
-        self.buf = bytearray(size)
-
-    def read(self, path: str) -> int:
-        """Read ``path`` into the buffer (growing it as needed); return its length."""
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-        try:
-            n = 0
-            while True:
-                if n == len(self.buf):
-                    self.buf.extend(bytes(len(self.buf)))
-                got = os.readv(fd, [memoryview(self.buf)[n:]])
-                if got == 0:
-                    return n
-                n += got
-        finally:
-            os.close(fd)
-
-    def mentions(self, n: int, needles: tuple) -> bool:
-        return any(self.buf.find(needle, 0, n) >= 0 for needle in needles)
-
-
-_READER = None
-
-
-def process_file(path: str, display: str, language: str, options: RunOptions) -> Optional[FileResult]:
-    """Process one file; None when it does not mention vfork (nothing to report)."""
-    global _READER
-    if _READER is None:
-        _READER = Reader()
-    try:
-        n = _READER.read(path)
-    except OSError as exc:
-        return FileResult(display, Status.FAILED, error=exc.strerror or str(exc))
-    if not _READER.mentions(n, options.needles):
-        return None
-    return process_source(bytes(_READER.buf[:n]), display, language, options)
 
 
 def is_actionable(f: Finding) -> bool:

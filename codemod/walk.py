@@ -152,13 +152,6 @@ def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
         stack.extend(reversed(subdirs))
 
 
-def walk(top: str, ignore: Ignore) -> Iterator[Target]:
-    """The files of :func:`walk_dirs`, one :class:`Target` each."""
-    for base, prefix, files in walk_dirs(top, ignore):
-        for name, lang in files:
-            yield Target(base + name, prefix + name, lang)
-
-
 def discover_groups(paths: list, ignore: Optional[Ignore] = None) -> Iterator:
     """Like :func:`discover`, but walked folders come as (base, prefix, files)
     groups; a named file is a group of one."""

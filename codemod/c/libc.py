@@ -132,6 +132,3 @@ def lookup(name: str, exec_wrappers=(), safe_functions=()) -> Optional[Spec]:
         return Spec(Kind.SAFE)
     return _TABLE.get(name)
 
-
-def known_names() -> frozenset:
-    return frozenset(_TABLE)

@@ -70,9 +70,6 @@ def in_error(node: Node) -> bool:
     return any(a.type == "ERROR" for a in ancestors(node))
 
 
-def has_error(node: Node) -> bool:
-    return node.has_error
-
 
 def enclosing(node: Node, *types: str) -> Optional[Node]:
     for a in ancestors(node):
@@ -134,11 +131,6 @@ def index(fn: Node) -> NodeIndex:
         found = _INDEX[key] = NodeIndex(fn)
     return found
 
-
-def identifiers(node: Node) -> Iterator[Node]:
-    for n in walk(node):
-        if n.type == "identifier":
-            yield n
 
 
 def call_name(call: Node) -> Optional[str]:

@@ -8,7 +8,7 @@ import libcst as cst
 
 from codemod.model import Finding, Reason, Verdict
 from codemod.py import analysis, sites
-from codemod.py.sites import Module, PySite, block_statements
+from codemod.py.sites import Module, PySite
 
 
 class PyFile:
@@ -92,7 +92,7 @@ class PyFile:
             site, kind, plan = self.sites[id(f)]
             plans[id(site.call)] = (site, kind, plan)
         new = self.module.visit(_Rewriter(self, plans))
-        new = _cleanup(self.module, new, self.cleanup_keys, uses_os=bool(plans))
+        new = _cleanup(self.mod, new, self.cleanup_keys, uses_os=bool(plans))
         return new.bytes
 
     def verify(self, new: bytes) -> Optional[str]:
@@ -208,10 +208,11 @@ class _Rewriter(cst.CSTTransformer):
 # After the rewrite: `import os` where needed, and handles or ctypes imports
 # that the rewrite left unused are removed (those unused before stay).
 
-def _cleanup(before: cst.Module, after: cst.Module, keys: set, uses_os: bool) -> cst.Module:
+def _cleanup(before: Module, after: cst.Module, keys: set, uses_os: bool) -> cst.Module:
+    """``before`` is the analysed original (its metadata is reused)."""
     used_before = _referenced(before) & keys
     for _ in range(3):
-        dead = used_before - _referenced(after)
+        dead = used_before - _referenced(Module(after))
         removable = [v for k, v in _binding_statements(after).items() if k in dead]
         if not removable:
             break
@@ -264,8 +265,7 @@ def _binding_statements(module: cst.Module) -> dict:
     return out
 
 
-def _referenced(module: cst.Module) -> set:
-    mod = Module(module)
+def _referenced(mod: Module) -> set:
     keys = set()
     for scope in set(mod.scopes.values()):
         if scope is None:

@@ -85,14 +85,6 @@ class Module:
             p = self.parent(p)
         return p
 
-    def statement_of(self, node) -> cst.CSTNode:
-        """The statement (line or compound) holding ``node``."""
-        p = node
-        while p is not None and not isinstance(p, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            p = self.parent(p)
-        return p
-
-
 class _Collector(cst.CSTVisitor):
     def __init__(self):
         self.assigns: list = []
