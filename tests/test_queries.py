@@ -35,3 +35,40 @@ def test_references_query_skips_comments_and_strings():
 
 def test_grammars_dir_holds_c_queries():
     assert (grammars_dir() / "c").is_dir()
+
+
+def _walk_index(fn):
+    """What NodeIndex must hold, found the slow way: a full walk in source order."""
+    from codemod.c.syntax import walk
+    by_type, idents = {}, {}
+    for n in walk(fn):
+        by_type.setdefault(n.type, []).append(n)
+        if n.type == "identifier":
+            idents.setdefault(n.text.decode("latin-1"), []).append(n)
+    return by_type, idents
+
+
+def test_function_index_matches_a_full_walk():
+    from golden import cases
+    from codemod.c.syntax import NodeIndex, _indexed_types, walk
+    checked = 0
+    for case in cases("c", "c"):
+        root = parse(case.input.read_bytes()).root_node
+        for fn in (n for n in walk(root) if n.type == "function_definition"):
+            idx = NodeIndex(fn)
+            by_type, idents = _walk_index(fn)
+            for t in _indexed_types():
+                assert idx.of(t) == by_type.get(t, []), (case.name, t)
+            assert {k.encode("utf-8", "surrogateescape"): v for k, v in idx.idents.items()} == \
+                {k.encode("latin-1"): v for k, v in idents.items()}
+            both = idx.of("declaration", "if_statement")
+            assert both == sorted(both, key=lambda n: n.start_byte)
+            checked += 1
+    assert checked > 40
+
+
+def test_function_index_refuses_types_it_does_not_collect():
+    from codemod.c.syntax import NodeIndex
+    fn = parse(b"int f(void) { for (;;) ; }").root_node.children[0]
+    with pytest.raises(ValueError, match="for_statement"):
+        NodeIndex(fn).of("for_statement")

@@ -99,23 +99,44 @@ def walk(node: Node) -> Iterator[Node]:
 
 
 class NodeIndex:
-    """One walk over a subtree (a function): its nodes by type and its
-    identifiers by name, each list in document order.  The analyses ask many
-    questions of the same function; this answers them without re-walking."""
+    """The nodes of one function that the analyses ask about (see
+    ``grammars/c/function-index.scm``): declarations and control statements
+    by type, identifiers by name, each list in document order.  Collected by
+    one query on the C side; identifier names are decoded on first use."""
 
     def __init__(self, root: Node):
         self.root = root
         self.by_type: dict = {}
-        self.idents: dict = {}
-        for n in walk(root):
-            self.by_type.setdefault(n.type, []).append(n)
-            if n.type == "identifier":
-                self.idents.setdefault(text(n), []).append(n)
+        for name, nodes in captures("function-index", root).items():
+            nodes.sort(key=_start)
+            self.by_type[name[len("index."):]] = nodes
+        self._idents: Optional[dict] = None
+
+    @property
+    def idents(self) -> dict:
+        if self._idents is None:
+            self._idents = {}
+            for n in self.by_type.get("identifier", []):
+                self._idents.setdefault(text(n), []).append(n)
+        return self._idents
 
     def of(self, *types: str) -> list:
+        unknown = set(types) - _indexed_types()
+        if unknown:
+            raise ValueError(f"function-index.scm does not collect {sorted(unknown)}")
         if len(types) == 1:
             return self.by_type.get(types[0], [])
-        return sorted((n for t in types for n in self.by_type.get(t, [])), key=lambda n: n.start_byte)
+        return sorted((n for t in types for n in self.by_type.get(t, [])), key=_start)
+
+
+@functools.lru_cache(maxsize=None)
+def _indexed_types() -> frozenset:
+    q = query("function-index")
+    return frozenset(q.capture_name(i)[len("index."):] for i in range(q.capture_count))
+
+
+def _start(node: Node) -> int:
+    return node.start_byte
 
 
 _INDEX: dict = {}
