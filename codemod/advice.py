@@ -47,7 +47,7 @@ _ADVICE = [
      "The child region differs between build configurations.",
      "Move the conditional code out of the child (compute values before vfork), or rewrite each "
      "configuration by hand."),
-    (r"could not be parsed|ERROR region|could not parse",
+    (r"could not be parsed|ERROR region|could not parse|does not parse as C",
      "tree-sitter could not parse the code around the site, usually because of a macro.",
      "Expand the macro by hand (or compile with -E to see it) so the child region is plain C."),
     (r"cannot tell whether|taken by the child and",

@@ -55,6 +55,13 @@ def test_ifdef_in_child_and_error_region_get_no_proposal():
         assert all(not f.rewritable for f in result.findings)
 
 
+def test_missing_token_reason_names_the_statement():
+    ((verdict, reasons),) = reasons_of("review_error_region")
+    assert verdict is Verdict.REVIEW
+    assert reasons[0] == ("line 11: `BEGIN_CHILD` does not parse as C: tree-sitter had to assume "
+                          "a missing `;` (often a macro it cannot see through)")
+
+
 def test_retry_loop_and_fallthrough_reasons():
     ((_, loop),) = reasons_of("fork_retry_loop")
     assert loop[0] == "line 12: retry loop around vfork: posix_spawn cannot sit in a loop condition"

@@ -88,6 +88,7 @@ def test_advice_for_each_kind_of_review_reason():
         "the vfork result is returned: the child runs on in the caller": "wrapper",
         "`#ifdef DEBUG` splits the child region": "configuration",
         "`x` could not be parsed (a tree-sitter ERROR region": "macro",
+        "`BEGIN_CHILD` does not parse as C: tree-sitter had to assume a missing `;`": "macro",
     }
     for text, word in cases.items():
         f = Finding("a.c", 1, 1, "c", Verdict.REVIEW, "m", [Reason(3, text)])

@@ -124,7 +124,13 @@ class _Checker:
 
     def visit(self, node: Node, loops: int, switches: int) -> None:
         t = node.type
-        if t == "ERROR" or node.is_missing:
+        if node.is_missing:
+            self.r.unreadable = True
+            where = node.parent if node.parent is not None else node
+            self.review(node, f"`{short(where)}` does not parse as C: tree-sitter had to assume a missing "
+                              f"`{t}` (often a macro it cannot see through)")
+            return
+        if t == "ERROR":
             self.r.unreadable = True
             self.review(node, f"`{short(node)}` could not be parsed (a tree-sitter ERROR region, "
                               "often a macro it cannot see through)")

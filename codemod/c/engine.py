@@ -196,8 +196,12 @@ class CFile:
         """The function's end was unreachable and would not be after the edits."""
         from codemod.edits import apply_edits
         fn = site.function
-        if sites.can_reach_end(fn.child_by_field_name("body")):
+        body = fn.child_by_field_name("body")
+        if sites.can_reach_end(body):
             return False
+        last = sites.statements(body)[-1]
+        if all(e.end <= last.start_byte for e in edits):
+            return False  # the statement that always leaves stays last and untouched
         # Parse the rewritten function on its own: all of a site's edits lie inside it.
         lo, hi = fn.start_byte, fn.end_byte
         if any(not (lo <= e.start and e.end <= hi) for e in edits):
@@ -378,7 +382,14 @@ def _local_declaration(fn: Node, name: str, before: int) -> Optional[Node]:
     return None
 
 def _error_count(root: Node) -> int:
-    return sum(1 for n in walk(root) if n.type == "ERROR" or n.is_missing)
+    """ERROR and MISSING nodes, descending only into subtrees that have some."""
+    count, stack = 0, [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "ERROR" or n.is_missing:
+            count += 1
+        stack.extend(c for c in n.children if c.has_error)
+    return count
 
 
 def _private_locals(site) -> dict:
