@@ -11,7 +11,7 @@ from codemod.c import analysis, sites, spawn
 from codemod.c.analysis import Options
 from codemod.c.syntax import (
     PREPROC_BRANCHES, Node, captures, declarators, encode_text, enclosing, function_name, index, line,
-    parse, text, walk,
+    parse, reparse, text, walk,
 )
 from codemod.model import Edit, Finding, Reason, Verdict
 
@@ -41,6 +41,7 @@ class CFile:
         self.taken_names = {m.decode("latin-1") for m in re.findall(rb"[A-Za-z_][A-Za-z0-9_]*", source)}
         self._includes = captures("top-level-includes", self.root, max_start_depth=0)
         self._site_options = None
+        self._rendered: Optional[tuple] = None    # (text, edits) of the last render()
         self.findings = self._analyse()
 
     # -- analysis ----------------------------------------------------------
@@ -271,10 +272,17 @@ class CFile:
         for f in chosen:
             wanted |= f.header_needs
         edits += self._header_edits(wanted)
-        return apply_edits(self.source, edits)
+        new = apply_edits(self.source, edits)
+        self._rendered = (new, edits)
+        return new
 
     def verify(self, new: bytes) -> Optional[str]:
         """Why the rewritten text must not be written, or None."""
+        if self._rendered is not None and self._rendered[0] is new:
+            # Incremental parsing is fast, but its error recovery can differ
+            # from a fresh parse: it is trusted only to say "no errors".
+            if not reparse(self.tree, self.source, new, self._rendered[1]).root_node.has_error:
+                return None
         root = parse(new).root_node
         if root.has_error and _error_count(root) > _error_count(self.root):
             return "the rewritten file would not parse as cleanly as the original"

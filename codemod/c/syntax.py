@@ -18,6 +18,29 @@ def parse(source: bytes) -> tree_sitter.Tree:
     return tree_sitter.Parser(LANGUAGE).parse(source)
 
 
+def reparse(tree: tree_sitter.Tree, old: bytes, new: bytes, edits: list) -> tree_sitter.Tree:
+    """Parse ``new``, which is ``old`` with the non-overlapping byte-range
+    ``edits`` (start, end, text) applied, reusing the unchanged parts of
+    ``tree`` (tree-sitter's incremental parsing; ``tree`` is not changed)."""
+    edited = tree.copy()
+    # From the end backwards: every offset still refers to unedited text.
+    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        start = _point(old, e.start)
+        old_end = _point(old, e.end)
+        lines = e.text.count(b"\n")
+        if lines:
+            new_end = tree_sitter.Point(start.row + lines, len(e.text) - e.text.rfind(b"\n") - 1)
+        else:
+            new_end = tree_sitter.Point(start.row, start.column + len(e.text))
+        edited.edit(e.start, e.end, e.start + len(e.text), start, old_end, new_end)
+    return tree_sitter.Parser(LANGUAGE).parse(new, edited)
+
+
+def _point(source: bytes, offset: int) -> tree_sitter.Point:
+    """Row and byte column of ``offset``, as tree-sitter counts them."""
+    return tree_sitter.Point(source.count(b"\n", 0, offset), offset - source.rfind(b"\n", 0, offset) - 1)
+
+
 @functools.lru_cache(maxsize=None)
 def query(name: str) -> tree_sitter.Query:
     """The compiled query ``grammars/c/<name>.scm``."""

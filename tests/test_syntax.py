@@ -1,0 +1,74 @@
+"""Incremental re-parsing checks quickly that a rewrite parses cleanly.
+Its error recovery may differ from a fresh parse's (the tool then parses
+afresh), but a clean incremental tree must be the fresh tree, and rewrites
+of the golden cases must give the very same tree."""
+from hypothesis import given, settings, strategies as st
+
+from codemod.c.engine import CFile
+from codemod.c.syntax import parse, reparse
+from codemod.model import Edit
+from codemod.edits import apply_edits
+from codemod.runner import chosen
+from golden import cases
+
+C_CASES = cases("c", "c")
+SNIPPETS = [b"", b";", b"\n", b"\r\n", b"{", b"}", b"x = 1;\n", b"if (a)\n\t", b"/* c */", b"#if X\n",
+            b"#endif\n", b"fork", b"(void)", b"\"s\\n\"", b"\t\t_exit(1);\r\n", b"\xe9t\xe9"]
+
+
+def trees(old: bytes, edits: list) -> tuple:
+    new = apply_edits(old, edits)
+    return reparse(parse(old), old, new, edits).root_node, parse(new).root_node, len(new)
+
+
+def same_tree(old: bytes, edits: list) -> None:
+    incremental, fresh, size = trees(old, edits)
+    assert str(incremental) == str(fresh)
+    assert incremental.end_byte == fresh.end_byte == size
+
+
+def test_rewrites_of_every_golden_case():
+    checked = 0
+    for case in C_CASES:
+        unit = CFile(case.input.read_bytes(), "input.c")
+        picked = chosen(unit.findings, include_review=True)
+        if picked:
+            edits = [e for f in picked for e in f.edits]
+            same_tree(unit.source, edits)
+            checked += 1
+    assert checked > 25
+
+
+@st.composite
+def edited(draw):
+    source = draw(st.sampled_from(C_CASES)).input.read_bytes()
+    cuts = sorted(draw(st.lists(st.integers(0, len(source)), min_size=2, max_size=8, unique=True)))
+    edits = []
+    for start, end in zip(cuts[::2], cuts[1::2]):
+        insert = draw(st.booleans())
+        edits.append(Edit(start, start if insert else end, draw(st.sampled_from(SNIPPETS))))
+    return source, edits
+
+
+@settings(max_examples=300, deadline=None)
+@given(edited())
+def test_random_edits_clean_incremental_tree_is_the_fresh_tree(case):
+    source, edits = case
+    incremental, fresh, size = trees(source, edits)
+    if not incremental.has_error:
+        assert str(incremental) == str(fresh)
+        assert incremental.end_byte == size
+
+
+def test_verify_falls_back_to_a_fresh_parse_when_the_incremental_tree_has_errors():
+    from codemod.c.engine import _error_count
+    src = (C_CASES[0].folder.parent / "spawn_assign_in_condition" / "input.c").read_bytes()
+    edits = [Edit(1, 122, b"")]
+    incremental, fresh, _ = trees(src, edits)
+    assert incremental.has_error and _error_count(incremental) != _error_count(fresh)
+    unit = CFile(src, "input.c")
+    new = apply_edits(src, edits)
+    unit._rendered = (new, edits)
+    expected = "the rewritten file would not parse as cleanly as the original"
+    assert _error_count(unit.root) == 0
+    assert unit.verify(new) == expected
