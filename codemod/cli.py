@@ -5,12 +5,13 @@ import argparse
 import sys
 from typing import Optional
 
-from codemod import __version__, color, config
+from codemod import __version__, color, config, parallel
 from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError
+from codemod.grepfilter import needles
 from codemod.walk import Ignore, Missing, Target, discover_groups
-from codemod.model import Status, Verdict
-from codemod.report import as_json, as_text, printable
-from codemod.runner import RunOptions, is_actionable
+
+# The model, the report and the runner (and the engines) are imported in
+# main() after the grep prefilter has started: it reads while they load.
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,13 +75,17 @@ def _positive(text: str) -> int:
     return value
 
 
-def _options(args) -> tuple:
-    cfg = config.load(args.paths, args.config)
+def _aliases(args, cfg) -> tuple:
+    return tuple(dict.fromkeys(cfg.aliases + args.alias))
+
+
+def _options(args, cfg) -> tuple:
+    from codemod.runner import RunOptions
     include_review = getattr(args, "include_review", None)
     options = RunOptions(
         include_review=cfg.include_review if include_review is None else include_review,
         target=args.target or cfg.target,
-        aliases=tuple(dict.fromkeys(cfg.aliases + args.alias)),
+        aliases=_aliases(args, cfg),
         exec_wrappers=tuple(dict.fromkeys(cfg.exec_wrappers + args.exec_wrapper)),
         safe_functions=tuple(dict.fromkeys(cfg.safe_functions + args.safe_function)),
     )
@@ -89,9 +94,8 @@ def _options(args) -> tuple:
     return options, ignore
 
 
-def _run(paths: list, options: RunOptions, ignore, jobs: int) -> tuple:
+def _run(paths: list, options, ignore, jobs: int, grep) -> tuple:
     """(results in walk order, missing paths, number of files read)."""
-    from codemod import parallel
     missing = []
 
     def targets():
@@ -102,7 +106,7 @@ def _run(paths: list, options: RunOptions, ignore, jobs: int) -> tuple:
                 missing.append(Missing(item.display, "not a C or Python file (.c, .h, .py)"))
             else:
                 yield item
-    results, files = parallel.run(targets(), options, jobs or parallel.default_jobs())
+    results, files = parallel.run(targets(), options, jobs, grep)
     return results, missing, files
 
 
@@ -116,6 +120,8 @@ def _progress(items):
 
 
 def _errors_to_stderr(results: list, missing: list) -> bool:
+    from codemod.model import Status
+    from codemod.report import printable
     on = color.enabled(sys.stderr)
     for m in missing:
         print(color.paint(f"vfork-codemod: {m.display}: {m.reason}", "error", on), file=sys.stderr)
@@ -130,6 +136,8 @@ def _errors_to_stderr(results: list, missing: list) -> bool:
 
 def _report_left_alone(results: list, include_review: bool) -> None:
     """diff and apply name, on stderr, every site they did not rewrite and why."""
+    from codemod.model import Verdict
+    from codemod.report import printable
     for r in results:
         for f in r.findings:
             if f.verdict is Verdict.REVIEW and not (include_review and f.rewritable):
@@ -140,18 +148,24 @@ def _report_left_alone(results: list, include_review: bool) -> None:
 def main(argv: Optional[list] = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        options, ignore = _options(args)
+        cfg = config.load(args.paths, args.config)
         if args.command == "apply" and args.interactive and not sys.stdin.isatty():
             raise UsageError("apply --interactive needs a terminal on standard input; "
                              "use `vfork-codemod diff` to review changes non-interactively")
     except (config.ConfigError, UsageError) as exc:
         print(f"vfork-codemod: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    jobs = args.jobs or parallel.default_jobs()
+    grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
     try:
-        results, missing, files = _run(args.paths, options, ignore, args.jobs)
+        options, ignore = _options(args, cfg)
+        results, missing, files = _run(args.paths, options, ignore, jobs, grep)
     except KeyboardInterrupt:
         print("vfork-codemod: interrupted before any file was written", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        if grep is not None:
+            grep.stop()
     try:
         return COMMANDS[args.command](args, options, results, missing, files)
     except KeyboardInterrupt:
@@ -161,6 +175,8 @@ def main(argv: Optional[list] = None) -> int:
 
 
 def _scan(args, options, results, missing, files) -> int:
+    from codemod.report import as_json, as_text
+    from codemod.runner import is_actionable
     if args.format == "json":
         sys.stdout.write(as_json(results, missing, files))
     elif args.format == "sarif":
@@ -175,6 +191,7 @@ def _scan(args, options, results, missing, files) -> int:
 
 
 def _diff(args, options, results, missing, files) -> int:
+    from codemod.model import Status
     failed = _errors_to_stderr(results, missing)
     _report_left_alone(results, options.include_review)
     from codemod.diffs import unified
@@ -194,6 +211,7 @@ def _diff(args, options, results, missing, files) -> int:
 
 
 def _apply(args, options, results, missing, files) -> int:
+    from codemod.model import Status
     from codemod.files import ChangedOnDisk, DeferInterrupt, NotWritten, write_atomically
     failed = _errors_to_stderr(results, missing)
     if args.interactive:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:  # pathlib costs startup time on every run
@@ -25,16 +24,20 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the message names the file."""
 
 
-@dataclass
 class Config:
-    exclude: list = field(default_factory=list)
-    target: str = "glibc"
-    include_review: bool = False
-    aliases: list = field(default_factory=list)
-    exec_wrappers: list = field(default_factory=list)
-    safe_functions: list = field(default_factory=list)
-    root: Optional[Path] = None        # folder the exclude patterns are relative to
-    source: Optional[Path] = None      # the file it came from
+    """The settings of one configuration file (defaults when there is none).
+    A plain class: every run reads it before starting the prefilter, so it
+    avoids importing dataclasses."""
+
+    def __init__(self, root: Optional[Path] = None, source: Optional[Path] = None):
+        self.exclude: list = []
+        self.target = "glibc"
+        self.include_review = False
+        self.aliases: list = []
+        self.exec_wrappers: list = []
+        self.safe_functions: list = []
+        self.root = root          # folder the exclude patterns are relative to
+        self.source = source      # the file it came from
 
 
 def find(start: str) -> Optional[tuple]:

@@ -1,54 +1,137 @@
 """Use the system grep as the prefilter, as Coccinelle uses idutils: grep
 reads a large tree several times faster than Python can.
 
-The tool's own walk decides which files count (.gitignore, exclude
-patterns, extensions, symbolic links) and hands grep explicit lists of
-them; grep only says which mention vfork.  When grep reports a problem with
-a list (an unreadable file), that list is read by the Python prefilter,
-which names the file in its error.
+`grep -r -l` is started on the trees as soon as the run's needles are
+known, split over one process per job, so it reads files while Python
+imports the engines and walks.  grep only says which files mention vfork;
+the tool's own walk still decides which files count (.gitignore, exclude
+patterns, extensions, symbolic links), and a match outside the walk is
+dropped.  Ignored folders cost grep some reading, never a wrong answer.
+When a grep reports a problem (an unreadable file), the files of its part
+of the tree are read by the Python prefilter, which names the file.
 """
 from __future__ import annotations
 
 import functools
 import os
-import shutil
 import subprocess
 from typing import Optional
+
+from codemod.walk import LANGUAGES, SKIP_DIRS, handled_language
+
+INCLUDE = tuple(f"--include=*{ext}" for ext in LANGUAGES)
+EXCLUDE = tuple(f"--exclude-dir={name}" for name in sorted(SKIP_DIRS))
+MAX_ENTRIES = 2000     # paths handed to the greps on their command lines
+
+
+def needles(aliases: tuple) -> tuple:
+    """Byte strings one of which a file must contain to be parsed at all."""
+    return (b"vfork",) + tuple(a.encode() for a in aliases if a)
 
 
 @functools.lru_cache(maxsize=1)
 def grep_command() -> Optional[str]:
-    """The grep binary, if it supports the options used here."""
-    grep = shutil.which("grep")
+    """The grep binary, if it supports every option used here (GNU grep does)."""
+    grep = _which("grep")
     if grep is None:
         return None
     try:
-        probe = subprocess.run([grep, "-lZFs", "-D", "skip", "-e", "vfork", "--", os.devnull],
+        probe = subprocess.run([grep, "-rlZFs", "-D", "skip", *INCLUDE, *EXCLUDE, "-e", "vfork", "--", os.devnull],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
     return grep if probe.returncode == 1 and not probe.stderr else None
 
 
-class GrepList:
-    """`grep -l` over one list of files, started at once, collected later."""
+def _which(name: str) -> Optional[str]:
+    for folder in os.get_exec_path():
+        path = os.path.join(folder, name)
+        if os.access(path, os.X_OK) and not os.path.isdir(path):
+            return path
+    return None
 
-    def __init__(self, paths: list, needles: tuple):
-        args = [grep_command(), "-lZFs", "-D", "skip"]
+
+def entries(paths: list, want: int) -> list:
+    """Paths to hand to the greps, spelled as the walk spells them: each
+    folder argument is opened up level by level (its files and subfolders)
+    until there are about ``want`` entries to share out.  Symbolic links
+    inside the trees are left out (grep would follow a link named on its
+    command line; the walk never follows them).  Named files stay as given."""
+    out: list = []
+    folders: list = []
+    for arg in paths:
+        if os.path.isdir(arg) and not os.path.islink(arg):
+            folders.append(os.path.abspath(os.path.normpath(arg)))
+        elif os.path.isfile(arg):
+            out.append(arg)
+    while folders:
+        opened, subfolders = _open(folders)
+        if opened is None or len(out) + len(opened) + len(subfolders) > MAX_ENTRIES:
+            out.extend(folders)           # too many to list: grep walks these itself
+            break
+        out.extend(opened)
+        folders = subfolders
+        if len(out) + len(folders) >= want:
+            out.extend(folders)
+            break
+    return out
+
+
+def _open(folders: list) -> tuple:
+    """(handled files, subfolders) directly inside ``folders``, or (None, None)
+    when one cannot be listed (grep then walks it and reports the problem)."""
+    files, subfolders = [], []
+    for folder in folders:
+        base = folder.rstrip("/") + "/"
+        try:
+            with os.scandir(folder) as it:
+                listed = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return None, None
+        for e in listed:
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if e.name not in SKIP_DIRS:
+                        subfolders.append(base + e.name)
+                elif e.is_file(follow_symlinks=False) and handled_language(e.name):
+                    files.append(base + e.name)
+            except OSError:
+                continue
+    return files, subfolders
+
+
+class TreeGrep:
+    """`grep -r -l` over the given paths in ``jobs`` processes, started at once."""
+
+    def __init__(self, paths: list, needles: tuple, jobs: int):
+        listed = entries(paths, 4 * jobs)
+        self.parts = [listed[i::jobs] for i in range(jobs) if listed[i::jobs]]
+        args = [grep_command(), "-rlZFs", "-D", "skip", *INCLUDE, *EXCLUDE]
         for needle in needles:
             args += ["-e", needle.decode("utf-8", "surrogateescape")]
-        args += ["--"] + paths
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     env=dict(os.environ, LC_ALL="C"))
+        env = dict(os.environ, LC_ALL="C")
+        self.procs = [subprocess.Popen(args + ["--"] + part, stdout=subprocess.PIPE,
+                                       stderr=subprocess.DEVNULL, env=env)
+                      for part in self.parts]
 
-    def matches(self) -> Optional[set]:
-        """The listed files that match, or None when grep could not read them all."""
-        out, _ = self.proc.communicate()
-        if self.proc.returncode not in (0, 1):
-            return None
-        return {os.fsdecode(name) for name in out.split(b"\0") if name}
+    def results(self) -> tuple:
+        """(paths the greps reported, entries of the parts a grep could not read)."""
+        matched: set = set()
+        failed: list = []
+        for part, proc in zip(self.parts, self.procs):
+            out, _ = proc.communicate()
+            matched.update(os.fsdecode(name) for name in out.split(b"\0") if name)
+            if proc.returncode not in (0, 1):
+                failed.extend(part)
+        return matched, failed
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.communicate()
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+
+
+def covered_by(path: str, entries_: list) -> bool:
+    """``path`` is one of ``entries_`` or lies inside one of them."""
+    return any(path == e or path.startswith(e.rstrip("/") + "/") for e in entries_)

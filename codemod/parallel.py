@@ -8,9 +8,11 @@ any number of jobs.
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from codemod.runner import FileResult, RunOptions, Status, process_source
+if TYPE_CHECKING:
+    from codemod.runner import FileResult, RunOptions
+
 
 BATCH = 512          # files per prefilter task
 BUFFER = 1 << 20     # initial read buffer; grows for larger files
@@ -55,6 +57,7 @@ def prefilter(groups: list, needles: tuple) -> tuple:
                 finally:
                     os.close(fd)
             except OSError as exc:
+                from codemod.model import FileResult, Status
                 errors.append((count, FileResult(prefix + name, Status.FAILED, error=exc.strerror or str(exc),
                                                  language=lang)))
                 continue
@@ -68,6 +71,8 @@ def prefilter(groups: list, needles: tuple) -> tuple:
 
 
 def analyse(path: str, display: str, language: str, options: RunOptions) -> FileResult:
+    from codemod.model import FileResult, Status
+    from codemod.runner import process_source
     try:
         with open(path, "rb") as fh:
             source = fh.read()
@@ -89,63 +94,60 @@ def _analyse_task(args) -> FileResult:
     return analyse(*args)
 
 
-def run(items: Iterable, options: RunOptions, jobs: int) -> tuple:
+def start_prefilter(paths: list, needles: tuple, jobs: int):
+    """Start the system grep over ``paths`` when it pays (``jobs`` > 1 and a
+    grep with the needed options), so it reads while the walk runs; or None."""
+    from codemod import grepfilter
+    if jobs > 1 and paths and grepfilter.grep_command():
+        return grepfilter.TreeGrep(paths, needles, jobs)
+    return None
+
+
+def run(items: Iterable, options, jobs: int, grep=None) -> tuple:
     """Process discovered items (folder groups or single targets); return
     (results in walk order, number of files read).
 
-    Two stages: a prefilter, then one analysis task per file that mentions
-    vfork.  With ``jobs`` > 1 the prefilter is the system grep over lists of
-    walked files (or else batches in worker processes) and the analyses run
-    in worker processes; with ``jobs`` 1 everything runs in this process."""
-    if jobs > 1:
-        from codemod import grepfilter
-        if grepfilter.grep_command():
-            return _run_grep(items, options, jobs)
+    Two stages: a prefilter, then one analysis per file that mentions vfork.
+    The prefilter is ``grep`` (from :func:`start_prefilter`, over the same
+    paths as the walk) or else reads the files itself, in worker processes
+    when ``jobs`` > 1; the analyses run in worker processes when there are
+    more than a few.  With ``jobs`` 1 everything runs in this process."""
+    if grep is not None:
+        return _run_grep(items, options, jobs, grep)
     return _run_own(items, options, jobs)
 
 
-GREP_BATCH = 4000      # files per grep process
 IN_PROCESS = 4         # up to this many matches are analysed without starting workers
 
 
-def _run_grep(items: Iterable, options: RunOptions, jobs: int) -> tuple:
-    from collections import deque
-
-    from codemod.grepfilter import GrepList
-    needles = options.needles
-    running: deque = deque()
+def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
+    """Walk while the greps read; keep the walked files grep reported."""
+    from codemod.grepfilter import covered_by
+    try:
+        walked = list(_batches(items, BATCH))
+        _preload_engines(options)           # while grep reads: workers forked later inherit them
+        matched, failed = grep.results()
+    finally:
+        grep.stop()
     keyed, found, files = [], [], 0
-
-    def collect(number, batch, grep):
-        matched = grep.matches()
-        if matched is None:                 # grep could not read a file: find out which
-            _, hits, errors = prefilter(batch, needles)
-            keyed.extend(((number, pos), r) for pos, r in errors)
-            found.extend(((number, pos), path, display, lang) for pos, path, display, lang in hits)
-            return
+    for number, batch in enumerate(walked):
+        recheck = []
         pos = 0
-        for base, prefix, names, _ in batch:
+        for group in batch:
+            base, prefix, names, _ = group
             for name, lang in names:
                 pos += 1
-                if base + name in matched:
-                    found.append(((number, pos), base + name, prefix + name, lang))
-
-    # Stage 1: walk, with up to `jobs` greps reading the lists walked so far.
-    try:
-        for number, batch in enumerate(_batches(items, GREP_BATCH)):
-            paths = [base + name for base, _, names, _ in batch for name, _ in names]
-            files += len(paths)
-            running.append((number, batch, GrepList(paths, needles)))
-            if number == 0:
-                _preload_engines(options)   # while grep reads: workers forked later inherit them
-            if len(running) > jobs:       # one more than cores: the walk keeps a core busy too
-                collect(*running.popleft())
-        while running:
-            collect(*running.popleft())
-    finally:
-        for _, _, grep in running:
-            grep.stop()
-    # Stage 2: analyse the files that mention vfork.
+                path = base + name
+                if path in matched:
+                    found.append(((number, pos), path, prefix + name, lang))
+                elif failed and covered_by(path, failed):
+                    recheck.append((pos, group, name, lang))
+        files += pos
+        for pos, (base, prefix, _, named), name, lang in recheck:
+            # grep could not read something here: read the file ourselves.
+            _, hits, errors = prefilter([(base, prefix, [(name, lang)], named)], options.needles)
+            keyed.extend(((number, pos), r) for _, r in errors)
+            found.extend(((number, pos), path, display, lg) for _, path, display, lg in hits)
     keyed += _analyse_all(found, options, jobs)
     keyed.sort(key=lambda kv: kv[0])
     return [r for _, r in keyed], files

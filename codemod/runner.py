@@ -24,7 +24,8 @@ class RunOptions:
     @functools.cached_property
     def needles(self) -> tuple:
         """Byte strings one of which a file must contain to be parsed at all."""
-        return (b"vfork",) + tuple(a.encode() for a in self.aliases if a)
+        from codemod.grepfilter import needles
+        return needles(self.aliases)
 
 
 def chosen(findings: list, include_review: bool) -> list:

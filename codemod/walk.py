@@ -28,8 +28,15 @@ class Missing(NamedTuple):
 
 
 def language_of(name: str) -> Optional[str]:
+    """The language of a file named on the command line, by its extension."""
     dot = name.rfind(".")
     return LANGUAGES.get(name[dot:]) if dot >= 0 else None
+
+
+def handled_language(name: str) -> Optional[str]:
+    """The language of a file met while walking (`x.c`, not a bare `.c`)."""
+    dot = name.rfind(".")
+    return LANGUAGES.get(name[dot:]) if dot > 0 else None
 
 
 class Rules:
@@ -115,7 +122,6 @@ def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
     absolute = os.path.abspath(top)
     stack = [("" if top == "." else top, absolute, ignore.rules_above(absolute + "/x"))]
     check = bool(ignore.excludes)
-    languages = LANGUAGES
     while stack:
         display, real, chain = stack.pop()
         try:
@@ -130,7 +136,7 @@ def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
         filter_paths = check or bool(chain)
         subdirs, files = [], []
         prefix = display + "/" if display else ""
-        base = real + "/"
+        base = real.rstrip("/") + "/"
         for e in entries:
             name = e.name
             try:
@@ -142,8 +148,7 @@ def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
                     continue               # symbolic links, FIFOs, sockets, devices
             except OSError:
                 continue
-            dot = name.rfind(".")
-            lang = languages.get(name[dot:]) if dot > 0 else None
+            lang = handled_language(name)
             if lang is None or (filter_paths and ignore.ignored(base + name, False, chain)):
                 continue
             files.append((name, lang))

@@ -44,7 +44,7 @@ def test_small_batches_and_many_workers(tree, cli, monkeypatch):
     monkeypatch.chdir(tree)
     baseline = cli("scan", "--format", "json", "-j", "1", ".")
     monkeypatch.setattr(parallel, "BATCH", 7)
-    monkeypatch.setattr(parallel, "GREP_BATCH", 11)
+    monkeypatch.setattr(grepfilter, "MAX_ENTRIES", 5)      # greps walk whole folders themselves
     monkeypatch.setattr(parallel, "IN_PROCESS", 0)
     assert cli("scan", "--format", "json", "-j", "3", ".")[:2] == baseline[:2]
     monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
@@ -64,3 +64,57 @@ def test_files_are_counted_and_sorted(tree, cli, monkeypatch):
 def test_jobs_must_be_positive(cli):
     with pytest.raises(SystemExit):
         cli("scan", "-j", "0", ".")
+
+
+def _odd_tree(root):
+    """Files the walk leaves out although they mention vfork, and files in odd places it keeps."""
+    site = (GOLDEN / "c" / "spawn_decl_init" / "input.c").read_bytes()
+    (root / "src" / "deep" / "er").mkdir(parents=True)
+    (root / "build").mkdir()
+    (root / "outside").mkdir()
+    (root / ".gitignore").write_text("build/\n*.gen.c\n")
+    (root / ".git").mkdir()
+    for rel in ("src/a.c", "src/deep/er/b.h", "src/.hidden.c", "src/x.gen.c", "build/c.c", ".git/d.c",
+                "outside/e.c", "src/notes.txt", "top.c"):
+        (root / rel).write_bytes(site)
+    (root / "src" / "link.c").symlink_to(root / "outside" / "e.c")
+    (root / "src" / "linkdir").symlink_to(root / "outside")
+    return root
+
+
+@pytest.mark.parametrize("paths", [["."], ["src", "top.c"], ["src", "src/deep", "./top.c"], ["src/a.c"]])
+def test_grep_prefilter_keeps_to_the_walk(tmp_path, cli, monkeypatch, paths):
+    monkeypatch.chdir(_odd_tree(tmp_path))
+    one = cli("scan", "--format", "json", "-j", "1", *paths)
+    assert grepfilter.grep_command()
+    two = cli("scan", "--format", "json", "-j", "2", *paths)
+    assert two[:2] == one[:2]
+    monkeypatch.setattr(grepfilter, "MAX_ENTRIES", 1)       # greps walk the named folders themselves
+    assert cli("scan", "--format", "json", "-j", "3", *paths)[:2] == one[:2]
+    if paths == ["."]:
+        import json
+        found = sorted({f["path"] for f in json.loads(one[1])["findings"]})
+        assert found == ["outside/e.c", "src/.hidden.c", "src/a.c", "src/deep/er/b.h", "top.c"]
+
+
+def test_entries_are_spelled_as_the_walk_spells_paths(tmp_path):
+    root = _odd_tree(tmp_path)
+    listed = grepfilter.entries([str(root)], 100)
+    assert str(root / "src" / "link.c") not in listed and str(root / "src" / "linkdir") not in listed
+    assert str(root / ".git") not in listed and str(root / "top.c") in listed
+    assert all(p.startswith(str(root) + "/") for p in listed)
+
+
+def test_a_failing_grep_part_is_read_by_python(tmp_path, cli, monkeypatch):
+    """A grep that exits 2 (as when it cannot read a file) has its part of
+    the tree read by the Python prefilter: nothing is lost."""
+    real = grepfilter.grep_command()
+    fake = tmp_path / "bin" / "grep"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\n"{real}" "$@" | head -c 0\nexit 2\n')
+    fake.chmod(0o755)
+    tree = _odd_tree(tmp_path / "t")
+    monkeypatch.chdir(tree)
+    one = cli("scan", "--format", "json", "-j", "1", ".")
+    monkeypatch.setattr(grepfilter, "grep_command", lambda: str(fake))
+    assert cli("scan", "--format", "json", "-j", "2", ".")[:2] == one[:2]
