@@ -72,3 +72,19 @@ def test_function_index_refuses_types_it_does_not_collect():
     fn = parse(b"int f(void) { for (;;) ; }").root_node.children[0]
     with pytest.raises(ValueError, match="for_statement"):
         NodeIndex(fn).of("for_statement")
+
+
+@pytest.mark.parametrize("source", [
+    b"#include <a.h>",
+    b'#  include "b.h"\nint x;\n',
+    b"/* #include <c.h> */\n#if X\n#include <d.h>\n#endif\n",
+    b"#include <e.h>\n#include <f.h>\n",
+    b"#include \\\n  <g.h>\r\n#include \\\r\n <h.h>\r\nint y;\\\n",
+    b"int include;\n",
+])
+def test_includes_near_the_word_are_all_includes(source):
+    from codemod.c.syntax import captures_near
+    root = parse(source).root_node
+    everywhere = captures("includes", root).get("include.any", [])
+    near = captures_near(root, b"include", "includes", whole_lines=True).get("include.any", [])
+    assert sorted(n.start_byte for n in near) == sorted(n.start_byte for n in everywhere)

@@ -2,6 +2,7 @@
 tool can prove it, a rewrite made of byte-range edits."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -10,7 +11,7 @@ from codemod import layout
 from codemod.c import analysis, sites, spawn
 from codemod.c.analysis import Options
 from codemod.c.syntax import (
-    PREPROC_BRANCHES, Node, captures, declarators, encode_text, enclosing, function_name, index, line,
+    PREPROC_BRANCHES, Node, captures, captures_near, declarators, encode_text, enclosing, function_name, index, line,
     parse, reparse, text, walk,
 )
 from codemod.model import Edit, Finding, Reason, Verdict
@@ -37,12 +38,20 @@ class CFile:
         self.options = options
         self.tree = parse(source)
         self.root = self.tree.root_node
-        self.layout = _Layout(layout.newline(source).decode(), layout.indent_unit(source).decode())
-        self.taken_names = {m.decode("latin-1") for m in re.findall(rb"[A-Za-z_][A-Za-z0-9_]*", source)}
         self._includes = captures("top-level-includes", self.root, max_start_depth=0)
         self._site_options = None
         self._rendered: Optional[tuple] = None    # (text, edits) of the last render()
         self.findings = self._analyse()
+
+    @functools.cached_property
+    def layout(self) -> _Layout:
+        """The file's line ending and indentation unit (only rewrites need them)."""
+        return _Layout(layout.newline(self.source).decode(), layout.indent_unit(self.source).decode())
+
+    @functools.cached_property
+    def taken_names(self) -> set:
+        """Every identifier-like word in the file: generated names avoid them."""
+        return {m.decode("latin-1") for m in re.findall(rb"[A-Za-z_][A-Za-z0-9_]*", self.source)}
 
     # -- analysis ----------------------------------------------------------
     def _analyse(self) -> list:
@@ -293,7 +302,7 @@ class CFile:
             return []
         src = self.source
         present = {n.text.strip(b"<>\"").decode("latin-1")
-                   for n in captures("includes", self.root).get("include.any", [])}
+                   for n in captures_near(self.root, b"include", "includes", whole_lines=True).get("include.any", [])}
         lines = []
         for header in ("unistd.h", "errno.h", "signal.h", "spawn.h"):
             if header in wanted and header not in present:

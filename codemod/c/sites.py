@@ -14,7 +14,7 @@ from typing import Optional
 
 from codemod.c import outcomes
 from codemod.c.syntax import (
-    PREPROC_BRANCHES, Node, ancestors, call_name, captures, enclosing, function_name, in_error, index,
+    PREPROC_BRANCHES, Node, ancestors, call_name, captures_near, enclosing, function_name, in_error, index,
     line, short, squash, statements, text, unparen, walk,
 )
 from codemod.model import Reason
@@ -72,13 +72,13 @@ class Site:
 def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]]:
     """Split every `vfork` token into call tokens and other references.
     Calls of configured aliases (`xvfork()`) are call tokens too."""
-    found = _captures_near(root, b"vfork", "vfork-references")
+    found = captures_near(root, b"vfork", "vfork-references")
     calls: list[Node] = []
     refs: list[Reference] = []
     if aliases:
         wanted = set(aliases)
         for alias in wanted:
-            calls += [n for n in _captures_near(root, alias.encode(), "call-names").get("call.name", [])
+            calls += [n for n in captures_near(root, alias.encode(), "call-names").get("call.name", [])
                       if text(n) == alias]
     for tok in found.get("vfork.ref", []):
         parent = tok.parent
@@ -97,21 +97,6 @@ def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]
     return calls, refs
 
 
-def _captures_near(root: Node, word: bytes, query_name: str) -> dict:
-    """Captures of a query, run only around the places ``word`` occurs in the
-    text (a file has thousands of identifiers and a few vforks)."""
-    source = root.text
-    found: dict = {}
-    seen: set = set()
-    pos = source.find(word)
-    while pos >= 0:
-        for key, nodes in captures(query_name, root, byte_range=(pos, pos + len(word))).items():
-            for n in nodes:
-                if (key, n.start_byte, n.end_byte) not in seen:
-                    seen.add((key, n.start_byte, n.end_byte))
-                    found.setdefault(key, []).append(n)
-        pos = source.find(word, pos + len(word))
-    return found
 
 
 def _describe(tok: Node) -> str:

@@ -60,6 +60,31 @@ def captures(name: str, node: Node, byte_range: Optional[tuple] = None,
     return cursor.captures(node)
 
 
+def captures_near(root: Node, word: bytes, name: str, whole_lines: bool = False) -> dict:
+    """Captures of ``grammars/c/<name>.scm``, run only around the places
+    ``word`` occurs in the text (or on the whole lines holding it): a file
+    has thousands of nodes and a few vforks or #includes."""
+    source = root.text
+    found: dict = {}
+    seen: set = set()
+    pos = source.find(word)
+    while pos >= 0:
+        lo, hi = pos, pos + len(word)
+        if whole_lines:             # with any backslash-continued lines
+            lo = source.rfind(b"\n", 0, lo) + 1
+            hi = source.find(b"\n", hi)
+            while hi > 0 and (source[hi - 1:hi] == b"\\" or source[hi - 2:hi] == b"\\\r"):
+                hi = source.find(b"\n", hi + 1)
+            hi = len(source) if hi < 0 else hi
+        for key, nodes in captures(name, root, byte_range=(lo, hi)).items():
+            for n in nodes:
+                if (key, n.start_byte, n.end_byte) not in seen:
+                    seen.add((key, n.start_byte, n.end_byte))
+                    found.setdefault(key, []).append(n)
+        pos = source.find(word, hi)
+    return found
+
+
 def text(node: Node) -> str:
     """Node text, decoded losslessly: ``encode_text`` gives back the exact bytes
     (a Latin-1 string literal copied into generated code survives)."""
