@@ -25,6 +25,41 @@ def test_exec_errno_handoff_names_variable_and_line():
                        "region: under vfork the parent sees this store, under fork or posix_spawn it does not"]
 
 
+def test_names_resolve_through_block_scopes_and_statics_are_shared():
+    (shadowed, static, private) = reasons_of("review_shadowed_and_static_writes")
+    assert shadowed == (Verdict.REVIEW, [
+        "line 21: `status = 7` writes `status`, declared outside the child region: under vfork the parent "
+        "sees this store, under fork or posix_spawn it does not"])
+    assert static == (Verdict.REVIEW, [
+        "line 38: `tries++` writes `tries`, a static variable the parent shares: under vfork the parent "
+        "sees this store, under fork or posix_spawn it does not"])
+    assert private[0] is Verdict.FORK
+
+
+def test_a_block_local_of_the_same_name_is_the_childs_own():
+    src = b"""#include <unistd.h>
+int f(char **argv)
+{
+	pid_t pid;
+	int n = 0;
+
+	pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int n;
+		for (n = 3; n < 9; n++)
+			close(n);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid + n;
+}
+"""
+    (f,) = findings(src).findings
+    assert f.verdict is Verdict.FORK
+
+
 def test_unknown_function_is_named():
     ((verdict, reasons),) = reasons_of("review_unknown_function")
     assert verdict is Verdict.REVIEW

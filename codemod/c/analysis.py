@@ -87,14 +87,9 @@ def analyse(body: list, options: Options, private: Optional[dict] = None) -> Chi
     locals that only this region mentions to their declarators: the parent
     can never observe the child's writes to them."""
     result = ChildAnalysis()
-    for stmt in body:
-        for n in walk(stmt):
-            if n.type == "declaration":
-                for d in declarators(n):
-                    result.locals[text(d)] = d.parent if d.parent.type == "array_declarator" else d
     result.private = set(private or {})
     result.locals.update(private or {})
-    checker = _Checker(result, options)
+    checker = _Checker(result, options, private or {})
     for stmt in body:
         checker.visit(stmt, loops=0, switches=0)
     stmts = flatten(body)
@@ -111,10 +106,35 @@ def analyse(body: list, options: Options, private: Optional[dict] = None) -> Chi
 # --------------------------------------------------------------------------
 # Safety: what the child writes, calls and where control goes.
 
+_STATIC = object()   # in a scope: a static or extern variable, shared with the parent
+
+
 class _Checker:
-    def __init__(self, result: ChildAnalysis, options: Options):
+    """One pass over the region: what it writes, calls and where control
+    goes.  Names are resolved through the block scopes seen so far, so a
+    write after a nested block that declared the same name is a write to
+    the outer variable."""
+
+    def __init__(self, result: ChildAnalysis, options: Options, private: dict):
         self.r = result
         self.options = options
+        self.scopes: list = [dict(private), {}]
+
+    def local(self, name: str):
+        """The declarator of the region's variable ``name`` in scope here,
+        _STATIC for a static one, None for a variable of the parent's."""
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def declare(self, decl: Node) -> None:
+        shared = any(c.type == "storage_class_specifier" and text(c) in ("static", "extern")
+                     for c in decl.children)
+        for d in declarators(decl):
+            node = d.parent if d.parent.type == "array_declarator" else d
+            self.r.locals[text(d)] = node
+            self.scopes[-1][text(d)] = _STATIC if shared else node
 
     def review(self, node: Node, message: str) -> None:
         self.r.review.append(Reason(line(node), message))
@@ -167,8 +187,15 @@ class _Checker:
             self.check_write(node, target)
         elif t == "call_expression":
             self.check_call(node)
+        elif t == "declaration":
+            self.declare(node)
+        scoped = t in ("compound_statement", "for_statement")
+        if scoped:
+            self.scopes.append({})
         for child in node.children:
             self.visit(child, loops, switches)
+        if scoped:
+            self.scopes.pop()
 
     def check_write(self, node: Node, target: Node, via: str = "") -> None:
         problem = self.outer_target(target)
@@ -183,7 +210,10 @@ class _Checker:
             return self.outer_target(unparen(target))
         if t == "identifier":
             name = text(target)
-            if name in self.r.locals:
+            local = self.local(name)
+            if local is _STATIC:
+                return f"`{name}`, a static variable the parent shares"
+            if local is not None:
                 return None
             if name == "errno":
                 return "errno, which the child shares with the parent's thread"
@@ -195,8 +225,8 @@ class _Checker:
             return self.outer_target(base)
         if t == "subscript_expression":
             base = target.child_by_field_name("argument")
-            if base.type == "identifier" and text(base) in self.r.locals \
-                    and self.r.locals[text(base)].type == "array_declarator":
+            local = self.local(text(base)) if base.type == "identifier" else None
+            if local is not None and local is not _STATIC and local.type == "array_declarator":
                 return None
             return f"through `{text(base)}`"
         if t == "pointer_expression":
@@ -246,8 +276,8 @@ class _Checker:
         if arg.type == "pointer_expression" and arg.child_by_field_name("operator").type == "&":
             self.check_write(call, arg.child_by_field_name("argument"), via=f"through argument {idx + 1}, ")
             return
-        local = self.r.locals.get(text(arg)) if arg.type == "identifier" else None
-        if local is not None and local.type == "array_declarator":
+        local = self.local(text(arg)) if arg.type == "identifier" else None
+        if local is not None and local is not _STATIC and local.type == "array_declarator":
             return
         self.review(call, f"`{short(call)}` writes through argument {idx + 1}, `{text(arg)}`, "
                           "into memory the tool cannot place inside the child region")
