@@ -88,6 +88,7 @@ def _options(args, cfg) -> tuple:
         aliases=_aliases(args, cfg),
         exec_wrappers=tuple(dict.fromkeys(cfg.exec_wrappers + args.exec_wrapper)),
         safe_functions=tuple(dict.fromkeys(cfg.safe_functions + args.safe_function)),
+        diffs=args.command == "diff",
     )
     ignore = Ignore(excludes=[(cfg.root or ".", cfg.exclude), (".", args.exclude)],
                     gitignore=not args.no_gitignore)
@@ -198,7 +199,7 @@ def _diff(args, options, results, missing, files) -> int:
     changed = [r for r in results if r.status is Status.CHANGED]
     on = color.enabled(sys.stdout, args.color)
     for r in changed:
-        patch = unified(r.path, r.original, r.new)
+        patch = r.patch if r.patch is not None else unified(r.path, r.original, r.new)
         if on:
             sys.stdout.write(color.diff(patch.decode("utf-8", "replace"), on))
         else:

@@ -117,6 +117,9 @@ class FileResult:
     new: Optional[bytes] = None
     error: Optional[str] = None  # the reason for SKIPPED / FAILED
     language: Optional[str] = None
+    # The unified diff of ``original`` to ``new``, when the run asked for
+    # diffs: made where the file was analysed (a worker process, in parallel).
+    patch: Optional[bytes] = None
     # The engine's parsed view of the file (CFile or PyFile), kept when the
     # file has rewritable findings so single changes can be rendered.  It
     # does not cross process boundaries; it is rebuilt from ``original``.

@@ -78,7 +78,11 @@ def analyse(path: str, display: str, language: str, options: RunOptions) -> File
             source = fh.read()
     except OSError as exc:
         return FileResult(display, Status.FAILED, error=exc.strerror or str(exc), language=language)
-    return process_source(source, display, language, options)
+    result = process_source(source, display, language, options)
+    if options.diffs and result.status is Status.CHANGED:
+        from codemod.diffs import unified
+        result.patch = unified(result.path, result.original, result.new)
+    return result
 
 
 def _preload_engines(options: RunOptions) -> None:
@@ -90,8 +94,9 @@ def _prefilter_task(args) -> tuple:
     return prefilter(*args)
 
 
-def _analyse_task(args) -> FileResult:
-    return analyse(*args)
+def _analyse_chunk(args) -> list:
+    files, options = args
+    return [analyse(path, display, lang, options) for path, display, lang in files]
 
 
 def start_prefilter(paths: list, needles: tuple, jobs: int):
@@ -118,6 +123,7 @@ def run(items: Iterable, options, jobs: int, grep=None) -> tuple:
 
 
 IN_PROCESS = 4         # up to this many matches are analysed without starting workers
+CHUNK = 16             # at most this many files per analysis task
 
 
 def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
@@ -159,10 +165,13 @@ def _analyse_all(found: list, options: RunOptions, jobs: int) -> list:
     if jobs <= 1 or len(found) <= IN_PROCESS:
         return [(key, analyse(path, display, lang, options)) for key, path, display, lang in found]
     _preload_engines(options)             # workers forked after this inherit the engines
+    # A few files per task: fewer round trips, still enough tasks to balance.
+    size = max(1, min(CHUNK, len(found) // (jobs * 4)))
+    chunks = [found[i:i + size] for i in range(0, len(found), size)]
     with _Pool(jobs) as pool:
-        pending = [(key, pool.submit(_analyse_task, (path, display, lang, options)))
-                   for key, path, display, lang in found]
-        return [(key, future.result()) for key, future in pending]
+        pending = [(chunk, pool.submit(_analyse_chunk, ([item[1:] for item in chunk], options)))
+                   for chunk in chunks]
+        return [(item[0], result) for chunk, future in pending for item, result in zip(chunk, future.result())]
 
 
 class _Pool:
@@ -220,9 +229,10 @@ def _run_own(items: Iterable, options: RunOptions, jobs: int) -> tuple:
             count, hits, errors = future.result()
             files += count
             keyed += [((number, pos), r) for pos, r in errors]
-            pending += [((number, pos), pool.submit(_analyse_task, (path, display, lang, options)))
-                        for pos, path, display, lang in hits]
-        keyed += [(key, future.result()) for key, future in pending]
+            if hits:
+                found = [((number, pos), path, display, lang) for pos, path, display, lang in hits]
+                pending.append((found, pool.submit(_analyse_chunk, ([f[1:] for f in found], options))))
+        keyed += [(item[0], result) for found, future in pending for item, result in zip(found, future.result())]
     keyed.sort(key=lambda kv: kv[0])
     return [r for _, r in keyed], files
 

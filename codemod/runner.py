@@ -20,6 +20,7 @@ class RunOptions:
     aliases: tuple = ()
     exec_wrappers: tuple = ()
     safe_functions: tuple = ()
+    diffs: bool = False          # also make each changed file's unified diff (FileResult.patch)
 
     @functools.cached_property
     def needles(self) -> tuple:
