@@ -61,6 +61,9 @@ def test_function_index_matches_a_full_walk():
                 assert idx.of(t) == by_type.get(t, []), (case.name, t)
             assert {k.encode("utf-8", "surrogateescape"): v for k, v in idx.idents.items()} == \
                 {k.encode("latin-1"): v for k, v in idents.items()}
+            lo, hi = fn.start_byte + (fn.end_byte - fn.start_byte) // 3, fn.end_byte - 5
+            assert idx.within("identifier", lo, hi) == [
+                n for n in by_type.get("identifier", []) if lo <= n.start_byte < hi]
             both = idx.of("declaration", "if_statement")
             assert both == sorted(both, key=lambda n: n.start_byte)
             checked += 1

@@ -256,21 +256,21 @@ class CFile:
         used_by_spawn = child.plan.used_names
         fn = site.function
         checked = set()
-        for stmt in site.region.body:
-            for ident in walk(stmt):
-                name = text(ident) if ident.type == "identifier" else None
-                declared_inside = name in child.locals and name not in child.private
-                if name is None or name in checked or declared_inside or name in used_by_spawn:
-                    continue
-                checked.add(name)
-                decl = _local_declaration(fn, name, site.region.body[0].start_byte)
-                if decl is None:
-                    continue
-                others = [n for n in index(fn).idents.get(name, [])
-                          if n != decl and not (deletion.start <= n.start_byte < deletion.end)]
-                if not others:
-                    return Reason(line(decl), f"`{name}` (line {line(decl)}) is used only by the child: "
-                                              "removing the child would leave it unused")
+        lo, hi = site.region.body[0].start_byte, site.region.body[-1].end_byte
+        for ident in index(fn).within("identifier", lo, hi):
+            name = text(ident)
+            declared_inside = name in child.locals and name not in child.private
+            if name in checked or declared_inside or name in used_by_spawn:
+                continue
+            checked.add(name)
+            decl = _local_declaration(fn, name, lo)
+            if decl is None:
+                continue
+            others = [n for n in index(fn).idents.get(name, [])
+                      if n != decl and not (deletion.start <= n.start_byte < deletion.end)]
+            if not others:
+                return Reason(line(decl), f"`{name}` (line {line(decl)}) is used only by the child: "
+                                          "removing the child would leave it unused")
         return None
 
     def render(self, chosen: list) -> bytes:

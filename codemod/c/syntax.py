@@ -1,6 +1,7 @@
 """tree-sitter plumbing for C: the parser, compiled queries and node helpers."""
 from __future__ import annotations
 
+import bisect
 import functools
 from typing import Iterator, Optional
 
@@ -167,6 +168,11 @@ class NodeIndex:
             for n in self.by_type.get("identifier", []):
                 self._idents.setdefault(text(n), []).append(n)
         return self._idents
+
+    def within(self, kind: str, lo: int, hi: int) -> list:
+        """The nodes of type ``kind`` starting in bytes [lo, hi), in order."""
+        nodes = self.of(kind)
+        return nodes[bisect.bisect_left(nodes, lo, key=_start):bisect.bisect_left(nodes, hi, key=_start)]
 
     def of(self, *types: str) -> list:
         unknown = set(types) - _indexed_types()
