@@ -36,7 +36,8 @@ def grep_command() -> Optional[str]:
     if grep is None:
         return None
     try:
-        probe = subprocess.run([grep, "-rlZFs", "-D", "skip", *INCLUDE, *EXCLUDE, "-e", "vfork", "--", os.devnull],
+        probe = subprocess.run([grep, "-rlZFs", "--line-buffered", "-D", "skip", *INCLUDE, *EXCLUDE,
+                                "-e", "vfork", "--", os.devnull],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
@@ -101,35 +102,62 @@ def _open(folders: list) -> tuple:
 
 
 class TreeGrep:
-    """`grep -r -l` over the given paths in ``jobs`` processes, started at once."""
+    """`grep -r -l` over the given paths in ``jobs`` processes, started at
+    once; the paths they report can be collected while they still run."""
 
     def __init__(self, paths: list, needles: tuple, jobs: int):
+        import selectors
         listed = entries(paths, 4 * jobs)
-        self.parts = [listed[i::jobs] for i in range(jobs) if listed[i::jobs]]
-        args = [grep_command(), "-rlZFs", "-D", "skip", *INCLUDE, *EXCLUDE]
+        parts = [listed[i::jobs] for i in range(jobs) if listed[i::jobs]]
+        args = [grep_command(), "-rlZFs", "--line-buffered", "-D", "skip", *INCLUDE, *EXCLUDE]
         for needle in needles:
             args += ["-e", needle.decode("utf-8", "surrogateescape")]
         env = dict(os.environ, LC_ALL="C")
-        self.procs = [subprocess.Popen(args + ["--"] + part, stdout=subprocess.PIPE,
-                                       stderr=subprocess.DEVNULL, env=env)
-                      for part in self.parts]
+        self.failed: list = []        # entries of the parts whose grep reported a problem
+        self._selector = selectors.DefaultSelector()
+        self._procs = []
+        for part in parts:
+            proc = subprocess.Popen(args + ["--"] + part, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, env=env)
+            self._procs.append(proc)
+            self._selector.register(proc.stdout, selectors.EVENT_READ, [part, proc, b""])
 
-    def results(self) -> tuple:
-        """(paths the greps reported, entries of the parts a grep could not read)."""
-        matched: set = set()
-        failed: list = []
-        for part, proc in zip(self.parts, self.procs):
-            out, _ = proc.communicate()
-            matched.update(os.fsdecode(name) for name in out.split(b"\0") if name)
-            if proc.returncode not in (0, 1):
-                failed.extend(part)
-        return matched, failed
+    def running(self) -> bool:
+        """Some grep has output still to read."""
+        return bool(self._selector.get_map())
+
+    def reported(self, timeout: float = 0) -> list:
+        """Paths reported since the last call, waiting up to ``timeout``
+        seconds for the first; at the end, also notes which greps failed."""
+        out: list = []
+        if not self.running():
+            return out
+        for key, _ in self._selector.select(timeout):
+            part, proc, tail = state = key.data
+            chunk = os.read(key.fd, 1 << 16)
+            if chunk:
+                *names, state[2] = (tail + chunk).split(b"\0")
+                out.extend(os.fsdecode(n) for n in names if n)
+                continue
+            self._selector.unregister(key.fileobj)
+            key.fileobj.close()
+            if tail:
+                out.append(os.fsdecode(tail))
+            if proc.wait() not in (0, 1):
+                self.failed.extend(part)
+        return out
 
     def stop(self) -> None:
-        for proc in self.procs:
+        """Kill the greps still running and release the pipes (again: no-op)."""
+        for proc in self._procs:
             if proc.poll() is None:
                 proc.kill()
-                proc.communicate()
+            proc.wait()
+        if self.running():
+            for key in list(self._selector.get_map().values()):
+                self._selector.unregister(key.fileobj)
+                key.fileobj.close()
+        self._selector.close()
 
 
 def covered_by(path: str, entries_: list) -> bool:

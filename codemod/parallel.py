@@ -122,47 +122,96 @@ def run(items: Iterable, options, jobs: int, grep=None) -> tuple:
     return _run_own(items, options, jobs)
 
 
-IN_PROCESS = 4         # up to this many matches are analysed without starting workers
+# Matches are analysed without starting workers when there are this few, or
+# this few bytes of them: starting a pool costs about what 150 KB of C does.
+IN_PROCESS = 4
+IN_PROCESS_BYTES = 150_000
 CHUNK = 16             # at most this many files per analysis task
 
 
 def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
-    """Walk while the greps read; keep the walked files grep reported."""
+    """Walk while the greps read.  Each walked file grep reports is analysed
+    here while the greps still run; those reported later go to workers."""
     from codemod.grepfilter import covered_by
+    reported, keyed, found = [], [], []
     try:
-        walked = list(_batches(items, BATCH))
-        _preload_engines(options)           # while grep reads: workers forked later inherit them
-        matched, failed = grep.results()
+        walked = []
+        for batch in _batches(items, BATCH):
+            walked.append(batch)
+            reported += grep.reported()     # keep the pipes flowing
+        _preload_engines(options)           # workers forked later inherit the engines
+        where = _WalkIndex(walked)
+        seen: set = set()                   # overlapping paths: grep reports a file twice
+        while grep.running():
+            reported += grep.reported(timeout=0.05)
+            if reported:
+                path = reported.pop()
+                hit = where.get(path) if path not in seen else None
+                seen.add(path)
+                if hit is not None:
+                    keyed.append((hit[0], analyse(hit[1], hit[2], hit[3], options)))
+        found = [hit for hit in map(where.get, dict.fromkeys(p for p in reported if p not in seen))
+                 if hit is not None]
     finally:
         grep.stop()
-    keyed, found, files = [], [], 0
+    files = 0
     for number, batch in enumerate(walked):
-        recheck = []
         pos = 0
         for group in batch:
-            base, prefix, names, _ = group
+            base, prefix, names, named = group
             for name, lang in names:
                 pos += 1
-                path = base + name
-                if path in matched:
-                    found.append(((number, pos), path, prefix + name, lang))
-                elif failed and covered_by(path, failed):
-                    recheck.append((pos, group, name, lang))
+                if grep.failed and covered_by(base + name, grep.failed):
+                    # grep could not read something here: read the file ourselves.
+                    _, hits, errors = prefilter([(base, prefix, [(name, lang)], named)], options.needles)
+                    keyed.extend(((number, pos), r) for _, r in errors)
+                    found.extend(((number, pos), path, display, lg) for _, path, display, lg in hits)
         files += pos
-        for pos, (base, prefix, _, named), name, lang in recheck:
-            # grep could not read something here: read the file ourselves.
-            _, hits, errors = prefilter([(base, prefix, [(name, lang)], named)], options.needles)
-            keyed.extend(((number, pos), r) for _, r in errors)
-            found.extend(((number, pos), path, display, lg) for _, path, display, lg in hits)
     keyed += _analyse_all(found, options, jobs)
     keyed.sort(key=lambda kv: kv[0])
     return [r for _, r in keyed], files
 
 
+def _size(found: list) -> int:
+    total = 0
+    for _, path, _, _ in found:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            pass                          # analyse() names the problem
+        if total > IN_PROCESS_BYTES:
+            break
+    return total
+
+
+class _WalkIndex:
+    """Finds a walked file by its path: its key in walk order, display path
+    and language.  Kept per folder, not per file."""
+
+    def __init__(self, walked: list):
+        self.groups: dict = {}
+        for number, batch in enumerate(walked):
+            pos = 0
+            for base, prefix, names, _ in batch:
+                self.groups.setdefault(base, []).append((number, pos, prefix, names, {}))
+                pos += len(names)
+
+    def get(self, path: str):
+        """((batch, position), path, display, language), or None if not walked."""
+        head, sep, name = path.rpartition("/")
+        for number, first, prefix, names, offsets in self.groups.get(head + sep, ()):
+            if not offsets:
+                offsets.update((n, i) for i, (n, _) in enumerate(names))
+            i = offsets.get(name)
+            if i is not None:
+                return (number, first + i + 1), path, prefix + name, names[i][1]
+        return None
+
+
 def _analyse_all(found: list, options: RunOptions, jobs: int) -> list:
     """(key, FileResult) for each (key, path, display, language): here when
     there are few, in worker processes when there are many."""
-    if jobs <= 1 or len(found) <= IN_PROCESS:
+    if jobs <= 1 or len(found) <= IN_PROCESS or _size(found) <= IN_PROCESS_BYTES:
         return [(key, analyse(path, display, lang, options)) for key, path, display, lang in found]
     _preload_engines(options)             # workers forked after this inherit the engines
     # A few files per task: fewer round trips, still enough tasks to balance.

@@ -6,11 +6,13 @@ ignore rules in force.  Rules are only evaluated when a folder has any.
 """
 from __future__ import annotations
 
+import operator
 import os
 import re
 from typing import Iterator, NamedTuple, Optional
 
 LANGUAGES = {".c": "c", ".h": "c", ".py": "python"}
+_NAME = operator.attrgetter("name")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
 
 
@@ -126,11 +128,11 @@ def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
         display, real, chain = stack.pop()
         try:
             with os.scandir(real) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = sorted(it, key=_NAME)
         except OSError:
             continue
         if ignore.gitignore:
-            rules = ignore.rules_in(real, {e.name for e in entries})
+            rules = ignore.rules_in(real, {".gitignore"} if any(e.name == ".gitignore" for e in entries) else set())
             if rules is not None:
                 chain = chain + [rules]
         filter_paths = check or bool(chain)
@@ -139,19 +141,19 @@ def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
         base = real.rstrip("/") + "/"
         for e in entries:
             name = e.name
+            # handled_language(), inlined: this loop runs once per file of the tree.
+            dot = name.rfind(".")
+            lang = LANGUAGES.get(name[dot:]) if dot > 0 else None
             try:
-                if e.is_dir(follow_symlinks=False):
+                if lang is not None and e.is_file(follow_symlinks=False):
+                    if not (filter_paths and ignore.ignored(base + name, False, chain)):
+                        files.append((name, lang))
+                elif e.is_dir(follow_symlinks=False):
                     if name not in SKIP_DIRS and not (filter_paths and ignore.ignored(base + name, True, chain)):
                         subdirs.append((prefix + name, base + name, chain))
-                    continue
-                if not e.is_file(follow_symlinks=False):
-                    continue               # symbolic links, FIFOs, sockets, devices
+                # anything else: other files, symbolic links, FIFOs, sockets, devices
             except OSError:
                 continue
-            lang = handled_language(name)
-            if lang is None or (filter_paths and ignore.ignored(base + name, False, chain)):
-                continue
-            files.append((name, lang))
         if files:
             yield base, prefix, files
         stack.extend(reversed(subdirs))

@@ -46,6 +46,7 @@ def test_small_batches_and_many_workers(tree, cli, monkeypatch):
     monkeypatch.setattr(parallel, "BATCH", 7)
     monkeypatch.setattr(grepfilter, "MAX_ENTRIES", 5)      # greps walk whole folders themselves
     monkeypatch.setattr(parallel, "IN_PROCESS", 0)
+    monkeypatch.setattr(parallel, "IN_PROCESS_BYTES", 0)
     assert cli("scan", "--format", "json", "-j", "3", ".")[:2] == baseline[:2]
     monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
     assert cli("scan", "--format", "json", "-j", "3", ".")[:2] == baseline[:2]
