@@ -86,7 +86,7 @@ class Ignore:
         chain = []
         folder = os.path.dirname(os.path.abspath(top))
         while True:
-            rules = self.rules_in(folder, None)
+            rules = self.rules_in(folder)
             if rules is not None:
                 chain.append(rules)
             if os.path.exists(os.path.join(folder, ".git")):
@@ -96,8 +96,9 @@ class Ignore:
                 return []      # not in a repository: only the walked folders count
             folder = parent
 
-    def rules_in(self, folder: str, names: Optional[set]) -> Optional[Rules]:
-        if not self.gitignore or (names is not None and ".gitignore" not in names):
+    def rules_in(self, folder: str) -> Optional[Rules]:
+        """The rules of ``folder``/.gitignore, if it has one."""
+        if not self.gitignore:
             return None
         try:
             with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as fh:
@@ -132,7 +133,7 @@ def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
         except OSError:
             continue
         if ignore.gitignore:
-            rules = ignore.rules_in(real, {".gitignore"} if any(e.name == ".gitignore" for e in entries) else set())
+            rules = ignore.rules_in(real)
             if rules is not None:
                 chain = chain + [rules]
         filter_paths = check or bool(chain)

@@ -163,3 +163,10 @@ def test_child_statements(stmt, verdict, fragment):
     (f,) = findings(CHILD % stmt).findings
     assert f.verdict is verdict, [str(r) for r in f.reasons]
     assert any(fragment in r.text for r in f.reasons), [str(r) for r in f.reasons]
+
+
+def test_generated_names_avoid_whole_words_of_the_file():
+    from codemod.c.engine import _Words
+    words = _Words(b"int spawn_attr; /* spawn_err */ int spawn_argvx, xspawn_fa;\n")
+    assert "spawn_attr" in words and "spawn_err" in words
+    assert "spawn_argv" not in words and "spawn_fa" not in words and "spawn" not in words

@@ -21,6 +21,18 @@ STATEMENT_LISTS = {"compound_statement", "case_statement"} | PREPROC_BRANCHES
 NULL_HEADERS = {b"stdio.h", b"stdlib.h", b"stddef.h", b"string.h", b"unistd.h", b"locale.h", b"time.h", b"wchar.h"}
 
 
+class _Words:
+    """``name in words``: the file uses ``name`` as a whole word (anywhere,
+    comments and strings included).  Asked for a handful of generated names
+    per rewrite, so it searches instead of collecting every word."""
+
+    def __init__(self, source: bytes):
+        self.source = source
+
+    def __contains__(self, name: str) -> bool:
+        return re.search(rb"\b" + re.escape(name.encode()) + rb"\b", self.source) is not None
+
+
 @dataclass
 class _Layout:
     nl: str
@@ -49,9 +61,9 @@ class CFile:
         return _Layout(layout.newline(self.source).decode(), layout.indent_unit(self.source).decode())
 
     @functools.cached_property
-    def taken_names(self) -> set:
-        """Every identifier-like word in the file: generated names avoid them."""
-        return {m.decode("latin-1") for m in re.findall(rb"[A-Za-z_][A-Za-z0-9_]*", self.source)}
+    def taken_names(self) -> "_Words":
+        """The words of the file, which generated names avoid."""
+        return _Words(self.source)
 
     # -- analysis ----------------------------------------------------------
     def _analyse(self) -> list:
