@@ -93,7 +93,8 @@ def compare(label: str, ours: list, theirs: list, reps: int) -> dict:
                 rss_max.append(rss)
                 rss_sum.append(total)
     row = {"label": label, "ours": statistics.median(mine), "theirs": statistics.median(other),
-           "rss_max": max(rss_max), "rss_sum": max(rss_sum)}
+           "rss_max": max(rss_max), "rss_sum": max(rss_sum),
+           "pairs": sorted(a / b for a, b in zip(mine, other))}
     row["ratio"] = row["ours"] / row["theirs"]
     return row
 
@@ -129,10 +130,13 @@ def main() -> int:
 
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}, "
           f"Python {platform.python_version()}")
-    print(f"{'comparison':44} {'ours':>8} {'theirs':>8} {'ratio':>6} {'RSS max':>8} {'RSS sum':>8}")
+    print(f"{'comparison':44} {'ours':>8} {'theirs':>8} {'ratio':>6} {'pairs':>11} {'RSS max':>8} {'RSS sum':>8}")
     for r in rows:
-        print(f"{r['label']:44} {r['ours']:8.3f} {r['theirs']:8.3f} {r['ratio']:6.2f} "
+        spread = f"{r['pairs'][0]:.2f}-{r['pairs'][-1]:.2f}"
+        print(f"{r['label']:44} {r['ours']:8.3f} {r['theirs']:8.3f} {r['ratio']:6.2f} {spread:>11} "
               f"{r['rss_max']:7.1f}M {r['rss_sum']:7.1f}M")
+    print("(ours and theirs are medians; ratio is their quotient; pairs is the range of the "
+          "ratios of the runs made back to back)")
     targets = [("wide scan <= 1.5x grep", rows[0]["ratio"] <= 1.5)]
     if len(rows) > 1:
         targets.append(("dense diff <= 2x ast-grep", rows[1]["ratio"] <= 2.0))
