@@ -23,7 +23,7 @@ class PyFile:
         self.module = cst.parse_module(source)
         self.mod = Module(self.module)
         found, notes, bound = sites.collect(self.mod)
-        self.cleanup_keys = {(_scope_key(self.mod, t), t.value) for t in bound} | _ctypes_import_keys(self.module)
+        self.cleanup_keys = {(_scope_key(self.mod, t), t.value) for t in bound} | _import_keys(self.module)
         self.sites: dict = {}
         self.findings = [self._finding(s) for s in found]
         for n in notes:
@@ -222,7 +222,13 @@ def _cleanup(before: Module, after: cst.Module, keys: set, uses_os: bool) -> cst
     return after
 
 
-def _ctypes_import_keys(module: cst.Module) -> set:
+# Modules whose imported names a rewrite may leave unused (the child's
+# `execv`, `_exit`, `signal`...).  Importing them has no side effect worth
+# keeping, so a name only the removed child used can go.
+CLEANABLE_MODULES = frozenset({"ctypes", "ctypes.util", "os", "posix", "signal", "sys", "errno"})
+
+
+def _import_keys(module: cst.Module) -> set:
     return {k for k, (_, alias) in _binding_statements(module).items() if alias is not None}
 
 
@@ -237,8 +243,8 @@ def _scope_key(mod: Module, node) -> str:
 
 def _binding_statements(module: cst.Module) -> dict:
     """(scope path, name) -> (statement, alias) for one-target assignments
-    (`x = ...`, alias None) and for each name of a ctypes import
-    (`import ctypes, os`, `from ctypes import CDLL`)."""
+    (`x = ...`, alias None) and for each name imported from one of
+    CLEANABLE_MODULES (`import ctypes, os`, `from os import execv`)."""
     mod = Module(module)
     out = {}
 
@@ -254,10 +260,10 @@ def _binding_statements(module: cst.Module) -> dict:
             elif isinstance(small, cst.Import):
                 for alias in small.names:
                     name = module.code_for_node(alias.name)
-                    if name.split(".")[0] == "ctypes":
+                    if name in CLEANABLE_MODULES or name.split(".")[0] == "ctypes":
                         out[(scope, alias.asname.name.value if alias.asname else name)] = (node, alias)
-            elif isinstance(small, cst.ImportFrom) and small.module is not None \
-                    and module.code_for_node(small.module) == "ctypes" \
+            elif isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative \
+                    and module.code_for_node(small.module).split(".")[0] in CLEANABLE_MODULES \
                     and not isinstance(small.names, cst.ImportStar):
                 for alias in small.names:
                     out[(scope, alias.asname.name.value if alias.asname else alias.name.value)] = (node, alias)

@@ -1,4 +1,4 @@
-from os import _exit, execv, waitpid
+from os import waitpid
 import os
 
 
