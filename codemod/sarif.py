@@ -1,6 +1,7 @@
 """SARIF 2.1.0 output for code scanning (GitHub and other SARIF consumers)."""
 from __future__ import annotations
 
+import base64
 import difflib
 import json
 
@@ -58,7 +59,7 @@ def document(results: list, missing: list, options, files: int) -> dict:
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": _uri(f.path)},
-                        "region": {"startLine": f.line, "startColumn": f.column},
+                        "region": {"startLine": f.line, "startColumn": _code_point_column(r, f)},
                     },
                     **({"logicalLocations": [{"name": f.function, "kind": "function"}]} if f.function else {}),
                 }],
@@ -96,6 +97,26 @@ def _errors(results, missing):
     return errors(results, missing)
 
 
+def _code_point_column(result, finding) -> int:
+    """The run declares unicodeCodePoints columns; the C engine counts bytes
+    (a byte that is not UTF-8 counts as one code point, as Latin-1 reads)."""
+    if finding.language != "c" or not result.original:
+        return finding.column
+    lines = result.original.split(b"\n")
+    if not 0 < finding.line <= len(lines):
+        return finding.column
+    before = lines[finding.line - 1][: finding.column - 1]
+    return len(before.decode("utf-8", "surrogateescape")) + 1
+
+
+def _content(data: bytes) -> dict:
+    """SARIF artifactContent: text when the bytes are UTF-8, else base64."""
+    try:
+        return {"text": data.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"binary": base64.b64encode(data).decode("ascii")}
+
+
 def _uri(path: str) -> str:
     return path.replace("\\", "/").lstrip("./") if path.startswith("./") else path.replace("\\", "/")
 
@@ -113,7 +134,7 @@ def replacements(old: bytes, new: bytes) -> list:
             continue
         out.append({
             "deletedRegion": {"byteOffset": offsets[i1], "byteLength": offsets[i2] - offsets[i1]},
-            "insertedContent": {"text": b"".join(b[j1:j2]).decode("utf-8", "replace")},
+            "insertedContent": _content(b"".join(b[j1:j2])),
         })
     return out
 

@@ -58,3 +58,40 @@ def test_errors_become_notifications(cli, tmp_path):
     inv = doc["runs"][0]["invocations"][0]
     assert inv["executionSuccessful"] is False
     assert "missing.c: no such file or directory" in inv["toolExecutionNotifications"][0]["message"]["text"]
+
+
+def _apply_replacements(original: bytes, change: dict) -> bytes:
+    import base64
+    out = original
+    for rep in sorted(change["replacements"], key=lambda r: -r["deletedRegion"]["byteOffset"]):
+        start = rep["deletedRegion"]["byteOffset"]
+        content = rep["insertedContent"]
+        data = content["text"].encode() if "text" in content else base64.b64decode(content["binary"])
+        out = out[:start] + data + out[start + rep["deletedRegion"]["byteLength"]:]
+    return out
+
+
+def test_columns_count_code_points_and_latin1_fixes_are_exact(cli, tmp_path):
+    """The run says unicodeCodePoints: a UTF-8 `é` before the site counts once.
+    A fix whose text is not UTF-8 (a Latin-1 string copied into the rewrite)
+    is carried as binary content, so it reproduces the bytes."""
+    src = (GOLDEN / "c" / "spawn_decl_init" / "input.c").read_bytes()
+    assert b"\tpid_t pid = vfork();" in src
+    utf8 = src.replace(b"\tpid_t pid = vfork();", "\tpid_t /*é*/ pid = vfork();".encode())
+    (tmp_path / "u.c").write_bytes(utf8)
+    _, doc = scan_sarif(cli, tmp_path / "u.c")
+    region = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    line = utf8.split(b"\n")[region["startLine"] - 1].decode()
+    assert region["startColumn"] == line.index("vfork") + 1 == line.encode().index(b"vfork")
+    case = GOLDEN / "c" / "style_latin1_comment"
+    latin1, expected = (case / "input.c").read_bytes(), (case / "expected.c").read_bytes()
+    latin1 = latin1.replace(b'"latin-1 survives"', b'"caf\xe9"')
+    expected = expected.replace(b'"latin-1 survives"', b'"caf\xe9"')
+    assert b'"caf\xe9"' in expected
+    (tmp_path / "l.c").write_bytes(latin1)
+    _, doc = scan_sarif(cli, tmp_path / "l.c")
+    fixed = [r for r in doc["runs"][0]["results"] if "fixes" in r]
+    assert len(fixed) == 1
+    (change,) = fixed[0]["fixes"][0]["artifactChanges"]
+    assert any("binary" in rep["insertedContent"] for rep in change["replacements"])
+    assert _apply_replacements(latin1, change) == expected
