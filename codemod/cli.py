@@ -184,7 +184,10 @@ def _scan(args, options, results, missing, files) -> int:
         from codemod.sarif import as_sarif
         sys.stdout.write(as_sarif(results, missing, options, files))
     else:
-        sys.stdout.write(as_text(results, missing, files, color.enabled(sys.stdout, args.color)))
+        text = as_text(results, missing, files, color.enabled(sys.stdout, args.color))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+        sys.stdout.flush()
     failed = _errors_to_stderr(results, missing)
     if failed:
         return EXIT_ERROR

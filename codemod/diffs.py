@@ -10,13 +10,13 @@ def unified(display: str, old: bytes, new: bytes, context: int = 3) -> bytes:
     """A diff with a/ and b/ prefixes.  Line endings are kept as they are
     (CRLF files give CRLF content lines), and a missing final newline gets
     git's marker line."""
-    name = display.lstrip("./") if display.startswith("./") else display.lstrip("/")
+    name = git_name(display)
     lines = difflib.diff_bytes(
         difflib.unified_diff,
         _lines(old),
         _lines(new),
-        b"a/" + name.encode("utf-8", "surrogateescape"),
-        b"b/" + name.encode("utf-8", "surrogateescape"),
+        quote_path(b"a/" + name),
+        quote_path(b"b/" + name),
         n=context,
     )
     out = []
@@ -27,6 +27,33 @@ def unified(display: str, old: bytes, new: bytes, context: int = 3) -> bytes:
         if not ln.endswith(b"\n"):
             out.append(b"\n" + NO_NEWLINE)
     return b"".join(out)
+
+
+def git_name(display: str) -> bytes:
+    """The path as a diff names it (no leading ./ or /), in the file system's bytes."""
+    name = display.lstrip("./") if display.startswith("./") else display.lstrip("/")
+    return name.encode("utf-8", "surrogateescape")
+
+
+_ESCAPES = {ord("\n"): b"\\n", ord("\t"): b"\\t", ord('"'): b'\\"', ord("\\"): b"\\\\"}
+
+
+def quote_path(path: bytes) -> bytes:
+    """A path for a diff header, quoted as git quotes it when it holds a
+    control character, a double quote or a backslash (a newline in a name
+    would otherwise end the header line).  Other bytes stay raw, which
+    `git apply` reads."""
+    if not any(b < 0x20 or b in (0x22, 0x5C, 0x7F) for b in path):
+        return path
+    out = bytearray(b'"')
+    for b in path:
+        if b in _ESCAPES:
+            out += _ESCAPES[b]
+        elif b < 0x20 or b == 0x7F:
+            out += b"\\%03o" % b
+        else:
+            out.append(b)
+    return bytes(out + b'"')
 
 
 def _lines(data: bytes) -> list:

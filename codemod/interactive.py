@@ -73,7 +73,7 @@ def run(results: list, options, out=sys.stdout, inp=sys.stdin) -> tuple:
 def _ask(result, f, on: bool, out, inp, options) -> str:
     new = render_only(result, [f], options)
     label = f.verdict.value.upper() if f.verdict is Verdict.REVIEW else f.verdict.value
-    head = f"{f.path}:{f.line}:{f.column}: {label}: {printable(f.message)}"
+    head = f"{printable(f.path)}:{f.line}:{f.column}: {label}: {printable(f.message)}"
     print(color.paint(head, f.verdict.value, on), file=out)
     if f.verdict is Verdict.REVIEW:
         print(color.paint("  REVIEW SITE: the tool could not prove this rewrite safe", "review", on), file=out)

@@ -34,7 +34,7 @@ def write_patches(results: list, out_dir: str, include_auto: bool, options) -> l
         for f in r.findings:
             if f.verdict is Verdict.NOTE or (f.verdict is not Verdict.REVIEW and not include_auto):
                 continue
-            entry = {"file": f.path, "line": f.line, "column": f.column, "verdict": f.verdict.value,
+            entry = {"file": printable(f.path), "line": f.line, "column": f.column, "verdict": f.verdict.value,
                      "function": f.function, "reason": printable(str(f.reasons[0])) if f.reasons else "",
                      "patch": None}
             new = render_only(r, [f], options) if f.rewritable else None
@@ -54,7 +54,7 @@ def write_patches(results: list, out_dir: str, include_auto: bool, options) -> l
 def format_patch(f: Finding, diff: bytes, number: int) -> bytes:
     """A mail in `git format-patch` form: `git am` applies it, so does `git apply`."""
     digest = hashlib.sha1(diff).hexdigest()
-    where = f"{f.path}:{f.line}" + (f" ({f.function})" if f.function else "")
+    where = f"{printable(f.path)}:{f.line}" + (f" ({f.function})" if f.function else "")
     subject = f"vfork: {'review' if f.verdict is Verdict.REVIEW else f.verdict.value} {where}"
     date = email.utils.formatdate(float(os.environ.get("SOURCE_DATE_EPOCH", time.time())), usegmt=True)
     head = (f"From {digest} Mon Sep 17 00:00:00 2001\n"
@@ -62,7 +62,7 @@ def format_patch(f: Finding, diff: bytes, number: int) -> bytes:
             f"Date: {date}\n"
             f"Subject: [PATCH] {subject}\n\n")
     body = _body(f)
-    stat = _diffstat(f.path, diff)
+    stat = _diffstat(printable(f.path), diff)
     return (head + body + "\n---\n" + stat + "\n").encode("utf-8") + _git_diff(f.path, diff) + \
         f"-- \nvfork-codemod {__version__}\n\n".encode()
 
@@ -90,12 +90,9 @@ def _body(f: Finding) -> str:
 
 
 def _diffstat(path: str, diff: bytes) -> str:
-    plus = minus = 0
-    for ln in diff.split(b"\n"):
-        if ln.startswith(b"+") and not ln.startswith(b"+++"):
-            plus += 1
-        elif ln.startswith(b"-") and not ln.startswith(b"---"):
-            minus += 1
+    from unidiff import PatchSet
+    (patched,) = PatchSet.from_string(diff, encoding="utf-8", errors="surrogateescape")
+    plus, minus = patched.added, patched.removed
     graph = "+" * min(plus, 40) + "-" * min(minus, 40)
     return (f" {path} | {plus + minus} {graph}\n"
             f" 1 file changed, {plus} insertion{'s' if plus != 1 else ''}(+), "
@@ -103,8 +100,9 @@ def _diffstat(path: str, diff: bytes) -> str:
 
 
 def _git_diff(path: str, diff: bytes) -> bytes:
-    name = path.lstrip("./") if path.startswith("./") else path.lstrip("/")
-    return f"diff --git a/{name} b/{name}\n".encode("utf-8", "surrogateescape") + diff
+    from codemod.diffs import git_name, quote_path
+    name = git_name(path)
+    return b"diff --git " + quote_path(b"a/" + name) + b" " + quote_path(b"b/" + name) + b"\n" + diff
 
 
 def _index_md(entries: list) -> str:

@@ -12,6 +12,18 @@ def printable(s: str) -> str:
     return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def path_fields(path: str) -> dict:
+    """JSON fields naming a file: ``path`` as text, and ``path_bytes``
+    (base64 of the exact name) when the name is not valid UTF-8."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        import base64
+        raw = path.encode("utf-8", "surrogateescape")
+        return {"path": printable(path), "path_bytes": base64.b64encode(raw).decode("ascii")}
+    return {"path": path}
+
+
 def summary(results: list, files: int) -> dict:
     """Counts for the run; ``files`` is the number of files read (most of
     which have no result at all: they do not mention vfork)."""
@@ -26,12 +38,16 @@ def summary(results: list, files: int) -> dict:
 
 
 def errors(results: list, missing: list) -> list:
-    out = [{"path": m.display, "message": m.reason} for m in missing]
-    out += [{"path": r.path, "message": printable(r.error or "")} for r in results if r.status is Status.FAILED]
+    out = [{**path_fields(m.display), "message": m.reason} for m in missing]
+    out += [{**path_fields(r.path), "message": printable(r.error or "")}
+            for r in results if r.status is Status.FAILED]
     return out
 
 
 def as_text(results: list, missing: list, files: int, colour: bool = False) -> str:
+    """``path:line:col: verdict: message`` lines and a summary.  Paths keep
+    undecodable bytes (as surrogates): write it with errors="surrogateescape"
+    and an editor opens the very file."""
     from codemod.color import paint
     lines = []
     for r in results:
@@ -50,12 +66,13 @@ def as_json(results: list, missing: list, files: int) -> str:
     for r in results:
         for f in r.findings:
             item = f.to_json()
+            item.update(path_fields(f.path))
             item["message"] = printable(item["message"])
             for reason in item["reasons"]:
                 reason["message"] = printable(reason["message"])
             findings.append(item)
     doc = {"version": 1, "findings": findings, "errors": errors(results, missing),
-           "skipped": [{"path": r.path, "message": printable(r.error or "")}
+           "skipped": [{**path_fields(r.path), "message": printable(r.error or "")}
                        for r in results if r.status is Status.SKIPPED],
            "summary": summary(results, files)}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import difflib
 import json
+import os
 
 from codemod import __version__
 from codemod.model import Verdict
@@ -118,7 +119,14 @@ def _content(data: bytes) -> dict:
 
 
 def _uri(path: str) -> str:
-    return path.replace("\\", "/").lstrip("./") if path.startswith("./") else path.replace("\\", "/")
+    """A relative URI reference: percent-encoded bytes of the name (spaces,
+    non-ASCII and undecodable bytes alike), as SARIF requires."""
+    from urllib.parse import quote
+    if os.sep == "\\":
+        path = path.replace("\\", "/")
+    if path.startswith("./"):
+        path = path.lstrip("./")
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def replacements(old: bytes, new: bytes) -> list:

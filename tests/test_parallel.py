@@ -1,5 +1,6 @@
 """The parallel paths give the same output, byte for byte, as --jobs 1
 (which runs in-process): the grep prefilter, and worker-process batches."""
+import os
 import shutil
 
 import pytest
@@ -78,6 +79,9 @@ def _odd_tree(root):
     for rel in ("src/a.c", "src/deep/er/b.h", "src/.hidden.c", "src/x.gen.c", "build/c.c", ".git/d.c",
                 "outside/e.c", "src/notes.txt", "top.c"):
         (root / rel).write_bytes(site)
+    for odd in (b"src/new\nline.c", b"src/caf\xe9.c", b"src/-dash.c"):     # names grep must hand back intact
+        with open(os.path.join(os.fsencode(root), odd), "wb") as fh:
+            fh.write(site)
     (root / "src" / "link.c").symlink_to(root / "outside" / "e.c")
     (root / "src" / "linkdir").symlink_to(root / "outside")
     return root
@@ -95,7 +99,8 @@ def test_grep_prefilter_keeps_to_the_walk(tmp_path, cli, monkeypatch, paths):
     if paths == ["."]:
         import json
         found = sorted({f["path"] for f in json.loads(one[1])["findings"]})
-        assert found == ["outside/e.c", "src/.hidden.c", "src/a.c", "src/deep/er/b.h", "top.c"]
+        assert found == ["outside/e.c", "src/-dash.c", "src/.hidden.c", "src/a.c", "src/caf\ufffd.c",
+                         "src/deep/er/b.h", "src/new\nline.c", "top.c"]
 
 
 def test_entries_are_spelled_as_the_walk_spells_paths(tmp_path):

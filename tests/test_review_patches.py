@@ -94,3 +94,11 @@ def test_advice_for_each_kind_of_review_reason():
         f = Finding("a.c", 1, 1, "c", Verdict.REVIEW, "m", [Reason(3, text)])
         ((decide, fix),) = advice(f)
         assert word in decide + fix, text
+
+
+def test_diffstat_counts_lines_that_look_like_headers():
+    from codemod.diffs import unified
+    from codemod.patches import _diffstat
+    diff = unified("x.c", b"int i;\n--i;\n++i;\n", b"int i;\n")
+    assert b"\n---i;\n" in diff and b"\n-++i;\n" in diff
+    assert _diffstat("x.c", diff).endswith(" 1 file changed, 0 insertions(+), 2 deletions(-)\n")

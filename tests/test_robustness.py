@@ -123,6 +123,55 @@ def test_no_final_newline_stays_missing(cli, tmp_path):
 
 # -- paths -------------------------------------------------------------------
 
+ODD_NAMES = [b"new\nline.c", b"caf\xe9.c", b"sp ace.c", b'q"uo\\te.c', b"-dash.c"]
+
+
+def test_odd_file_names_survive_every_output(cli, tmp_path, monkeypatch):
+    """Names with a newline, a non-UTF-8 byte, a space, quotes or a leading
+    dash: reports do not crash and name the file exactly (text: raw bytes;
+    JSON: path_bytes; SARIF: percent-encoded), diffs and review patches
+    apply with git."""
+    import base64
+    import json
+    import shutil
+    from urllib.parse import unquote_to_bytes
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    site = (SPAWN / "input.c").read_bytes()
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in ODD_NAMES:
+        with open(os.path.join(os.fsencode(root), name), "wb") as fh:
+            fh.write(site)
+    git = ["git", "-c", "user.email=d@e.f", "-c", "user.name=d", "-C", str(root)]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-qm", "odd"], check=True)
+    monkeypatch.chdir(root)
+    code, out, _ = cli("scan", ".")
+    assert code == 1
+    for name in ODD_NAMES:
+        assert name + b":" in out
+    doc = json.loads(cli("scan", "--format", "json", ".")[1])
+    named = {base64.b64decode(f["path_bytes"]) if "path_bytes" in f else f["path"].encode() for f in doc["findings"]}
+    assert named == set(ODD_NAMES)
+    sarif = json.loads(cli("scan", "--format", "sarif", ".")[1])
+    uris = {unquote_to_bytes(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+            for r in sarif["runs"][0]["results"]}
+    assert uris == set(ODD_NAMES)
+    code, patch, _ = cli("diff", ".")
+    assert code == 1
+    subprocess.run(git + ["apply", "--check", "-"], input=patch, check=True)
+    code, _, err = cli("review", "--all", "--out", str(tmp_path / "patches"), ".")
+    assert code == 0, err
+    patches = sorted((tmp_path / "patches").glob("*.patch"))
+    assert len(patches) == len(ODD_NAMES)
+    for p in patches:
+        subprocess.run(git + ["apply", "--check", str(p)], check=True)
+    subprocess.run(git + ["apply", "-"], input=patch, check=True)
+    assert cli("scan", ".")[0] == 0          # every site rewritten, in the right files
+
+
 def test_symlinks_are_not_followed_or_written_through(cli, tmp_path):
     outside = put(tmp_path / "outside" / "secret.c", (SPAWN / "input.c").read_bytes())
     tree = tmp_path / "tree"
