@@ -111,13 +111,25 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> tuple:
     return results, missing, files
 
 
+PROGRESS_DELAY = 1.0      # seconds before the bar appears: short runs stay quiet
+PROGRESS_INTERVAL = 0.5   # seconds between redraws
+
+
 def _progress(items):
-    """A progress bar on stderr for interactive runs; nothing otherwise."""
+    """Pass the walk through, counting its files in a progress bar on stderr
+    when stderr is a terminal; nothing is drawn otherwise."""
     if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
-        return items
+        yield from items
+        return
     from tqdm import tqdm
-    return tqdm(items, unit=" files", desc="vfork-codemod", leave=False, file=sys.stderr, mininterval=0.5,
-                delay=1.0)
+    with tqdm(unit=" files", desc="vfork-codemod", leave=False, file=sys.stderr,
+              mininterval=PROGRESS_INTERVAL, delay=PROGRESS_DELAY) as bar:
+        for item in items:
+            yield item
+            if isinstance(item, Target):
+                bar.update(1)
+            elif not isinstance(item, Missing):
+                bar.update(len(item[2]))      # a folder's files
 
 
 def _errors_to_stderr(results: list, missing: list) -> bool:

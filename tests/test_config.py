@@ -107,6 +107,26 @@ def test_no_progress_output_without_a_terminal(tmp_path):
     assert proc.returncode == 0 and proc.stderr == ""
 
 
+def test_progress_bar_counts_files_on_a_terminal(tmp_path, monkeypatch):
+    import io
+    from codemod import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    for i in range(30):
+        write(tmp_path / f"d{i % 3}" / f"f{i}.c", b"int x;\n")
+    write(tmp_path / "named.c", b"int y;\n")
+    err = Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(cli, "PROGRESS_DELAY", 0)
+    monkeypatch.setattr(cli, "PROGRESS_INTERVAL", 0)
+    assert cli.main(["scan", "-j", "1", str(tmp_path / "d0"), str(tmp_path / "d1"), str(tmp_path / "d2"),
+                     str(tmp_path / "named.c")]) == 0
+    drawn = err.getvalue()
+    assert "vfork-codemod" in drawn and "31 files" in drawn and "32 files" not in drawn
+
+
 def test_pre_commit_hook_definition():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     (hook,) = hooks
