@@ -12,7 +12,7 @@ from codemod.c import analysis, sites, spawn
 from codemod.c.analysis import Options
 from codemod.c.syntax import (
     PREPROC_BRANCHES, Node, captures, captures_near, declarators, encode_text, enclosing, function_name, index, line,
-    parse, reparse, text, walk,
+    parse, reparse, text,
 )
 from codemod.model import Edit, Finding, Reason, Verdict
 
