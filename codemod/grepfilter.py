@@ -64,7 +64,8 @@ def entries(paths: list, want: int) -> list:
         if os.path.isdir(arg) and not os.path.islink(arg):
             folders.append(os.path.abspath(os.path.normpath(arg)))
         elif os.path.isfile(arg):
-            out.append(arg)
+            head, name = os.path.split(arg)      # as parallel._batches spells a named file
+            out.append((head + "/" if head else "") + name)
     while folders:
         opened, subfolders = _open(folders)
         if opened is None or len(out) + len(opened) + len(subfolders) > MAX_ENTRIES:

@@ -87,7 +87,8 @@ def _odd_tree(root):
     return root
 
 
-@pytest.mark.parametrize("paths", [["."], ["src", "top.c"], ["src", "src/deep", "./top.c"], ["src/a.c"]])
+@pytest.mark.parametrize("paths", [["."], ["src", "top.c"], ["src", "src/deep", "./top.c"], ["src/a.c"],
+                                   ["src//a.c", ".//top.c", "src/deep/"]])
 def test_grep_prefilter_keeps_to_the_walk(tmp_path, cli, monkeypatch, paths):
     monkeypatch.chdir(_odd_tree(tmp_path))
     one = cli("scan", "--format", "json", "-j", "1", *paths)
