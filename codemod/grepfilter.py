@@ -57,7 +57,8 @@ def entries(paths: list, want: int) -> list:
     folder argument is opened up level by level (its files and subfolders)
     until there are about ``want`` entries to share out.  Symbolic links
     inside the trees are left out (grep would follow a link named on its
-    command line; the walk never follows them).  Named files stay as given."""
+    command line; the walk never follows them).  A named file keeps the
+    spelling the walk gives it, so grep's answer matches it exactly."""
     out: list = []
     folders: list = []
     for arg in paths:
