@@ -150,8 +150,8 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
                 seen.add(path)
                 if hit is not None:
                     keyed.append((hit[0], analyse(hit[1], hit[2], hit[3], options)))
-        found = [hit for hit in map(where.get, dict.fromkeys(p for p in reported if p not in seen))
-                 if hit is not None]
+        seen.update(reported)
+        found = [hit for hit in map(where.get, dict.fromkeys(reported)) if hit is not None]
     finally:
         grep.stop()
     files = 0
@@ -161,7 +161,7 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
             base, prefix, names, named = group
             for name, lang in names:
                 pos += 1
-                if grep.failed and covered_by(base + name, grep.failed):
+                if grep.failed and base + name not in seen and covered_by(base + name, grep.failed):
                     # grep could not read something here: read the file ourselves.
                     _, hits, errors = prefilter([(base, prefix, [(name, lang)], named)], options.needles)
                     keyed.extend(((number, pos), r) for _, r in errors)

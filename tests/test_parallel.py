@@ -112,13 +112,16 @@ def test_entries_are_spelled_as_the_walk_spells_paths(tmp_path):
     assert all(p.startswith(str(root) + "/") for p in listed)
 
 
-def test_a_failing_grep_part_is_read_by_python(tmp_path, cli, monkeypatch):
-    """A grep that exits 2 (as when it cannot read a file) has its part of
-    the tree read by the Python prefilter: nothing is lost."""
+@pytest.mark.parametrize("output", ["nothing", "some", "all"])
+def test_a_failing_grep_part_is_read_by_python(tmp_path, cli, monkeypatch, output):
+    """A grep that exits 2 (as when it cannot read a file), having printed
+    none, some or all of its matches, has its part of the tree read by the
+    Python prefilter: nothing is lost, nothing is reported twice."""
     real = grepfilter.grep_command()
+    keep = {"nothing": "head -c 0", "some": "head -c 300", "all": "cat"}[output]
     fake = tmp_path / "bin" / "grep"
     fake.parent.mkdir()
-    fake.write_text(f'#!/bin/sh\n"{real}" "$@" | head -c 0\nexit 2\n')
+    fake.write_text(f'#!/bin/sh\n"{real}" "$@" | {keep}\nexit 2\n')
     fake.chmod(0o755)
     tree = _odd_tree(tmp_path / "t")
     monkeypatch.chdir(tree)
