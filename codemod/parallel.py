@@ -150,8 +150,9 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
                 seen.add(path)
                 if hit is not None:
                     keyed.append((hit[0], analyse(hit[1], hit[2], hit[3], options)))
-        seen.update(reported)
-        found = [hit for hit in map(where.get, dict.fromkeys(reported)) if hit is not None]
+        left = [p for p in dict.fromkeys(reported) if p not in seen]
+        seen.update(left)
+        found = [hit for hit in map(where.get, left) if hit is not None]
     finally:
         grep.stop()
     files = 0
