@@ -123,7 +123,7 @@ def _progress(items):
         return
     from tqdm import tqdm
     with tqdm(unit=" files", desc="vfork-codemod", leave=False, file=sys.stderr,
-              mininterval=PROGRESS_INTERVAL, delay=PROGRESS_DELAY) as bar:
+              mininterval=PROGRESS_INTERVAL, miniters=1, delay=PROGRESS_DELAY) as bar:
         for item in items:
             yield item
             if isinstance(item, Target):
