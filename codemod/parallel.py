@@ -132,7 +132,6 @@ CHUNK = 16             # at most this many files per analysis task
 def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
     """Walk while the greps read.  Each walked file grep reports is analysed
     here while the greps still run; those reported later go to workers."""
-    from codemod.grepfilter import covered_by
     reported, keyed, found = [], [], []
     try:
         walked = []
@@ -155,22 +154,27 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
         found = [hit for hit in map(where.get, left) if hit is not None]
     finally:
         grep.stop()
-    files = 0
-    for number, batch in enumerate(walked):
-        pos = 0
-        for group in batch:
-            base, prefix, names, named = group
-            for name, lang in names:
-                pos += 1
-                if grep.failed and base + name not in seen and covered_by(base + name, grep.failed):
-                    # grep could not read something here: read the file ourselves.
-                    _, hits, errors = prefilter([(base, prefix, [(name, lang)], named)], options.needles)
-                    keyed.extend(((number, pos), r) for _, r in errors)
-                    found.extend(((number, pos), path, display, lg) for _, path, display, lg in hits)
-        files += pos
+    if grep.failed:
+        _reread(walked, grep.failed, seen, options.needles, keyed, found)
     keyed += _analyse_all(found, options, jobs)
     keyed.sort(key=lambda kv: kv[0])
-    return [r for _, r in keyed], files
+    return [r for _, r in keyed], sum(len(group[2]) for batch in walked for group in batch)
+
+
+def _reread(walked: list, failed: list, seen: set, needles: tuple, keyed: list, found: list) -> None:
+    """A grep could not read something in its part of the tree (``failed``):
+    prefilter that part here, which names the file it cannot read, skipping
+    files grep did report.  Adds to ``keyed`` (errors) and ``found``."""
+    from codemod.grepfilter import covered_by
+    for number, batch in enumerate(walked):
+        pos = 0
+        for base, prefix, names, named in batch:
+            for name, lang in names:
+                pos += 1
+                if base + name not in seen and covered_by(base + name, failed):
+                    _, hits, errors = prefilter([(base, prefix, [(name, lang)], named)], needles)
+                    keyed.extend(((number, pos), r) for _, r in errors)
+                    found.extend(((number, pos), path, display, lg) for _, path, display, lg in hits)
 
 
 def _size(found: list) -> int:
