@@ -30,7 +30,8 @@ class _Words:
         self.source = source
 
     def __contains__(self, name: str) -> bool:
-        return re.search(rb"\b" + re.escape(name.encode()) + rb"\b", self.source) is not None
+        word = name.encode()
+        return word in self.source and re.search(rb"\b" + re.escape(word) + rb"\b", self.source) is not None
 
 
 @dataclass
