@@ -1,9 +1,11 @@
 """Run the engines over many files, in worker processes when it pays.
 
-The main process walks the tree and hands out batches of folders; workers
-read, prefilter and analyse, and send back only the files with something to
-report.  Results are put back in walk order, so the output is the same for
-any number of jobs.
+The main process walks the tree.  With grep (see grepfilter) it analyses
+the walked files grep reports while grep still reads, and hands what is left
+to workers when that is enough work; without grep it hands batches of
+folders to workers, which read, prefilter and analyse.  Only files with
+something to report come back, and results are put back in walk order, so
+the output is the same for any number of jobs.
 """
 from __future__ import annotations
 
