@@ -128,3 +128,52 @@ def test_a_failing_grep_part_is_read_by_python(tmp_path, cli, monkeypatch, outpu
     one = cli("scan", "--format", "json", "-j", "1", ".")
     monkeypatch.setattr(grepfilter, "grep_command", lambda: str(fake))
     assert cli("scan", "--format", "json", "-j", "2", ".")[:2] == one[:2]
+
+
+def _sparse_tree(root, with_python: bool):
+    site = (GOLDEN / "c" / "spawn_decl_init" / "input.c").read_bytes()
+    for i in range(60):
+        d = root / f"d{i % 4}"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"f{i}.c").write_bytes(site if i in (7, 41) else b"int helper(void) { return 0; }\n")
+    if with_python:
+        shutil.copy(GOLDEN / "py" / "fork_if_call_eq_zero" / "input.py", root / "d1" / "p.py")
+    return root
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_only_files_that_mention_vfork_are_parsed(tmp_path, cli, monkeypatch, jobs):
+    from codemod.c import engine
+    parsed = []
+    original = engine.CFile.__init__
+
+    def counting(self, source, path, *args, **kwargs):
+        parsed.append(path)
+        original(self, source, path, *args, **kwargs)
+    monkeypatch.setattr(engine.CFile, "__init__", counting)
+    root = _sparse_tree(tmp_path, with_python=False)
+    code, out, _ = cli("scan", "-j", jobs, str(root))
+    assert code == 1 and b"60 files scanned" in out
+    assert sorted(parsed) == sorted(str(root / d / f) for d, f in (("d3", "f7.c"), ("d1", "f41.c")))
+
+
+def test_jobs_1_starts_no_grep_and_no_workers(tmp_path, cli, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("--jobs 1 must run in this process")
+    monkeypatch.setattr(grepfilter, "TreeGrep", refuse)
+    monkeypatch.setattr(parallel._Pool, "submit", refuse)
+    root = _sparse_tree(tmp_path, with_python=True)
+    code, out, _ = cli("scan", "-j", "1", str(root))
+    assert code == 1 and b"61 files scanned" in out
+
+
+@pytest.mark.parametrize("with_python", [False, True])
+def test_libcst_is_imported_only_for_python_files_that_mention_vfork(tmp_path, with_python):
+    import subprocess
+    import sys
+    root = _sparse_tree(tmp_path, with_python)
+    (root / "d0" / "plain.py").write_text("print('no fork here')\n")
+    probe = ("import sys; from codemod.cli import main; main(['scan', sys.argv[1]]); "
+             "print('libcst loaded' if 'libcst' in sys.modules else 'libcst not loaded', file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, text=True)
+    assert proc.stderr.strip().endswith("libcst loaded" if with_python else "libcst not loaded")
