@@ -214,7 +214,7 @@ def _diff(args, options, results, missing, files) -> int:
     changed = [r for r in results if r.status is Status.CHANGED]
     on = color.enabled(sys.stdout, args.color)
     for r in changed:
-        patch = r.patch if r.patch is not None else unified(r.path, r.original, r.new)
+        patch = r.patch if r.patch is not None else unified(r.path, r.original, r.new, edits=r.edits)
         if on:
             sys.stdout.write(color.diff(patch.decode("utf-8", "replace"), on))
         else:

@@ -120,6 +120,10 @@ class FileResult:
     # The unified diff of ``original`` to ``new``, when the run asked for
     # diffs: made where the file was analysed (a worker process, in parallel).
     patch: Optional[bytes] = None
+    # The byte edits that turn ``original`` into ``new``, when the engine
+    # works by byte edits (C): they let the diff compare only the lines
+    # they touch.  Like ``unit``, they stay in the process that made them.
+    edits: Optional[list] = field(default=None, repr=False)
     # The engine's parsed view of the file (CFile or PyFile), kept when the
     # file has rewritable findings so single changes can be rendered.  It
     # does not cross process boundaries; it is rebuilt from ``original``.
@@ -128,4 +132,5 @@ class FileResult:
     def __getstate__(self):
         state = dict(self.__dict__)
         state["unit"] = None
+        state["edits"] = None
         return state

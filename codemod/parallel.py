@@ -83,7 +83,7 @@ def analyse(path: str, display: str, language: str, options: RunOptions) -> File
     result = process_source(source, display, language, options)
     if options.diffs and result.status is Status.CHANGED:
         from codemod.diffs import unified
-        result.patch = unified(result.path, result.original, result.new)
+        result.patch = unified(result.path, result.original, result.new, edits=result.edits)
     return result
 
 

@@ -78,7 +78,8 @@ def _process(source: bytes, path: str, language: str, options: RunOptions) -> Fi
         if problem:
             return FileResult(path, Status.FAILED, unit.findings, source,
                               error=f"rewrite withheld: {problem}")
-        return FileResult(path, Status.CHANGED, unit.findings, source, new, unit=keep)
+        return FileResult(path, Status.CHANGED, unit.findings, source, new, unit=keep,
+                          edits=unit.edits_of(new))
     except RecursionError:
         return FileResult(path, Status.FAILED, [], source, error="nesting too deep to analyse")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run

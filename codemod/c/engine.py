@@ -298,6 +298,12 @@ class CFile:
         self._rendered = (new, edits)
         return new
 
+    def edits_of(self, new: bytes) -> Optional[list]:
+        """The byte edits that made ``new``, when it is this file's last render()."""
+        if self._rendered is not None and self._rendered[0] is new:
+            return self._rendered[1]
+        return None
+
     def verify(self, new: bytes) -> Optional[str]:
         """Why the rewritten text must not be written, or None."""
         if self._rendered is not None and self._rendered[0] is new:

@@ -95,6 +95,10 @@ class PyFile:
         new = _cleanup(self.mod, new, self.cleanup_keys, uses_os=bool(plans))
         return new.bytes
 
+    def edits_of(self, new: bytes) -> Optional[list]:
+        """None: this engine rewrites the syntax tree, not byte ranges."""
+        return None
+
     def verify(self, new: bytes) -> Optional[str]:
         try:
             cst.parse_module(new)
