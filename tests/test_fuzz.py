@@ -1,7 +1,8 @@
 """Property-based test: C functions composed from vfork shapes, child
 statements, preprocessor lines and junk.  For every one: no crash, a second
-run changes nothing, no new tree-sitter ERROR nodes, the printed diff applies
-with `git apply`, and when the input compiles the rewrite compiles too.
+run changes nothing, no new tree-sitter ERROR nodes, `git apply` of the
+printed diff gives exactly the rewrite, and when the input compiles the
+rewrite compiles too.
 
 CI runs a bounded number of examples; run more on demand with
 VFORK_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py
@@ -102,10 +103,10 @@ def test_generated_programs(source, include_review, work):
     with open(os.path.join(work, "f.c"), "wb") as fh:
         fh.write(source)
     with open(os.path.join(work, "p.diff"), "wb") as fh:
-        fh.write(unified("f.c", source, new))
-    subprocess.run(["git", "apply", "--check", "--unsafe-paths", "p.diff"], cwd=work, check=True,
-                   capture_output=True)
-    if shutil.which("gcc") and compiles(os.path.join(work, "f.c")):
-        with open(os.path.join(work, "g.c"), "wb") as fh:
-            fh.write(new)
-        assert compiles(os.path.join(work, "g.c")), new.decode(errors="replace")
+        fh.write(unified("f.c", source, new, edits=result.edits))
+    compiled = shutil.which("gcc") and compiles(os.path.join(work, "f.c"))
+    subprocess.run(["git", "apply", "--unsafe-paths", "p.diff"], cwd=work, check=True, capture_output=True)
+    with open(os.path.join(work, "f.c"), "rb") as fh:
+        assert fh.read() == new, "the printed diff does not give the rewrite"
+    if compiled:
+        assert compiles(os.path.join(work, "f.c")), new.decode(errors="replace")
