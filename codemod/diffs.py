@@ -28,9 +28,7 @@ def unified(display: str, old: bytes, new: bytes, context: int = 3,
         opcodes = _opcodes_from_edits(old, a, b, sorted(edits, key=lambda e: (e.start, e.end)))
     name = git_name(display)
     out = [b"--- " + quote_path(b"a/" + name) + b"\n", b"+++ " + quote_path(b"b/" + name) + b"\n"]
-    hunks = 0
     for group in _groups(opcodes, context):
-        hunks += 1
         i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
         out.append(b"@@ -%s +%s @@\n" % (_range(i1, i2), _range(j1, j2)))
         for tag, x1, x2, y1, y2 in group:
@@ -41,7 +39,7 @@ def unified(display: str, old: bytes, new: bytes, context: int = 3,
                 _emit(out, b"-", a[x1:x2])
             if tag in ("replace", "insert"):
                 _emit(out, b"+", b[y1:y2])
-    return b"".join(out) if hunks else b""
+    return b"".join(out) if len(out) > 2 else b""
 
 
 def _emit(out: list, mark: bytes, lines: list) -> None:
@@ -134,6 +132,8 @@ def _merged(codes: list) -> list:
         else:
             out.append(c)
     return out
+
+
 def git_name(display: str) -> bytes:
     """The path as a diff names it (no leading ./ or /), in the file system's bytes."""
     name = display.lstrip("./") if display.startswith("./") else display.lstrip("/")

@@ -122,3 +122,19 @@ def test_edit_guided_diff_reproduces_new(case):
     diff = unified("f.c", old, new, edits=edits)
     assert patched(old, diff) == new
     assert (diff == b"") == (old == new)
+
+
+def test_c_results_carry_the_edits_that_made_them():
+    from golden import cases, options_from
+    from codemod.runner import process_source
+    checked = 0
+    for case in cases("c", "c"):
+        if case.expected is None:
+            continue
+        source = case.input.read_bytes()
+        result = process_source(source, "input.c", "c", options_from(case.args))
+        assert result.edits, case.name
+        assert apply_edits(source, result.edits) == result.new, case.name
+        assert patched(source, unified("input.c", source, result.new, edits=result.edits)) == result.new
+        checked += 1
+    assert checked >= 20

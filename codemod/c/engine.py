@@ -306,10 +306,11 @@ class CFile:
 
     def verify(self, new: bytes) -> Optional[str]:
         """Why the rewritten text must not be written, or None."""
-        if self._rendered is not None and self._rendered[0] is new:
+        edits = self.edits_of(new)
+        if edits is not None:
             # Incremental parsing is fast, but its error recovery can differ
             # from a fresh parse: it is trusted only to say "no errors".
-            if not reparse(self.tree, self.source, new, self._rendered[1]).root_node.has_error:
+            if not reparse(self.tree, self.source, new, edits).root_node.has_error:
                 return None
         root = parse(new).root_node
         if root.has_error and _error_count(root) > _error_count(self.root):
