@@ -125,6 +125,7 @@ def main() -> int:
     script = shutil.which("vfork-codemod", path=os.path.dirname(sys.executable)) or shutil.which("vfork-codemod")
     tool = [script] if script else [sys.executable, "-m", "codemod"]
     jobs = ["--jobs", args.jobs] if args.jobs else []
+    workers = str(args.jobs or os.cpu_count() or 1)    # the same parallelism for the other tools
     _compile_package()
     subprocess.run(["grep", "-rlq", "vfork", str(wide)])          # warm the page cache
     rows = [compare(WIDE, tool + ["scan", *jobs, str(wide)],
@@ -135,7 +136,7 @@ def main() -> int:
         search = [sg, "run", "-p", "vfork()", "--lang", "c", str(dense)]
         rows.append(compare(DENSE, dense_diff, search, args.reps))
         floor = [sys.executable, str(Path(__file__).resolve().parent / "parse_only.py"),
-                 "--jobs", str(args.jobs or os.cpu_count() or 1), str(dense)]
+                 "--jobs", workers, str(dense)]
         rows.append(compare("dense: parse only (floor) vs ast-grep", floor, search, args.reps))
     else:
         print("ast-grep not installed (pip install '.[bench]'): dense comparison skipped")
@@ -146,7 +147,7 @@ def main() -> int:
         patch = TREES / "vfork-to-fork.cocci"
         patch.write_text("@@\n@@\n- vfork()\n+ fork()\n")
         rows.append(compare("dense: diff vs Coccinelle vfork()->fork()", dense_diff,
-                            [spatch, "--very-quiet", "-j", str(args.jobs or os.cpu_count() or 1),
+                            [spatch, "--very-quiet", "-j", workers,
                              "--sp-file", str(patch), "--dir", str(dense)], args.reps))
 
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}, "
