@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="a project function that execs or exits and never returns (repeatable)")
         sp.add_argument("--safe-function", action="append", default=[], metavar="NAME",
                         help="a project function a child may call (repeatable)")
+        sp.add_argument("--spawnp", action=argparse.BooleanOptionalAction, default=None,
+                        help="let execvp/execlp/execvpe become posix_spawnp, accepting that a file without "
+                             "#! then fails with ENOEXEC instead of running under /bin/sh (default: fork)")
         sp.add_argument("--color", choices=("auto", "always", "never"), default="auto")
         sp.add_argument("-j", "--jobs", type=_positive, default=0, metavar="N",
                         help="worker processes (default: one per CPU; 1 runs in-process)")
@@ -88,6 +91,7 @@ def _options(args, cfg) -> tuple:
         aliases=_aliases(args, cfg),
         exec_wrappers=tuple(dict.fromkeys(cfg.exec_wrappers + args.exec_wrapper)),
         safe_functions=tuple(dict.fromkeys(cfg.safe_functions + args.safe_function)),
+        spawnp=cfg.spawnp if args.spawnp is None else args.spawnp,
         diffs=args.command == "diff",
     )
     ignore = Ignore(excludes=[(cfg.root or ".", cfg.exclude), (".", args.exclude)],

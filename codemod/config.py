@@ -14,6 +14,7 @@ KEYS = {
     "exclude": "list of gitignore-style patterns, relative to the configuration file",
     "target": '"glibc" or "posix"',
     "include-review": "true or false",
+    "spawnp": "true or false (execvp & co. may become posix_spawnp)",
     "aliases": "list of names that behave like vfork (xvfork, XVFORK)",
     "exec-wrappers": "list of project functions that exec or exit and never return",
     "safe-functions": "list of project functions a child may call",
@@ -33,6 +34,7 @@ class Config:
         self.exclude: list = []
         self.target = "glibc"
         self.include_review = False
+        self.spawnp = False
         self.aliases: list = []
         self.exec_wrappers: list = []
         self.safe_functions: list = []
@@ -113,9 +115,9 @@ def parse(table: dict, source: Path) -> Config:
         if key == "target":
             if value not in ("glibc", "posix"):
                 raise ConfigError(f"{source}: `target` must be {KEYS['target']}, not {value!r}")
-        elif key == "include-review":
+        elif key in ("include-review", "spawnp"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{source}: `include-review` must be true or false")
+                raise ConfigError(f"{source}: `{key}` must be true or false")
         elif not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise ConfigError(f"{source}: `{key}` must be a {KEYS[key]}")
         setattr(cfg, attr, value)

@@ -20,6 +20,7 @@ class RunOptions:
     aliases: tuple = ()
     exec_wrappers: tuple = ()
     safe_functions: tuple = ()
+    spawnp: bool = False         # execvp & co. may become posix_spawnp (no /bin/sh fallback for scripts)
     diffs: bool = False          # also make each changed file's unified diff (FileResult.patch)
 
     @functools.cached_property
@@ -94,7 +95,8 @@ def _load(source: bytes, path: str, language: str, options: RunOptions):
         from codemod.c.engine import CFile
         return CFile(source, path, Options(target=options.target, aliases=options.aliases,
                                            exec_wrappers=options.exec_wrappers,
-                                           safe_functions=options.safe_functions))
+                                           safe_functions=options.safe_functions,
+                                           spawnp=options.spawnp))
     if language == "python":
         import libcst
         from codemod.py.engine import PyFile

@@ -85,4 +85,4 @@ def options_from(args: list):
     target = "glibc"
     if "--target" in args:
         target = args[args.index("--target") + 1]
-    return RunOptions(include_review="--include-review" in args, target=target)
+    return RunOptions(include_review="--include-review" in args, target=target, spawnp="--spawnp" in args)

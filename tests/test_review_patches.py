@@ -56,7 +56,7 @@ def test_every_patch_applies_with_git_apply_and_git_am(repo, cli):
     patches = sorted((repo.parent / "patches").glob("*.patch"))
     assert len(patches) == 4
     verdicts = [e["verdict"] for e in json.loads((repo.parent / "patches" / "index.json").read_text())["patches"]]
-    assert sorted(verdicts) == ["fork", "review", "spawn", "spawn"]
+    assert sorted(verdicts) == ["fork", "fork", "review", "spawn"]
     for patch in patches:
         subprocess.run(["git", "apply", "--check", str(patch)], cwd=repo, check=True)
         subprocess.run(GIT + ["am", "-q", str(patch)], cwd=repo, check=True)

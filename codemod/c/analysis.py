@@ -12,44 +12,13 @@ The analysis walks every statement of the region and sorts what it finds:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from codemod.c import libc
 from codemod.c.libc import Kind
-from codemod.c.syntax import (
-    Node, arguments, call_name, declarators, line, short, statements, text, unparen, walk,
-)
+from codemod.c.spawnmatch import NULL_POINTERS, SpawnMatcher, SpawnPlan
+from codemod.c.syntax import Node, arguments, call_name, declarators, line, short, statements, text, unparen, walk
 from codemod.model import Reason
-
-SIDE_EFFECTS = {"call_expression", "assignment_expression", "update_expression"}
-NULL_POINTERS = {"0", "NULL", "(char*)0", "(char*)NULL", "(void*)0", "(char*)", "((char*)0)", "((char*)NULL)"}
-
-
-@dataclass(frozen=True)
-class Action:
-    """One posix_spawn file action or attribute; args are C source text."""
-
-    op: str        # adddup2 addclose addopen addchdir_np setpgroup setsigdef setsigmask setsid
-    args: tuple = ()
-    line: int = 0
-
-
-@dataclass
-class ExecCall:
-    node: Node
-    spec: libc.ExecSpec
-    path: str
-    argv: Optional[str]          # the argv expression (execv*), or None for execl*
-    arg_list: list               # execl*: the argument texts, without the NULL terminator
-    env: Optional[str]
-
-
-@dataclass
-class SpawnPlan:
-    actions: list
-    exec: ExecCall
-    moved_decls: list = field(default_factory=list)   # region declarations the spawn needs
-    used_names: set = field(default_factory=set)      # identifiers the spawn code reads
 
 
 @dataclass
@@ -61,6 +30,14 @@ class ChildAnalysis:
     locals: dict = field(default_factory=dict)        # name -> declarator node
     unreadable: bool = False   # ERROR nodes or #if inside: no rewrite may be proposed
     private: set = field(default_factory=set)        # outer locals only the region mentions
+    # `if` statements the safety walk named as beyond posix_spawn (start
+    # byte -> the reason in beyond_spawn): the spawn matcher may read some
+    # of them as set-up after all (a checked call, a guarded move).
+    conditions: dict = field(default_factory=dict)
+
+    def drop_conditions(self, accepted: set) -> None:
+        gone = [self.conditions[k] for k in accepted if k in self.conditions]
+        self.beyond_spawn = [r for r in self.beyond_spawn if not any(r is g for g in gone)]
 
 
 @dataclass(frozen=True)
@@ -70,6 +47,7 @@ class Options:
     aliases: tuple = ()            # project names that behave like vfork
     exec_wrappers: tuple = ()      # project functions that exec or exit, never returning
     safe_functions: tuple = ()     # project functions a child may call
+    spawnp: bool = False           # execvp & co. may become posix_spawnp (no /bin/sh fallback)
 
     def lookup(self, name: Optional[str]) -> Optional[libc.Spec]:
         return libc.lookup(name or "", self.exec_wrappers, self.safe_functions)
@@ -82,10 +60,13 @@ def flatten(body: list) -> list:
     return [s for s in body if s.type != "comment"]
 
 
-def analyse(body: list, options: Options, private: Optional[dict] = None) -> ChildAnalysis:
+def analyse(body: list, options: Options, private: Optional[dict] = None,
+            origins: Callable[[set], tuple] = lambda wanted: ()) -> ChildAnalysis:
     """Analyse the region ``body``.  ``private`` maps the names of function
     locals that only this region mentions to their declarators: the parent
-    can never observe the child's writes to them."""
+    can never observe the child's writes to them.  ``origins(names)`` says
+    which descriptor variables the code before vfork proves open
+    (see :mod:`codemod.c.provenance`)."""
     result = ChildAnalysis()
     result.private = set(private or {})
     result.locals.update(private or {})
@@ -99,7 +80,7 @@ def analyse(body: list, options: Options, private: Optional[dict] = None) -> Chi
                                     f"the child can run past `{short(last)}` and fall out of its region "
                                     "(every path must end in exec failure handling with _exit)"))
     if not result.review:
-        result.plan = _SpawnMatcher(result, options).match(stmts)
+        result.plan = SpawnMatcher(result, options, origins).match(stmts)
     return result
 
 
@@ -139,8 +120,10 @@ class _Checker:
     def review(self, node: Node, message: str) -> None:
         self.r.review.append(Reason(line(node), message))
 
-    def beyond(self, node: Node, message: str) -> None:
-        self.r.beyond_spawn.append(Reason(line(node), message))
+    def beyond(self, node: Node, message: str) -> Reason:
+        reason = Reason(line(node), message)
+        self.r.beyond_spawn.append(reason)
+        return reason
 
     def visit(self, node: Node, loops: int, switches: int) -> None:
         t = node.type
@@ -176,7 +159,10 @@ class _Checker:
         if t in ("for_statement", "while_statement", "do_statement"):
             self.beyond(node, f"loop `{_head(node)}`: posix_spawn runs no code in the child")
             loops += 1
-        elif t in ("if_statement", "conditional_expression"):
+        elif t == "if_statement":
+            self.r.conditions[node.start_byte] = self.beyond(
+                node, f"condition `{_head(node)}`: posix_spawn runs no code in the child")
+        elif t == "conditional_expression":
             self.beyond(node, f"condition `{_head(node)}`: posix_spawn runs no code in the child")
         elif t == "switch_statement":
             self.beyond(node, f"`{_head(node)}`: posix_spawn runs no code in the child")
@@ -326,256 +312,3 @@ def _head(node: Node) -> str:
     return " ".join(head.split())
 
 
-def pure(node: Node) -> bool:
-    return not any(n.type in SIDE_EFFECTS for n in walk(node))
-
-
-# --------------------------------------------------------------------------
-# Straight-line set-up, one exec, a failure tail: the posix_spawn shape.
-
-class _SpawnMatcher:
-    def __init__(self, result: ChildAnalysis, options: Options):
-        self.r = result
-        self.options = options
-        self.actions: list = []
-        self.moved: list = []
-        self.sigaction_vars: dict = {}   # name -> handler is SIG_DFL
-        self.pending_open: Optional[dict] = None
-        self.failed = False
-
-    def beyond(self, node: Node, message: str) -> None:
-        # The safety walk may already have named this line (a loop, a condition).
-        if not any(r.line == line(node) for r in self.r.beyond_spawn):
-            self.r.beyond_spawn.append(Reason(line(node), message))
-        self.failed = True
-
-    def match(self, stmts: list) -> Optional[SpawnPlan]:
-        exec_call: Optional[ExecCall] = None
-        for stmt in stmts:
-            if exec_call is None:
-                call = _call_of(stmt)
-                if call is not None and call_name(call) in libc.EXECS:
-                    exec_call = self.exec_call(call)
-                    if self.pending_open is not None:
-                        self.beyond(self.pending_open["node"], "the descriptor from `open` is not moved "
-                                                               "with dup2 and closed before exec")
-                    continue
-                self.setup(stmt)
-            else:
-                self.tail(stmt)
-        if exec_call is None and not self.failed and stmts:
-            self.beyond(stmts[-1], "the child does not exec: posix_spawn always does")
-        if self.failed or exec_call is None or self.r.beyond_spawn:
-            return None
-        used = set()
-        for a in self.actions:
-            used |= _names(" ".join(a.args))
-        used |= _names(" ".join([exec_call.path, exec_call.argv or "", exec_call.env or ""] + exec_call.arg_list))
-        # Keep the child's declarations the spawn reads (and what they read).
-        moved = []
-        for decl in reversed(self.moved):
-            if {text(d) for d in declarators(decl)} & used:
-                moved.insert(0, decl)
-                used |= _names(text(decl))
-        declared = {text(d) for decl in moved for d in declarators(decl)}
-        stranded = (used & (set(self.r.locals) - self.r.private)) - declared
-        if stranded:
-            name = sorted(stranded)[0]
-            self.beyond(self.r.locals[name], f"`{name}` is computed in the child and used by exec")
-            return None
-        return SpawnPlan(self.actions, exec_call, moved, used)
-
-    # -- set-up ------------------------------------------------------------
-    def setup(self, stmt: Node) -> None:
-        if stmt.type == "declaration":
-            self.declaration(stmt)
-            return
-        if stmt.type == "expression_statement" and stmt.named_children \
-                and stmt.named_children[0].type == "assignment_expression":
-            if self.sigaction_field(stmt.named_children[0]):
-                return
-        call = _call_of(stmt)
-        if call is None:
-            self.beyond(stmt, f"`{short(stmt)}` is not posix_spawn set-up")
-            return
-        name = call_name(call)
-        args = arguments(call)
-        if not all(pure(a) for a in args):
-            self.beyond(call, f"`{short(call)}` has arguments with side effects")
-            return
-        a = [text(x) for x in args]
-        if self.pending_open is not None:
-            self.continue_open(stmt, name, a)
-            return
-        handler = getattr(self, "map_" + (name or ""), None)
-        spec = self.options.lookup(name)
-        if handler is None or spec is None or spec.kind is not Kind.SETUP:
-            if name in ("memset", "sigemptyset") and a and self.sigaction_var(a[0]):
-                return
-            self.beyond(call, f"`{short(call)}` has no posix_spawn equivalent")
-            return
-        handler(call, a)
-
-    def declaration(self, decl: Node) -> None:
-        decls = decl.children_by_field_name("declarator")
-        type_text = "".join(text(decl.child_by_field_name("type")).split())
-        if type_text == "structsigaction" and all(d.type in ("identifier", "init_declarator") for d in decls):
-            for d in declarators(decl):
-                self.sigaction_vars[text(d)] = False
-            return
-        if len(decls) == 1 and decls[0].type == "init_declarator":
-            inner = unparen(decls[0].child_by_field_name("value"))
-            if inner is not None and inner.type == "call_expression" and call_name(inner) == "open":
-                args = arguments(inner)
-                if len(args) in (2, 3) and all(pure(x) for x in args):
-                    self.pending_open = {"var": text(declarators(decl)[0]), "args": [text(x) for x in args],
-                                         "node": decl, "target": None}
-                    return
-        if pure(decl):
-            self.moved.append(decl)
-            return
-        self.beyond(decl, f"`{short(decl)}` is not posix_spawn set-up")
-
-    def continue_open(self, stmt: Node, name: str, a: list) -> None:
-        p = self.pending_open
-        var = p["var"]
-        if p["target"] is None and name == "dup2" and len(a) == 2 and a[0] == var:
-            p["target"] = a[1]
-            return
-        if p["target"] is not None and name == "close" and a == [var]:
-            path, flags = p["args"][0], p["args"][1]
-            mode = p["args"][2] if len(p["args"]) == 3 else "0"
-            self.actions.append(Action("addopen", (p["target"], path, flags, mode), line(p["node"])))
-            self.pending_open = None
-            return
-        self.beyond(stmt, f"`{short(stmt)}`: the descriptor `{var}` from `open` (line "
-                          f"{line(p['node'])}) must be moved with dup2 and then closed")
-        self.pending_open = None
-
-    def sigaction_var(self, arg: str) -> Optional[str]:
-        s = "".join(arg.split())
-        for name in self.sigaction_vars:
-            if s in (f"&{name}", f"&{name}.sa_mask", f"&({name}.sa_mask)"):
-                return name
-        return None
-
-    def sigaction_field(self, assign: Node) -> bool:
-        left = assign.child_by_field_name("left")
-        if left.type != "field_expression":
-            return False
-        base = text(left.child_by_field_name("argument"))
-        if base not in self.sigaction_vars or left.child_by_field_name("operator").type != ".":
-            return False
-        fld = text(left.child_by_field_name("field"))
-        value = "".join(text(assign.child_by_field_name("right")).split())
-        if fld == "sa_handler":
-            self.sigaction_vars[base] = value == "SIG_DFL"
-        elif not (fld == "sa_flags" and value == "0"):
-            self.sigaction_vars[base] = False
-        return True
-
-    def map_dup2(self, call, a):
-        self.actions.append(Action("adddup2", (a[0], a[1]), line(call)))
-
-    def map_close(self, call, a):
-        self.actions.append(Action("addclose", (a[0],), line(call)))
-
-    def map_open(self, call, a):
-        self.beyond(call, "`open` whose descriptor is not kept in a variable, moved with dup2 and closed")
-
-    def map_setpgid(self, call, a):
-        if len(a) == 2 and a[0].strip() == "0":
-            self.actions.append(Action("setpgroup", (a[1],), line(call)))
-        else:
-            self.beyond(call, f"`{short(call)}` sets the group of a process other than the child")
-
-    def map_signal(self, call, a):
-        if len(a) == 2 and a[1].strip() == "SIG_DFL":
-            self.actions.append(Action("setsigdef", (a[0],), line(call)))
-        else:
-            self.beyond(call, f"`{short(call)}`: posix_spawn can only reset signals to SIG_DFL")
-
-    def map_sigaction(self, call, a):
-        var = self.sigaction_var(a[1]) if len(a) == 3 else None
-        if var is not None and self.sigaction_vars[var] and _null_text(a[2]):
-            self.actions.append(Action("setsigdef", (a[0],), line(call)))
-        else:
-            self.beyond(call, f"`{short(call)}` is not a reset to SIG_DFL the tool can prove")
-
-    def map_sigprocmask(self, call, a):
-        if len(a) == 3 and a[0].strip() == "SIG_SETMASK" and _null_text(a[2]) \
-                and not (_names(a[1]) & set(self.r.locals)):
-            self.actions.append(Action("setsigmask", (a[1],), line(call)))
-        else:
-            self.beyond(call, f"`{short(call)}`: posix_spawn can only set the whole mask (SIG_SETMASK) "
-                              "from a set the parent built")
-
-    map_pthread_sigmask = map_sigprocmask
-
-    def gnu_only(self, call, what: str, since: str) -> bool:
-        if self.options.target != "glibc":
-            self.beyond(call, f"`{short(call)}` needs {what}, not in POSIX.1-2008 (--target posix)")
-            return False
-        if not self.options.gnu_source:
-            self.beyond(call, f"`{short(call)}` needs {what} ({since}), which glibc declares only "
-                              "when _GNU_SOURCE is defined before the first #include")
-            return False
-        return True
-
-    def map_chdir(self, call, a):
-        if self.gnu_only(call, "posix_spawn_file_actions_addchdir_np", "glibc 2.29"):
-            self.actions.append(Action("addchdir_np", (a[0],), line(call)))
-
-    def map_setsid(self, call, a):
-        if any(x.op == "addopen" for x in self.actions):
-            self.beyond(call, "`setsid()` after `open`: posix_spawn would start the session before "
-                              "opening, which changes the controlling terminal")
-            return
-        if self.gnu_only(call, "POSIX_SPAWN_SETSID", "glibc 2.26"):
-            self.actions.append(Action("setsid", (), line(call)))
-
-    # -- exec and tail -------------------------------------------------------
-    def exec_call(self, call: Node) -> Optional[ExecCall]:
-        name = call_name(call)
-        spec = libc.EXECS[name]
-        args = arguments(call)
-        for x in args:
-            if not pure(x):
-                self.beyond(call, f"argument `{text(x)}` of {name}() has side effects")
-                return None
-        texts = [text(x) for x in args]
-        if spec.list_form:
-            tail = 2 if spec.has_env else 1
-            if len(texts) < 1 + tail or not _null_text(texts[-tail]):
-                self.beyond(call, f"the argument list of {name}() does not end in a null pointer the tool recognises")
-                return None
-            env = texts[-1] if spec.has_env else None
-            return ExecCall(call, spec, texts[0], None, texts[1:-tail], env)
-        if len(texts) != (3 if spec.has_env else 2):
-            self.beyond(call, f"{name}() called with {len(texts)} arguments")
-            return None
-        return ExecCall(call, spec, texts[0], texts[1], [], texts[2] if spec.has_env else None)
-
-    def tail(self, stmt: Node) -> None:
-        call = _call_of(stmt)
-        spec = self.options.lookup(call_name(call)) if call is not None else None
-        if spec is not None and spec.kind in (Kind.DIAG, Kind.EXIT):
-            return
-        self.beyond(stmt, f"`{short(stmt)}` after exec is more than a failure tail "
-                          "(diagnostics to stderr, then _exit)")
-
-
-def _call_of(stmt: Node) -> Optional[Node]:
-    if stmt.type == "expression_statement" and stmt.named_children \
-            and stmt.named_children[0].type == "call_expression":
-        return stmt.named_children[0]
-    return None
-
-
-def _null_text(s: str) -> bool:
-    return "".join(s.split()) in NULL_POINTERS
-
-
-def _names(s: str) -> set:
-    import re
-    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", s))

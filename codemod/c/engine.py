@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from codemod import layout
-from codemod.c import analysis, sites, spawn
+from codemod.c import analysis, provenance, sites, spawn
 from codemod.c.analysis import Options
 from codemod.c.syntax import (
     PREPROC_BRANCHES, Node, captures, captures_near, declarators, encode_text, enclosing, function_name, index, line,
@@ -86,7 +86,12 @@ class CFile:
         if site.review or site.region is None:
             reasons = site.review or [Reason(line(tok), "the child region could not be delimited")]
             return self._review(finding, reasons, None)
-        child = analysis.analyse(site.region.body, self._options_for_site(), _private_locals(site))
+        options = self._options_for_site()
+
+        def origins(wanted: set) -> tuple:
+            return provenance.origins(site, wanted, lambda name: options.lookup(name) is not None,
+                                      sites.always_leaves)
+        child = analysis.analyse(site.region.body, options, _private_locals(site), origins)
         if child.review:
             return self._review(finding, child.review, site, child)
         no_spawn = list(site.no_spawn)
@@ -143,7 +148,8 @@ class CFile:
             a.op == "setsigdef" for a in plan.actions) else set()))
         first, last = line(site.region.body[0]), site.region.body[-1].end_point.row + 1
         finding.message = f"child (lines {first}-{last}) rewritten to {plan.exec.spec.spawn}"
-        reasons = [Reason(a.line, f"{_describe_action(a)}") for a in plan.actions]
+        reasons = [Reason(a.line, f"{_describe_action(a)}") for a in plan.actions] + list(plan.notes)
+        reasons.sort(key=lambda r: r.line)
         reasons.append(Reason(line(plan.exec.node), f"`{plan.exec.node.child_by_field_name('function').text.decode()}` "
                                                     f"becomes {plan.exec.spec.spawn}"))
         reasons.append(Reason(line(site.call), "a failed exec now sets errno and "
@@ -379,7 +385,7 @@ _ACTION_TEXT = {
 
 
 def _describe_action(a) -> str:
-    return _ACTION_TEXT[a.op].format(*a.args)
+    return _ACTION_TEXT[a.op].format(*a.args) + a.note
 
 
 def _const_qualified(decl: Node) -> bool:

@@ -73,7 +73,7 @@ _TABLE: dict[str, Spec] = {
     "sigaction": Spec(Kind.SETUP, out_args=(2,)),
     "sigprocmask": Spec(Kind.SETUP, out_args=(2,)),
     "pthread_sigmask": Spec(Kind.SETUP, out_args=(2,)),
-    "chdir": Spec(Kind.SETUP), "setsid": Spec(Kind.SETUP),
+    "chdir": Spec(Kind.SETUP), "setsid": Spec(Kind.SETUP), "setpgrp": Spec(Kind.SETUP),
     # Process state that is the child's own under vfork too.
     **{name: Spec(Kind.SAFE) for name in (
         "umask", "setrlimit", "nice", "setuid", "setgid", "seteuid", "setegid",
@@ -81,7 +81,7 @@ _TABLE: dict[str, Spec] = {
         "chroot", "fchdir", "alarm", "sleep", "usleep", "kill", "raise",
         "dup", "openat", "creat", "closefrom", "setpriority", "prctl",
         "getpid", "getppid", "getuid", "geteuid", "getgid", "getegid", "getpgrp",
-        "isatty", "access", "getenv", "tcsetpgrp", "setpgrp",
+        "isatty", "access", "getenv", "tcsetpgrp",
         "strcmp", "strncmp", "strchr", "strrchr", "strstr", "atoi", "sysconf",
         "sigismember",
     )},

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codemod.c.analysis import SpawnPlan
+from codemod.c.spawnmatch import SpawnPlan
 from codemod.c.syntax import text
 
 _ATTR_FLAGS = {

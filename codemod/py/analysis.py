@@ -8,20 +8,9 @@ import libcst as cst
 
 from codemod.model import Reason
 from codemod.py import calls
-from codemod.py.sites import Module, PySite, any_node, block_statements
+from codemod.py.sites import Module, PySite, block_statements
+from codemod.py.spawnmatch import PySpawnMatcher, SpawnPlan, _has, flatten, pure
 
-IMPURE = (cst.Call, cst.NamedExpr, cst.Lambda, cst.Yield, cst.Await)
-
-
-@dataclass
-class SpawnPlan:
-    function: str                 # posix_spawn or posix_spawnp
-    path: str
-    argv: str
-    env: str
-    file_actions: list = field(default_factory=list)   # source text of each tuple
-    attrs: dict = field(default_factory=dict)          # keyword -> source text
-    lines: list = field(default_factory=list)          # reasons describing the mapping
 
 
 @dataclass
@@ -29,14 +18,13 @@ class PyChild:
     review: list = field(default_factory=list)
     beyond_spawn: list = field(default_factory=list)
     plan: Optional[SpawnPlan] = None
+    # `if` statements named as beyond posix_spawn (id -> the reason in
+    # beyond_spawn); the spawn matcher may read some as set-up after all.
+    conditions: dict = field(default_factory=dict)
 
-
-def _has(node, types) -> bool:
-    return any_node(node, lambda n: isinstance(n, types))
-
-
-def pure(node) -> bool:
-    return not _has(node, IMPURE)
+    def drop_conditions(self, accepted: set) -> None:
+        gone = [self.conditions[k] for k in accepted if k in self.conditions]
+        self.beyond_spawn = [r for r in self.beyond_spawn if not any(r is g for g in gone)]
 
 
 class _Checker:
@@ -51,8 +39,10 @@ class _Checker:
     def review(self, node, msg):
         self.r.review.append(Reason(self.mod.line(node), msg))
 
-    def beyond(self, node, msg):
-        self.r.beyond_spawn.append(Reason(self.mod.line(node), msg))
+    def beyond(self, node, msg) -> Reason:
+        reason = Reason(self.mod.line(node), msg)
+        self.r.beyond_spawn.append(reason)
+        return reason
 
     def statements(self, stmts: list, loops: int = 0) -> None:
         for s in stmts:
@@ -64,7 +54,8 @@ class _Checker:
             for small in s.body:
                 self.small(small, loops)
         elif isinstance(s, (cst.If,)):
-            self.beyond(s, f"condition `if {m.code(s.test)}`: os.posix_spawn runs no code in the child")
+            self.r.conditions[id(s)] = self.beyond(
+                s, f"condition `if {m.code(s.test)}`: os.posix_spawn runs no code in the child")
             self.expression(s.test)
             self.statements(block_statements(s.body), loops)
             if s.orelse is not None:
@@ -228,7 +219,7 @@ def _call_name(call: cst.Call) -> str:
     return f.attr.value if isinstance(f, cst.Attribute) else getattr(f, "value", "")
 
 
-def analyse(mod: Module, site: PySite, outside_names: set, options=None) -> PyChild:
+def analyse(mod: Module, site: PySite, outside_names: set, options=None, origins=lambda wanted: ()) -> PyChild:
     checker = _Checker(mod, site, outside_names, options)
     body = site.region.body
     checker.statements(body)
@@ -238,160 +229,11 @@ def analyse(mod: Module, site: PySite, outside_names: set, options=None) -> PyCh
         r.review.append(Reason(mod.line(body[-1]), "the child can run past the end of its branch "
                                                    "(every path must end in os._exit)"))
     if not r.review:
-        r.plan = _match_spawn(mod, body, r)
+        r.plan = _match_spawn(mod, body, r, origins)
     return r
 
 
 # --------------------------------------------------------------------------
 
-def _flatten(body: list) -> list:
-    out = []
-    for s in body:
-        if isinstance(s, cst.SimpleStatementLine):
-            out.extend(x for x in s.body if not isinstance(x, cst.Pass))
-        else:
-            out.append(s)
-    return out
-
-
-def _match_spawn(mod: Module, body: list, r: PyChild) -> Optional[SpawnPlan]:
-    actions, attrs, notes = [], {}, []
-    sigdef = []
-    pending = None      # (var, path, flags, mode, target)
-    plan = None
-    failed = []
-
-    def beyond(node, msg):
-        failed.append(Reason(mod.line(node), msg))
-
-    for node in _flatten(body):
-        if plan is not None:
-            if not _is_tail(mod, node):
-                beyond(node, f"`{mod.code(node)[:60]}` after exec is more than a failure tail")
-            continue
-        exec_call = _exec_of(mod, node)
-        if exec_call is not None:
-            plan = _exec_plan(mod, exec_call, node, beyond)
-            if plan is None:
-                break
-            if isinstance(node, cst.Try) and not _try_is_tail(mod, node):
-                beyond(node, "the `try` around exec does more than report the failure")
-            continue
-        call = node.value if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call) else None
-        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call) and len(node.targets) == 1 \
-                and isinstance(node.targets[0].target, cst.Name) \
-                and "os.open" in mod.qualified(node.value.func) and pure_args(node.value) and pending is None:
-            a = [mod.code(x.value) for x in node.value.args]
-            pending = [node.targets[0].target.value, a[0], a[1], a[2] if len(a) > 2 else "0o777", None, node]
-            continue
-        if call is None or not pure_args(call):
-            beyond(node, f"`{mod.code(node)[:60]}` is not os.posix_spawn set-up")
-            continue
-        q = mod.qualified(call.func)
-        a = [mod.code(x.value) for x in call.args]
-        if pending is not None:
-            var = pending[0]
-            if "os.dup2" in q and len(a) == 2 and a[0] == var and pending[4] is None:
-                pending[4] = a[1]
-                continue
-            if "os.close" in q and a == [var] and pending[4] is not None:
-                actions.append(f"(os.POSIX_SPAWN_OPEN, {pending[4]}, {pending[1]}, {pending[2]}, {pending[3]})")
-                notes.append(Reason(mod.line(pending[5]), f"os.open({pending[1]}) moved onto fd {pending[4]} "
-                                                          "→ os.POSIX_SPAWN_OPEN"))
-                pending = None
-                continue
-            beyond(node, f"the descriptor `{var}` from os.open must be moved with os.dup2 and closed")
-            pending = None
-            continue
-        if "os.dup2" in q and len(a) == 2:
-            actions.append(f"(os.POSIX_SPAWN_DUP2, {a[0]}, {a[1]})")
-            notes.append(Reason(mod.line(node), f"os.dup2({a[0]}, {a[1]}) → os.POSIX_SPAWN_DUP2"))
-        elif "os.close" in q and len(a) == 1:
-            actions.append(f"(os.POSIX_SPAWN_CLOSE, {a[0]})")
-            notes.append(Reason(mod.line(node), f"os.close({a[0]}) → os.POSIX_SPAWN_CLOSE"))
-        elif "os.setsid" in q and not a:
-            attrs["setsid"] = "True"
-            notes.append(Reason(mod.line(node), "os.setsid() → setsid=True"))
-        elif "os.setpgid" in q and len(a) == 2 and a[0] == "0":
-            attrs["setpgroup"] = a[1]
-            notes.append(Reason(mod.line(node), f"os.setpgid(0, {a[1]}) → setpgroup={a[1]}"))
-        elif "signal.signal" in q and len(a) == 2 and a[1] in ("signal.SIG_DFL", "SIG_DFL"):
-            sigdef.append(a[0])
-            notes.append(Reason(mod.line(node), f"{a[0]} reset to SIG_DFL → setsigdef"))
-        elif "signal.pthread_sigmask" in q and len(a) == 2 and a[0] in ("signal.SIG_SETMASK", "SIG_SETMASK"):
-            attrs["setsigmask"] = a[1]
-            notes.append(Reason(mod.line(node), f"signal mask {a[1]} → setsigmask"))
-        else:
-            beyond(node, f"`{mod.code(node)[:60]}` has no os.posix_spawn equivalent")
-    if plan is None and not failed:
-        beyond(body[-1], "the child does not exec: os.posix_spawn always does")
-    if pending is not None:
-        beyond(pending[5], f"the descriptor `{pending[0]}` from os.open is not moved with os.dup2 and closed")
-    for reason in failed:
-        if not any(x.line == reason.line for x in r.beyond_spawn):
-            r.beyond_spawn.append(reason)
-    if failed or r.beyond_spawn or plan is None:
-        return None
-    if sigdef:
-        attrs["setsigdef"] = "(" + ", ".join(sigdef) + ("," if len(sigdef) == 1 else "") + ")"
-    plan.file_actions = actions
-    plan.attrs = attrs
-    plan.lines = notes
-    return plan
-
-
-def pure_args(call: cst.Call) -> bool:
-    return all(pure(a.value) for a in call.args)
-
-
-def _exec_of(mod: Module, node) -> Optional[cst.Call]:
-    if isinstance(node, cst.Try) and len(node.body.body) == 1:
-        inner = _flatten(list(node.body.body))
-        node = inner[0] if len(inner) == 1 else None
-    if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call) \
-            and mod.qualified(node.value.func) & set(calls.EXECS):
-        return node.value
-    return None
-
-
-def _try_is_tail(mod: Module, node: cst.Try) -> bool:
-    bodies = [h.body for h in node.handlers] + ([node.finalbody.body] if node.finalbody else [])
-    return node.orelse is None and all(_is_tail(mod, s) for b in bodies for s in _flatten(block_statements(b)))
-
-
-def _is_tail(mod: Module, node) -> bool:
-    if not (isinstance(node, cst.Expr) and isinstance(node.value, cst.Call)):
-        return False
-    call = node.value
-    q = mod.qualified(call.func)
-    if q & (calls.EXITS | calls.DIAG) or mod.code(call.func) in calls.DIAG:
-        return True
-    if "os.write" in q and call.args and mod.code(call.args[0].value) in ("2", "sys.stderr.fileno()"):
-        return True
-    return "builtins.print" in q and _prints_to_stderr(call)
-
-
-def _exec_plan(mod: Module, call: cst.Call, node, beyond) -> Optional[SpawnPlan]:
-    (name,) = sorted(mod.qualified(call.func) & set(calls.EXECS))[:1]
-    spawn, list_form, has_env = calls.EXECS[name]
-    if not pure_args(call) or any(a.keyword is not None for a in call.args):
-        beyond(node, f"the arguments of `{mod.code(call.func)}` are not plain expressions")
-        return None
-    args = [a for a in call.args]
-    texts = [("*" if a.star == "*" else "") + mod.code(a.value) for a in args]
-    if any(a.star == "**" for a in args) or (has_env and args and args[-1].star):
-        beyond(node, f"`{mod.code(call.func)}` is called with unpacked arguments")
-        return None
-    env = texts[-1] if has_env else "os.environ"
-    rest = texts[:-1] if has_env else texts
-    if not rest:
-        beyond(node, f"`{mod.code(call.func)}` without a path")
-        return None
-    if list_form:
-        argv = "[" + ", ".join(rest[1:]) + "]"
-    else:
-        if len(rest) != 2 or rest[1].startswith("*"):
-            beyond(node, f"`{mod.code(call.func)}` called with {len(rest)} arguments")
-            return None
-        argv = rest[1]
-    return SpawnPlan(spawn, rest[0], argv, env)
+def _match_spawn(mod: Module, body: list, r: PyChild, origins=lambda wanted: ()) -> Optional[SpawnPlan]:
+    return PySpawnMatcher(mod, r, origins).match(flatten(body), body)

@@ -7,7 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from codemod.model import Finding, Reason, Verdict
-from codemod.py import analysis, sites
+from codemod.py import analysis, provenance, sites
 from codemod.py.sites import Module, PySite
 
 
@@ -38,7 +38,8 @@ class PyFile:
         if site.review or site.region is None:
             reasons = site.review or [Reason(site.line, "the child branch could not be delimited")]
             return self._set(f, Verdict.REVIEW, reasons, None, site)
-        child = analysis.analyse(self.mod, site, self._outside_names(site), self.options)
+        child = analysis.analyse(self.mod, site, self._outside_names(site), self.options,
+                                 lambda wanted: provenance.origins(self.mod, site, wanted))
         if child.review:
             return self._set(f, Verdict.REVIEW, child.review, "fork", site)
         no_spawn = list(site.no_spawn)

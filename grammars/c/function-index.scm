@@ -8,3 +8,5 @@
 (switch_statement) @index.switch_statement
 (conditional_expression) @index.conditional_expression
 (identifier) @index.identifier
+(call_expression) @index.call_expression
+(labeled_statement) @index.labeled_statement

@@ -14,7 +14,8 @@ int main(void)
 		return 1;
 	if (pid == 0) {
 		setsid();
-		chdir("/");
+		if (chdir("/") < 0)
+			_exit(126);
 		execl("/bin/sh", "sh", "-c", "pwd; read -r p c s pp pg sid rest < /proc/$$/stat; [ $sid = $$ ] && echo session leader", (char *)NULL);
 		_exit(127);
 	}

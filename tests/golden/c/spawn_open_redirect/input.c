@@ -17,8 +17,12 @@ int main(void)
 	}
 	if (pid == 0) {
 		int fd = open("out.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 1);
-		close(fd);
+		if (fd < 0)
+			_exit(126);
+		if (fd != 1) {
+			dup2(fd, 1);
+			close(fd);
+		}
 		execl("/bin/echo", "echo", "redirected", (char *)0);
 		_exit(127);
 	}

@@ -13,7 +13,8 @@ int main(void)
     return 1;
   }
   if (pid == 0) {
-    dup2(1, 2);
+    if (dup2(1, 2) < 0)
+      _exit(126);
     execl("/bin/sh", "sh", "-c", "echo two-space indent >&2", (char *)NULL);
     _exit(127);
   }

@@ -1,0 +1,24 @@
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+int main(void)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		setsid();
+		chdir("/");
+		execl("/bin/sh", "sh", "-c", "pwd; read -r p c s pp pg sid rest < /proc/$$/stat; [ $sid = $$ ] && echo session leader", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	printf("status %d\n", WEXITSTATUS(status));
+	return 0;
+}

@@ -1,0 +1,42 @@
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <spawn.h>
+extern char **environ;
+
+int main(void)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	{
+		posix_spawnattr_t spawn_attr;
+		char *spawn_argv[4];
+		int spawn_err;
+
+		posix_spawnattr_init(&spawn_attr);
+		posix_spawnattr_setflags(&spawn_attr, POSIX_SPAWN_SETPGROUP);
+		posix_spawnattr_setpgroup(&spawn_attr, 0);
+		spawn_argv[0] = "sh";
+		spawn_argv[1] = "-c";
+		spawn_argv[2] = "read -r p c s pp pg sid rest < /proc/$$/stat; "
+		      "[ $pg = $$ ] && echo group leader; [ $sid = $$ ] && echo session leader; exit 0";
+		spawn_argv[3] = NULL;
+		spawn_err = posix_spawn(&pid, "/bin/sh", NULL, &spawn_attr, spawn_argv, environ);
+		posix_spawnattr_destroy(&spawn_attr);
+		if (spawn_err != 0) {
+			errno = spawn_err;
+			pid = -1;
+		}
+	}
+	if (pid < 0) {
+		perror("vfork");
+		return 1;
+	}
+	waitpid(pid, &status, 0);
+	printf("status %d\n", WEXITSTATUS(status));
+	return 0;
+}
