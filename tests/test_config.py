@@ -68,6 +68,20 @@ def test_flags_override_the_file(cli, tmp_path):
     assert b"POSIX_SPAWN_SETSID" in out and out.count(b"+++ ") == 1
 
 
+def test_spawnp_from_the_file_and_the_flag(cli, tmp_path):
+    write(tmp_path / "p.c", (GOLDEN / "c" / "spawn_pid_nonzero_else" / "input.c").read_bytes())
+    _, out, _ = cli("scan", str(tmp_path))
+    assert verdicts(out) == ["fork"]
+    write(tmp_path / ".vfork-codemod.toml", "spawnp = true\n")
+    _, out, _ = cli("scan", str(tmp_path))
+    assert verdicts(out) == ["spawn"]
+    _, out, _ = cli("scan", "--no-spawnp", str(tmp_path))
+    assert verdicts(out) == ["fork"]
+    write(tmp_path / ".vfork-codemod.toml", 'spawnp = "yes"\n')
+    code, _, err = cli("scan", str(tmp_path))
+    assert code == 2 and "`spawnp` must be true or false" in err
+
+
 def test_unknown_key_is_an_error_naming_key_and_file(cli, tmp_path):
     cfg = write(tmp_path / ".vfork-codemod.toml", 'exclude = []\ntargte = "posix"\n')
     write(tmp_path / "a.c", SPAWN)

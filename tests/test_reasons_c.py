@@ -158,11 +158,33 @@ int f(char **argv, int *out)
     (b"sigprocmask(SIG_BLOCK, &set, NULL);", Verdict.FORK, "can only set the whole mask (SIG_SETMASK)"),
     (b"sigset_t old; sigprocmask(SIG_SETMASK, &set, &old);", Verdict.FORK, "SIG_SETMASK"),
     (b"sigprocmask(SIG_SETMASK, &set, &saved);", Verdict.REVIEW, "writes `saved`, declared outside"),
+    (b"dup2(fd, 1);", Verdict.FORK, "`dup2(fd, 1)` fails when `fd` is not an open descriptor (nothing before "
+                                    "vfork shows that it is open); the child ignores that"),
+    (b"if (dup2(fd, 1) < 0) _exit(126); close(fd);", Verdict.SPAWN,
+     "dup2(fd, 1) → posix_spawn_file_actions_adddup2"),
+    (b"setpgid(0, pgrp);", Verdict.FORK, "`setpgid(0, pgrp)` fails at run time when `pgrp` names no process "
+                                         "group of this session (EPERM)"),
+    (b"if (setpgid(0, pgrp) < 0) _exit(126);", Verdict.SPAWN, "setpgid(0, pgrp) → POSIX_SPAWN_SETPGROUP"),
+    (b"dup2(3, 3);", Verdict.SPAWN, "`dup2(3, 3)` does nothing (a descriptor duplicated onto itself): left out"),
+    (b"int fd = open(p, O_RDONLY); if (fd < 0) _exit(1); if (fd != 0) { dup2(fd, 0); close(fd); }",
+     Verdict.SPAWN, "open(p, O_RDONLY) moved onto fd 0 → posix_spawn_file_actions_addopen"),
+    (b"int fd = open(p, O_RDONLY); if (fd < 0) _exit(1); dup2(fd, 0); close(fd);", Verdict.FORK,
+     "when descriptor 0 is free and the lowest free one"),
 ])
 def test_child_statements(stmt, verdict, fragment):
     (f,) = findings(CHILD % stmt).findings
     assert f.verdict is verdict, [str(r) for r in f.reasons]
     assert any(fragment in r.text for r in f.reasons), [str(r) for r in f.reasons]
+
+
+def test_execvp_becomes_posix_spawnp_only_when_asked():
+    src = CHILD.replace(b"execv(argv[0], argv);", b"execvp(argv[0], argv);") % b""
+    (f,) = findings(src).findings
+    assert f.verdict is Verdict.FORK
+    assert f.reasons[0].text.startswith("`execvp()` runs a file without `#!` through /bin/sh when the kernel "
+                                        "cannot execute it (ENOEXEC)")
+    (f,) = findings(src, spawnp=True).findings
+    assert f.verdict is Verdict.SPAWN
 
 
 def test_generated_names_avoid_whole_words_of_the_file():

@@ -67,10 +67,21 @@ def render(plan: SpawnPlan, result: str, direct_pid: bool, names: Names, null: s
     decls.append(f"int {names.err};")
 
     body = []
+    # A file action from a checked call fails the spawn when it cannot be
+    # added (a negative descriptor), as the call failing ended the child;
+    # the others are left out then, as the child ignored the call.
+    checked = False
     if file_actions:
         body.append(f"posix_spawn_file_actions_init(&{names.fa});")
         for a in file_actions:
-            body.append(f"posix_spawn_file_actions_{a.op}(&{names.fa}, {', '.join(a.args)});")
+            call = f"posix_spawn_file_actions_{a.op}(&{names.fa}, {', '.join(a.args)});"
+            if a.checked and not checked:
+                body.append(f"{names.err} = {call}")
+            elif a.checked:
+                body += [f"if ({names.err} == 0)", (1, f"{names.err} = {call}")]
+            else:
+                body.append(call)
+            checked = checked or a.checked
     if attrs:
         body.append(f"posix_spawnattr_init(&{names.attr});")
         flags = []
@@ -93,7 +104,11 @@ def render(plan: SpawnPlan, result: str, direct_pid: bool, names: Names, null: s
             value = arg if arg.lstrip().startswith('"') else f"(char *){arg}"
             body.append(f"{names.argv}[{i}] = {value};")
         body.append(f"{names.argv}[{len(ex.arg_list)}] = {null};")
-    body.append(f"{names.err} = {ex.spec.spawn}({target}, {ex.path}, {fa}, {attr}, {argv}, {env});")
+    spawn_call = f"{names.err} = {ex.spec.spawn}({target}, {ex.path}, {fa}, {attr}, {argv}, {env});"
+    if checked:
+        body += [f"if ({names.err} == 0)", (1, spawn_call)]
+    else:
+        body.append(spawn_call)
     if attrs:
         body.append(f"posix_spawnattr_destroy(&{names.attr});")
     if file_actions:
@@ -102,7 +117,7 @@ def render(plan: SpawnPlan, result: str, direct_pid: bool, names: Names, null: s
     out = [(0, "{")]
     out += [(1, d) for d in decls]
     out.append((None, ""))
-    out += [(1, b) for b in body]
+    out += [(1 + b[0], b[1]) if isinstance(b, tuple) else (1, b) for b in body]
     out.append((1, f"if ({names.err} != 0) {{"))
     out.append((2, f"errno = {names.err};"))
     out.append((2, f"{result} = -1;"))

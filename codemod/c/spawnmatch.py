@@ -39,6 +39,7 @@ class Action:
     args: tuple = ()
     line: int = 0
     note: str = ""   # what the translation had to know, for the reason text
+    checked: bool = False   # a failing add call fails the spawn (the child checked the call)
 
 
 @dataclass
@@ -177,12 +178,13 @@ class SpawnMatcher:
 
     def fd_action(self, a) -> Action:
         if isinstance(a, fds.AddClose):
-            return Action("addclose", (a.fd.text,), self.fd_steps[a.step].line)
+            return Action("addclose", (a.fd.text,), self.fd_steps[a.step].line, checked=a.checked)
         if isinstance(a, fds.AddDup2):
-            return Action("adddup2", (a.src.text, a.dst.text), self.fd_steps[a.step].line)
+            return Action("adddup2", (a.src.text, a.dst.text), self.fd_steps[a.step].line, checked=a.checked)
         path, flags, mode, cloexec = self.opens[a.line]
         note = " (O_CLOEXEC left out: the child's dup2 copy never has it)" if cloexec is not False else ""
-        return Action("addopen", (a.dst.text, path, _strip_cloexec(flags, cloexec), mode), a.line, note)
+        return Action("addopen", (a.dst.text, path, _strip_cloexec(flags, cloexec), mode), a.line, note,
+                      checked=a.checked)
 
     # -- set-up ------------------------------------------------------------
     def setup(self, stmt: Node) -> None:
@@ -448,7 +450,7 @@ class SpawnMatcher:
                               "would fail the whole spawn (check it, `if (chdir(...) < 0) _exit(127);`, to "
                               "allow posix_spawn)")
             return
-        self.file_order.append(("chdir", Action("addchdir_np", (a[0],), line(call))))
+        self.file_order.append(("chdir", Action("addchdir_np", (a[0],), line(call), checked=True)))
 
     def map_setsid(self, call, args, a, checked):
         if self.opens:

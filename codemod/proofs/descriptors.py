@@ -125,10 +125,15 @@ Step = Union[Close, Dup2, Open, ExitIfInvalid, Guard, CloseAbove]
 
 # -- posix_spawn file actions ------------------------------------------------
 
+# ``checked``: the action comes from a checked call, so the generated code
+# treats a failing posix_spawn_file_actions_add* (a negative descriptor) as
+# a failed spawn; unchecked actions ignore it, as the child ignores the call.
+
 @dataclass(frozen=True)
 class AddClose:
     fd: Fd
     step: int
+    checked: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,7 @@ class AddDup2:
     src: Fd
     dst: Fd
     step: int
+    checked: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,7 @@ class AddOpen:
     dst: Fd
     line: int
     step: int
+    checked: bool = False
 
 
 Action = Union[AddClose, AddDup2, AddOpen]
@@ -174,18 +181,19 @@ def translate(steps: tuple) -> tuple:
     while i < len(steps):
         s = steps[i]
         if isinstance(s, Close):
-            actions.append(AddClose(s.fd, i))
+            actions.append(AddClose(s.fd, i, s.checked))
         elif isinstance(s, Dup2):
             if s.src.text != s.dst.text or s.src.value != s.dst.value:
-                actions.append(AddDup2(s.src, s.dst, i))
+                actions.append(AddDup2(s.src, s.dst, i, s.checked))
             # dup2(fd, fd) changes nothing in the child: no action.
         elif isinstance(s, Open):
             group, problem = _open_group(steps, i)
             if problem:
                 return None, problem
             end, target, extra = group
-            actions.append(AddOpen(target, s.line, end))
-            actions += [AddDup2(target, d, end) for d in extra]
+            checked = any(getattr(x, "checked", False) for x in steps[i:end + 1])
+            actions.append(AddOpen(target, s.line, end, checked))
+            actions += [AddDup2(target, d, end, checked) for d in extra]
             i = end
         else:
             return None, (s.line, f"`{s.stmt}` is not posix_spawn set-up")
@@ -492,23 +500,23 @@ class _Spawn(_Process):
                 return FAILED
         return self.result()
 
-    def added(self, *fds) -> Optional[bool]:
-        """posix_spawn_file_actions_add* rejects a negative descriptor:
-        C code ignores the return value (the action is left out), CPython
-        raises."""
+    def added(self, a, *fds) -> Optional[bool]:
+        """posix_spawn_file_actions_add* rejects a negative descriptor: the
+        generated C code ignores that for an unchecked action (it is left
+        out) and fails the spawn for a checked one; CPython raises."""
         if any(self.value(fd) < 0 for fd in fds):
-            return False if self.python else None
+            return False if self.python or a.checked else None
         return True
 
     def action(self, a) -> bool:
         if isinstance(a, AddClose):
-            check = self.added(a.fd)
+            check = self.added(a, a.fd)
             if check is not True:
                 return check is None
             self.table.pop(self.value(a.fd), None)      # errors ignored for in-range descriptors
             return True
         if isinstance(a, AddDup2):
-            check = self.added(a.src, a.dst)
+            check = self.added(a, a.src, a.dst)
             if check is not True:
                 return check is None
             src, dst = self.value(a.src), self.value(a.dst)
@@ -521,7 +529,7 @@ class _Spawn(_Process):
             self.table[dst] = (self.table[src][0], False)
             return True
         if isinstance(a, AddOpen):
-            check = self.added(a.dst)
+            check = self.added(a, a.dst)
             if check is not True:
                 return check is None
             if a.line in self.world.failing:
@@ -553,7 +561,7 @@ def _explain(steps, actions, world, variant, language, known) -> tuple:
     spawn_end = _Spawn(world, language, variant).run(actions)
     culprit = _culprit(steps, actions, world, language, variant)
     unit = _unit_of(steps, culprit)
-    return _words(steps, unit, steps[culprit], child_end, spawn_end, world, language, known)
+    return _words(steps[:culprit], unit, steps[culprit], child_end, spawn_end, world, language, known, steps)
 
 
 def _culprit(steps, actions, world, language, variant) -> int:
@@ -585,7 +593,8 @@ def _unit_of(steps, i) -> int:
     return i
 
 
-def _words(steps, unit, step, child_end, spawn_end, world, language, known) -> tuple:
+def _words(before, unit, step, child_end, spawn_end, world, language, known, steps) -> tuple:
+    """``before``: the steps before the culprit ``step``."""
     values = dict(world.values)
     u = steps[unit]
     if isinstance(u, Open):
@@ -595,20 +604,20 @@ def _words(steps, unit, step, child_end, spawn_end, world, language, known) -> t
         if step.src.value is not None:
             src = step.src.value
         if spawn_end == FAILED and child_end != STOPPED:
-            why = _not_open_why(step.src, src, steps, known)
+            why = _not_open_why(step.src, before, known)
             return step.line, (f"`{step.stmt}` fails when `{step.src.text}` is not an open descriptor{why}; "
                                f"the child ignores that and execs anyway, where posix_spawn would fail the "
                                "whole spawn (check it, `if (dup2(...) < 0) _exit(127);`, to allow posix_spawn)")
         if child_end == STOPPED and spawn_end != FAILED:
             return step.line, (f"`{step.stmt}` fails when `{step.src.text}` is not an open descriptor"
-                               f"{_not_open_why(step.src, src, steps, known)}, so the child never reaches exec, "
+                               f"{_not_open_why(step.src, before, known)}, so the child never reaches exec, "
                                "where posix_spawn would start the program")
         return step.line, (f"when `{step.src.text}` is descriptor {_num(step.dst, dst)} itself and close-on-exec, "
                            f"`{step.stmt}` does nothing and the descriptor is closed at exec, where posix_spawn's "
                            "adddup2 clears close-on-exec (glibc 2.29 and later, musl) and leaves it open")
     if isinstance(step, Close):
         return step.line, (f"`{step.stmt}` fails when `{step.fd.text}` is not open"
-                           f"{_not_open_why(step.fd, None, steps, known)}, so the child never reaches exec, where "
+                           f"{_not_open_why(step.fd, before, known)}, so the child never reaches exec, where "
                            "posix_spawn ignores a close of a descriptor that is not open and would start the "
                            "program")
     return step.line, f"`{step.stmt}` does not translate exactly to a posix_spawn file action"
@@ -618,8 +627,8 @@ def _num(fd: Fd, value) -> str:
     return str(fd.value if fd.value is not None else value)
 
 
-def _not_open_why(fd: Fd, value, steps, known) -> str:
-    for s in steps:
+def _not_open_why(fd: Fd, before, known) -> str:
+    for s in before:
         if isinstance(s, Close) and s.fd == fd:
             return f" (the child closes it at line {s.line})"
     if fd.value is not None:

@@ -19,14 +19,15 @@ int main(void)
 		int spawn_err;
 
 		posix_spawn_file_actions_init(&spawn_fa);
-		posix_spawn_file_actions_addchdir_np(&spawn_fa, "/");
+		spawn_err = posix_spawn_file_actions_addchdir_np(&spawn_fa, "/");
 		posix_spawnattr_init(&spawn_attr);
 		posix_spawnattr_setflags(&spawn_attr, POSIX_SPAWN_SETSID);
 		spawn_argv[0] = "sh";
 		spawn_argv[1] = "-c";
 		spawn_argv[2] = "pwd; read -r p c s pp pg sid rest < /proc/$$/stat; [ $sid = $$ ] && echo session leader";
 		spawn_argv[3] = NULL;
-		spawn_err = posix_spawn(&pid, "/bin/sh", &spawn_fa, &spawn_attr, spawn_argv, environ);
+		if (spawn_err == 0)
+			spawn_err = posix_spawn(&pid, "/bin/sh", &spawn_fa, &spawn_attr, spawn_argv, environ);
 		posix_spawnattr_destroy(&spawn_attr);
 		posix_spawn_file_actions_destroy(&spawn_fa);
 		if (spawn_err != 0) {

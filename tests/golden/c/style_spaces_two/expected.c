@@ -17,12 +17,13 @@ int main(void)
     int spawn_err;
 
     posix_spawn_file_actions_init(&spawn_fa);
-    posix_spawn_file_actions_adddup2(&spawn_fa, 1, 2);
+    spawn_err = posix_spawn_file_actions_adddup2(&spawn_fa, 1, 2);
     spawn_argv[0] = "sh";
     spawn_argv[1] = "-c";
     spawn_argv[2] = "echo two-space indent >&2";
     spawn_argv[3] = NULL;
-    spawn_err = posix_spawn(&pid, "/bin/sh", &spawn_fa, NULL, spawn_argv, environ);
+    if (spawn_err == 0)
+      spawn_err = posix_spawn(&pid, "/bin/sh", &spawn_fa, NULL, spawn_argv, environ);
     posix_spawn_file_actions_destroy(&spawn_fa);
     if (spawn_err != 0) {
       errno = spawn_err;
