@@ -5,7 +5,7 @@ import argparse
 import sys
 from typing import Optional
 
-from codemod import __version__, color, config, parallel
+from codemod import __version__, color, config, display, parallel
 from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError
 from codemod.grepfilter import needles
 from codemod.walk import Ignore, Missing, Target, discover_groups
@@ -138,28 +138,28 @@ def _progress(items):
 
 def _errors_to_stderr(results: list, missing: list) -> bool:
     from codemod.model import Status
-    from codemod.report import printable
     on = color.enabled(sys.stderr)
     for m in missing:
-        print(color.paint(f"vfork-codemod: {m.display}: {m.reason}", "error", on), file=sys.stderr)
+        print(color.paint(f"vfork-codemod: {display.path(m.display)}: {m.reason}", "error", on), file=sys.stderr)
     for r in results:
         if r.status is Status.SKIPPED:
-            print(f"vfork-codemod: {r.path}: note: {printable(r.error or 'skipped')}", file=sys.stderr)
-        if r.status is Status.FAILED:
-            print(color.paint(f"vfork-codemod: {r.path}: {printable(r.error or 'failed')}", "error", on),
+            print(f"vfork-codemod: {display.path(r.path)}: note: {display.text(r.error or 'skipped')}",
                   file=sys.stderr)
+        if r.status is Status.FAILED:
+            print(color.paint(f"vfork-codemod: {display.path(r.path)}: {display.text(r.error or 'failed')}",
+                              "error", on), file=sys.stderr)
     return bool(missing) or any(r.status is Status.FAILED for r in results)
 
 
 def _report_left_alone(results: list, include_review: bool) -> None:
     """diff and apply name, on stderr, every site they did not rewrite and why."""
     from codemod.model import Verdict
-    from codemod.report import printable
     for r in results:
         for f in r.findings:
             if f.verdict is Verdict.REVIEW and not (include_review and f.rewritable):
                 hint = " (--include-review applies the proposed fork rewrite)" if f.rewritable else ""
-                print(f"{f.path}:{f.line}:{f.column}: review: {printable(f.message)}{hint}", file=sys.stderr)
+                print(f"{display.path(f.path)}:{f.line}:{f.column}: review: {display.text(f.message)}{hint}",
+                      file=sys.stderr)
 
 
 def main(argv: Optional[list] = None) -> int:
@@ -170,7 +170,7 @@ def main(argv: Optional[list] = None) -> int:
             raise UsageError("apply --interactive needs a terminal on standard input; "
                              "use `vfork-codemod diff` to review changes non-interactively")
     except (config.ConfigError, UsageError) as exc:
-        print(f"vfork-codemod: {exc}", file=sys.stderr)
+        print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     jobs = args.jobs or parallel.default_jobs()
     grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
@@ -249,7 +249,7 @@ def _apply(args, options, results, missing, files) -> int:
                 write_atomically(r.path, r.new, r.original)
                 written += 1
             except (ChangedOnDisk, NotWritten, OSError) as exc:
-                print(f"vfork-codemod: {r.path}: {exc}", file=sys.stderr)
+                print(f"vfork-codemod: {display.path(r.path)}: {display.text(_why(exc))}", file=sys.stderr)
                 failed = True
     if interrupt.requested:
         print(f"vfork-codemod: interrupted: rewrote {written} of {len(changed)} files completely; "
@@ -266,6 +266,13 @@ def _review(args, options, results, missing, files) -> int:
     written = sum(1 for e in entries if e["patch"])
     print(f"wrote {written} patches and an index to {args.out}", file=sys.stderr)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _why(exc: Exception) -> str:
+    """An OSError's reason without the file name (the caller names the file)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
 
 
 COMMANDS = {"scan": _scan, "diff": _diff, "apply": _apply, "review": _review}

@@ -44,7 +44,7 @@ def write_atomically(path: str, data: bytes, expected: bytes) -> None:
     was read as ``expected``."""
     import tempfile
     if os.path.islink(path):
-        raise NotWritten(f"{path} is a symbolic link; not written through (name its target instead)")
+        raise NotWritten("is a symbolic link; not written through (name its target instead)")
     st = os.stat(path)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".vfork-codemod-", dir=directory)
@@ -56,7 +56,7 @@ def write_atomically(path: str, data: bytes, expected: bytes) -> None:
         os.chmod(tmp, stat.S_IMODE(st.st_mode))
         with open(path, "rb") as current:
             if current.read() != expected:
-                raise ChangedOnDisk(f"{path} changed on disk since it was read; not overwritten")
+                raise ChangedOnDisk("changed on disk since it was read; not overwritten")
         os.replace(tmp, path)
     except BaseException:
         try:

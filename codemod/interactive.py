@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import sys
 
-from codemod import color
+from codemod import color, display
 from codemod.diffs import unified
 from codemod.files import ChangedOnDisk, NotWritten, write_atomically
 from codemod.model import Verdict
-from codemod.report import printable
 from codemod.runner import render_only
 
 PROMPT = "Apply this change [y,n,a,d,q,?] "
@@ -62,7 +61,8 @@ def run(results: list, options, out=sys.stdout, inp=sys.stdin) -> tuple:
                 applied += len(accepted)
                 files += 1
             except (ChangedOnDisk, NotWritten, OSError) as exc:
-                print(f"vfork-codemod: {r.path}: {exc}", file=sys.stderr)
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                print(f"vfork-codemod: {display.path(r.path)}: {display.text(why)}", file=sys.stderr)
                 failed = True
         if quit_now:
             break
@@ -73,15 +73,16 @@ def run(results: list, options, out=sys.stdout, inp=sys.stdin) -> tuple:
 def _ask(result, f, on: bool, out, inp, options) -> str:
     new = render_only(result, [f], options)
     label = f.verdict.value.upper() if f.verdict is Verdict.REVIEW else f.verdict.value
-    head = f"{printable(f.path)}:{f.line}:{f.column}: {label}: {printable(f.message)}"
+    head = f"{display.path(f.path)}:{f.line}:{f.column}: {label}: {display.text(f.message)}"
     print(color.paint(head, f.verdict.value, on), file=out)
     if f.verdict is Verdict.REVIEW:
         print(color.paint("  REVIEW SITE: the tool could not prove this rewrite safe", "review", on), file=out)
     for reason in f.reasons:
-        print(color.paint(f"  {printable(str(reason))}", "dim", on), file=out)
+        print(color.paint(f"  {display.text(str(reason))}", "dim", on), file=out)
     if new is not None:
-        patch = unified(f.path, result.original, new).decode("utf-8", "replace")
-        print(color.diff(patch.rstrip("\n"), on), file=out)
+        patch = unified(f.path, result.original, new).decode("utf-8", "surrogateescape")
+        shown = "\n".join(display.line(ln) for ln in patch.rstrip("\n").split("\n"))
+        print(color.diff(shown, on), file=out)
     while True:
         out.write(color.paint(PROMPT, "head", on))
         out.flush()

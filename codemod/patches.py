@@ -10,11 +10,11 @@ import textwrap
 import time
 from pathlib import Path
 
-from codemod import __version__
+from codemod import __version__, display
 from codemod.advice import advice
 from codemod.diffs import unified
 from codemod.model import Finding, Verdict
-from codemod.report import printable
+from codemod.report import path_fields, printable
 from codemod.runner import render_only
 
 AUTHOR = "vfork-codemod <vfork-codemod@localhost>"
@@ -34,9 +34,10 @@ def write_patches(results: list, out_dir: str, include_auto: bool, options) -> l
         for f in r.findings:
             if f.verdict is Verdict.NOTE or (f.verdict is not Verdict.REVIEW and not include_auto):
                 continue
-            entry = {"file": printable(f.path), "line": f.line, "column": f.column, "verdict": f.verdict.value,
+            entry = {**{("file" if k == "path" else "file_bytes"): v for k, v in path_fields(f.path).items()},
+                     "line": f.line, "column": f.column, "verdict": f.verdict.value,
                      "function": f.function, "reason": printable(str(f.reasons[0])) if f.reasons else "",
-                     "patch": None}
+                     "patch": None, "shown": display.path(f.path)}
             new = render_only(r, [f], options) if f.rewritable else None
             if new is None:
                 entry["note"] = "no rewrite can be proposed for this site; see the reasons"
@@ -46,15 +47,16 @@ def write_patches(results: list, out_dir: str, include_auto: bool, options) -> l
                 (out / name).write_bytes(format_patch(f, unified(f.path, r.original, new), number))
                 entry["patch"] = name
             entries.append(entry)
+    shown = [e.pop("shown") for e in entries]
     (out / "index.json").write_text(json.dumps({"version": 1, "patches": entries}, indent=2) + "\n")
-    (out / "index.md").write_text(_index_md(entries))
+    (out / "index.md").write_text(_index_md(entries, shown))
     return entries
 
 
 def format_patch(f: Finding, diff: bytes, number: int) -> bytes:
     """A mail in `git format-patch` form: `git am` applies it, so does `git apply`."""
     digest = hashlib.sha1(diff).hexdigest()
-    where = f"{printable(f.path)}:{f.line}" + (f" ({f.function})" if f.function else "")
+    where = f"{display.path(f.path)}:{f.line}" + (f" ({f.function})" if f.function else "")
     subject = f"vfork: {'review' if f.verdict is Verdict.REVIEW else f.verdict.value} {where}"
     date = email.utils.formatdate(float(os.environ.get("SOURCE_DATE_EPOCH", time.time())), usegmt=True)
     head = (f"From {digest} Mon Sep 17 00:00:00 2001\n"
@@ -62,14 +64,14 @@ def format_patch(f: Finding, diff: bytes, number: int) -> bytes:
             f"Date: {date}\n"
             f"Subject: [PATCH] {subject}\n\n")
     body = _body(f)
-    stat = _diffstat(printable(f.path), diff)
+    stat = _diffstat(f.path, diff)
     return (head + body + "\n---\n" + stat + "\n").encode("utf-8") + _git_diff(f.path, diff) + \
         f"-- \nvfork-codemod {__version__}\n\n".encode()
 
 
 def _body(f: Finding) -> str:
     def wrap(s: str, hang: str = "") -> str:
-        return textwrap.fill(printable(s), 72, subsequent_indent=hang, break_on_hyphens=False,
+        return textwrap.fill(display.text(s), 72, subsequent_indent=hang, break_on_hyphens=False,
                              break_long_words=False)
     lines = [wrap(f"Verdict: {f.verdict.value} ({f.rule}). {f.message}"), ""]
     lines.append("Reasons:")
@@ -90,11 +92,14 @@ def _body(f: Finding) -> str:
 
 
 def _diffstat(path: str, diff: bytes) -> str:
+    """git's diffstat: the name quoted as in the diff header."""
     from unidiff import PatchSet
+    from codemod.diffs import git_name
     (patched,) = PatchSet.from_string(diff, encoding="utf-8", errors="surrogateescape")
     plus, minus = patched.added, patched.removed
     graph = "+" * min(plus, 40) + "-" * min(minus, 40)
-    return (f" {path} | {plus + minus} {graph}\n"
+    name = display.path(git_name(path).decode("utf-8", "surrogateescape"))
+    return (f" {name} | {plus + minus} {graph}\n"
             f" 1 file changed, {plus} insertion{'s' if plus != 1 else ''}(+), "
             f"{minus} deletion{'s' if minus != 1 else ''}(-)\n")
 
@@ -105,11 +110,12 @@ def _git_diff(path: str, diff: bytes) -> bytes:
     return b"diff --git " + quote_path(b"a/" + name) + b" " + quote_path(b"b/" + name) + b"\n" + diff
 
 
-def _index_md(entries: list) -> str:
+def _index_md(entries: list, shown: list) -> str:
     lines = ["# vfork-codemod review patches", "",
              "| patch | file | line | verdict | first reason |", "|---|---|---|---|---|"]
-    for e in entries:
-        reason = e["reason"].replace("|", "\\|")
-        lines.append(f"| {e['patch'] or '(none: ' + e.get('note', '') + ')'} | {e['file']} | {e['line']} "
-                     f"| {e['verdict']} | {reason} |")
+    for e, name in zip(entries, shown):
+        reason = display.text(e["reason"]).replace("|", "\\|")
+        name = name.replace("|", "\\|")
+        lines.append(f"| {e['patch'] or '(none: ' + e.get('note', '') + ')'} | {name} "
+                     f"| {e['line']} | {e['verdict']} | {reason} |")
     return "\n".join(lines) + "\n"

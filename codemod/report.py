@@ -45,15 +45,15 @@ def errors(results: list, missing: list) -> list:
 
 
 def as_text(results: list, missing: list, files: int, colour: bool = False) -> str:
-    """``path:line:col: verdict: message`` lines and a summary.  Paths keep
-    undecodable bytes (as surrogates): write it with errors="surrogateescape"
-    and an editor opens the very file."""
+    """``path:line:col: verdict: message`` lines and a summary.  Names and
+    messages are made safe for a terminal (:mod:`codemod.display`)."""
+    from codemod import display
     from codemod.color import paint
     lines = []
     for r in results:
         for f in r.findings:
             verdict = paint(f.verdict.value, f.verdict.value, colour)
-            lines.append(f"{f.path}:{f.line}:{f.column}: {verdict}: {printable(f.message)}")
+            lines.append(f"{display.path(f.path)}:{f.line}:{f.column}: {verdict}: {display.text(f.message)}")
     s = summary(results, files)
     counts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
     lines.append(f"{s['files']} files scanned: {counts}" + (f", {len(errors(results, missing))} errors"

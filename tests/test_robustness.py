@@ -128,9 +128,9 @@ ODD_NAMES = [b"new\nline.c", b"caf\xe9.c", b"sp ace.c", b'q"uo\\te.c', b"-dash.c
 
 def test_odd_file_names_survive_every_output(cli, tmp_path, monkeypatch):
     """Names with a newline, a non-UTF-8 byte, a space, quotes or a leading
-    dash: reports do not crash and name the file exactly (text: raw bytes;
-    JSON: path_bytes; SARIF: percent-encoded), diffs and review patches
-    apply with git."""
+    dash: reports do not crash and name the file exactly (text: quoted as
+    git quotes names; JSON: path_bytes; SARIF: percent-encoded), diffs and
+    review patches apply with git."""
     import base64
     import json
     import shutil
@@ -150,8 +150,10 @@ def test_odd_file_names_survive_every_output(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(root)
     code, out, _ = cli("scan", ".")
     assert code == 1
+    from codemod import display
     for name in ODD_NAMES:
-        assert name + b":" in out
+        assert display.path(os.fsdecode(name)).encode() + b":" in out
+    assert b"new\nline.c" not in out
     doc = json.loads(cli("scan", "--format", "json", ".")[1])
     named = {base64.b64decode(f["path_bytes"]) if "path_bytes" in f else f["path"].encode() for f in doc["findings"]}
     assert named == set(ODD_NAMES)

@@ -1,0 +1,124 @@
+"""Hostile trees and bad input: no injection, no crash, no silent loss.
+Each test here failed before the behaviour it names was built."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from golden import GOLDEN
+
+SPAWN = GOLDEN / "c" / "spawn_execl_else_if"
+REVIEW = GOLDEN / "c" / "review_exec_errno_handoff"
+GIT = ["git", "-c", "user.email=d@e.f", "-c", "user.name=d"]
+CONTROL = set(range(0x20)) - {0x0a} | {0x7f}
+
+
+def put(path, data: bytes):
+    path = Path(os.fsdecode(path)) if isinstance(path, bytes) else path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def repo(root: Path) -> None:
+    subprocess.run(GIT + ["-C", str(root), "init", "-q"], check=True)
+    subprocess.run(GIT + ["-C", str(root), "add", "-A"], check=True)
+    subprocess.run(GIT + ["-C", str(root), "commit", "-qm", "tree"], check=True)
+
+
+def raw_controls(data: bytes) -> set:
+    return {b for b in data if b in CONTROL}
+
+
+# -- 1. a file name that spells a patch ---------------------------------------
+
+FORGED = ("x\n\ndiff --git a/evil.sh b/evil.sh\nnew file mode 100755\n--- /dev/null\n+++ b/evil.sh\n"
+          "@@ -0,0 +1 @@\n+echo pwned\n")
+
+
+def test_a_file_name_cannot_forge_a_hunk_in_a_review_patch(cli, tmp_path, monkeypatch):
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    root = tmp_path / "repo"
+    put(root / FORGED / "t.c", (REVIEW / "input.c").read_bytes())
+    repo(root)
+    monkeypatch.chdir(root)
+    code, _, err = cli("review", "--all", "--out", str(tmp_path / "out"), ".")
+    assert code == 0, err
+    (patch,) = (tmp_path / "out").glob("*.patch")
+    text = patch.read_bytes()
+    head = text.split(b"\ndiff --git ", 1)[0]
+    assert b"\n+echo pwned" not in head and b"\ndiff --git a/evil.sh" not in head
+    subprocess.run(GIT + ["am", "-q", str(patch)], cwd=root, check=True)
+    assert not (root / "evil.sh").exists()
+    changed = subprocess.run(["git", "show", "--name-only", "--format=", "-z", "HEAD"], cwd=root,
+                             capture_output=True, check=True).stdout.split(b"\0")
+    assert [c for c in changed if c] == [(FORGED + "/t.c").encode()]
+    index = (tmp_path / "out" / "index.md").read_bytes()
+    assert raw_controls(index) == set() and index.count(b"\n") == 5
+
+
+# -- 2. escape sequences from names and source text ------------------------------
+
+ESC_DIR = "d\x1b[31mred\x07\rmark"
+HOSTILE_CHILD = b"""#include <errno.h>
+#include <unistd.h>
+char *msg;
+int run(char **argv)
+{
+	pid_t pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		msg = "\x1b]0;pwned\x07\x1b[2J\r";
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+"""
+
+
+def test_control_characters_are_shown_escaped_in_every_human_output(cli, tmp_path, monkeypatch):
+    root = tmp_path / "tree"
+    put(root / ESC_DIR / "h.c", HOSTILE_CHILD)
+    put(root / ESC_DIR / "s.c", (SPAWN / "input.c").read_bytes())
+    monkeypatch.chdir(root)
+    code, out, err = cli("scan", ".")
+    assert code == 1
+    assert raw_controls(out) == set() and raw_controls(err.encode()) == set()
+    assert b'"d\\033[31mred\\a\\rmark/h.c":6:14: review: needs review: `msg = "\\033]0;pwned\\a\\033[2J "`' in out
+    _, _, err = cli("diff", ".")
+    assert "review" in err and raw_controls(err.encode()) == set()
+    code, _, err = cli("review", "--all", "--out", str(tmp_path / "out"), ".")
+    assert code == 0
+    for produced in (tmp_path / "out").iterdir():
+        data = produced.read_bytes()
+        if produced.suffix == ".patch":
+            data = data.split(b"\ndiff --git ", 1)[0]      # the diff itself is the file's bytes
+        assert raw_controls(data) == set(), produced.name
+    # JSON keeps the exact values.
+    doc = json.loads(cli("scan", "--format", "json", ".")[1])
+    review = next(f for f in doc["findings"] if f["verdict"] == "review")
+    assert review["path"] == f"{ESC_DIR}/h.c" and "\x1b]0;pwned\x07" in review["message"]
+    _, _, err = cli("apply", ".")
+    assert raw_controls(err.encode()) == set() and "review" in err
+
+
+def test_the_interactive_prompt_shows_control_characters_escaped(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    put(tmp_path / ESC_DIR / "s.c", (SPAWN / "input.c").read_bytes().replace(
+        b'"echo"', b'"ec\x1b[8mho"'))
+    env = dict(os.environ, NO_COLOR="1")
+    child = pexpect.spawn(sys.executable, ["-m", "codemod", "apply", "--interactive", "."], cwd=str(tmp_path),
+                          env=env, timeout=30)
+    child.expect(rb"\[y,n,a,d,q,\?\]")
+    shown = child.before
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    assert b"\\033[31mred\\a\\rmark" in shown and b"ec\\033[8mho" in shown
+    assert raw_controls(shown.replace(b"\r\n", b"\n")) - {0x09} == set()     # the diff keeps its tabs
