@@ -6,7 +6,7 @@ import sys
 from typing import Optional
 
 from codemod import __version__, color, config, display, parallel
-from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, UsageError
+from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, OutputError, UsageError
 from codemod.grepfilter import needles
 from codemod.walk import Ignore, Missing, Target, discover_groups
 
@@ -262,9 +262,13 @@ def _apply(args, options, results, missing, files) -> int:
 def _review(args, options, results, missing, files) -> int:
     from codemod.patches import write_patches
     failed = _errors_to_stderr(results, missing)
-    entries = write_patches(results, args.out, args.all, options)
+    try:
+        entries = write_patches(results, args.out, args.all, options)
+    except OutputError as exc:
+        print(f"vfork-codemod: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     written = sum(1 for e in entries if e["patch"])
-    print(f"wrote {written} patches and an index to {args.out}", file=sys.stderr)
+    print(f"wrote {written} patches and an index to {display.path(args.out)}", file=sys.stderr)
     return EXIT_ERROR if failed else EXIT_OK
 
 

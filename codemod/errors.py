@@ -10,3 +10,7 @@ EXIT_INTERRUPTED = 130   # Ctrl-C: the shell's convention for SIGINT
 class UsageError(Exception):
     """A problem with the command line itself; reported before any work."""
 
+
+
+class OutputError(Exception):
+    """An output folder or file that cannot be written; the message names it."""

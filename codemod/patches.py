@@ -8,9 +8,8 @@ import os
 import re
 import textwrap
 import time
-from pathlib import Path
 
-from codemod import __version__, display
+from codemod import __version__, display, outdir
 from codemod.advice import advice
 from codemod.diffs import unified
 from codemod.model import Finding, Verdict
@@ -20,14 +19,22 @@ from codemod.runner import render_only
 AUTHOR = "vfork-codemod <vfork-codemod@localhost>"
 
 
+SLUG_MAX = 80     # bytes; patch names stay far below the usual 255-byte limit
+
+
 def slug(path: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._]+", "-", path).strip("-.") or "file"
+    """The path as a file name part: letters, digits, `.` and `_`, the rest
+    `-`; a long one keeps its end and gets a hash of the whole."""
+    s = re.sub(r"[^A-Za-z0-9._]+", "-", path).strip("-.") or "file"
+    if len(s) <= SLUG_MAX:
+        return s
+    digest = hashlib.sha1(path.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return s[-(SLUG_MAX - 9):].lstrip("-.") + "-" + digest
 
 
 def write_patches(results: list, out_dir: str, include_auto: bool, options) -> list:
     """Write the patch files and the index; return the index entries."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = outdir.prepare(out_dir)
     entries = []
     number = 0
     for r in results:
@@ -44,12 +51,12 @@ def write_patches(results: list, out_dir: str, include_auto: bool, options) -> l
             else:
                 number += 1
                 name = f"{number:04d}-{slug(f.path)}-L{f.line}.patch"
-                (out / name).write_bytes(format_patch(f, unified(f.path, r.original, new), number))
+                outdir.write(out, name, format_patch(f, unified(f.path, r.original, new), number))
                 entry["patch"] = name
             entries.append(entry)
     shown = [e.pop("shown") for e in entries]
-    (out / "index.json").write_text(json.dumps({"version": 1, "patches": entries}, indent=2) + "\n")
-    (out / "index.md").write_text(_index_md(entries, shown))
+    outdir.write(out, "index.json", (json.dumps({"version": 1, "patches": entries}, indent=2) + "\n").encode())
+    outdir.write(out, "index.md", _index_md(entries, shown).encode())
     return entries
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import operator
 import os
-import re
 from typing import Iterator, NamedTuple, Optional
 
 LANGUAGES = {".c": "c", ".h": "c", ".py": "python"}
@@ -42,30 +41,20 @@ def handled_language(name: str) -> Optional[str]:
 
 
 class Rules:
-    """gitignore-style patterns anchored at folder ``base`` (an absolute path)."""
+    """gitignore-style patterns anchored at folder ``base`` (an absolute
+    path), read and matched as git does (:mod:`codemod.gitignore`)."""
 
     def __init__(self, base: str, lines: list):
-        import pathspec  # only trees with ignore rules pay for it
+        from codemod.gitignore import PatternList
         self.base = base.rstrip("/")
-        self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
-        parts = [p.regex.pattern for p in self.spec.patterns if getattr(p, "regex", None) is not None]
-        # One regex telling whether any pattern can match: most paths match
-        # none, and then the per-pattern evaluation is skipped.
-        self.any = re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', p)})" for p in parts)) \
-            if parts else None
+        self.patterns = PatternList(lines)
 
     def verdict(self, abspath: str, is_dir: bool) -> Optional[bool]:
         """True ignored, False re-included (`!pattern`), None no rule applies."""
-        if self.any is None:
-            return None
         if abspath.startswith(self.base + "/"):
-            rel = abspath[len(self.base) + 1:]
-        else:
-            rel = abspath.lstrip("/")       # outside the base: unanchored patterns still apply
-        rel += "/" if is_dir else ""
-        if not self.any.search(rel):
-            return None
-        return self.spec.check_file(rel).include
+            return self.patterns.verdict(abspath[len(self.base) + 1:], is_dir)
+        # Outside the base only patterns without a slash can apply.
+        return self.patterns.verdict(abspath.rsplit("/", 1)[-1], is_dir, basename_only=True)
 
 
 class Ignore:
@@ -75,7 +64,9 @@ class Ignore:
 
     def __init__(self, excludes: list = (), gitignore: bool = True):
         """``excludes``: (folder, patterns) pairs; patterns are relative to their folder."""
-        self.excludes = [Rules(os.path.abspath(str(folder)), list(patterns))
+        from codemod.gitignore import read_lines
+        self.excludes = [Rules(os.path.abspath(str(folder)), read_lines("\n".join(patterns).encode(
+                                   "utf-8", "surrogateescape")))
                          for folder, patterns in excludes if patterns]
         self.gitignore = gitignore
 
@@ -100,9 +91,10 @@ class Ignore:
         """The rules of ``folder``/.gitignore, if it has one."""
         if not self.gitignore:
             return None
+        from codemod.gitignore import read_lines
         try:
-            with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as fh:
-                return Rules(folder, fh.read().splitlines())
+            with open(os.path.join(folder, ".gitignore"), "rb") as fh:
+                return Rules(folder, read_lines(fh.read()))
         except OSError:
             return None
 

@@ -122,3 +122,73 @@ def test_the_interactive_prompt_shows_control_characters_escaped(tmp_path):
     child.expect(pexpect.EOF)
     assert b"\\033[31mred\\a\\rmark" in shown and b"ec\\033[8mho" in shown
     assert raw_controls(shown.replace(b"\r\n", b"\n")) - {0x09} == set()     # the diff keeps its tabs
+
+
+# -- 3 and 10. the review output folder ------------------------------------------
+
+def test_review_never_writes_through_a_planted_symlink(cli, tmp_path, monkeypatch):
+    put(tmp_path / "src" / "r.c", (REVIEW / "input.c").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = put(tmp_path / "victim.txt", b"precious\n")
+    for name in ("index.md", "index.json", "0001-src-r.c-L13.patch"):
+        os.symlink(victim, out / name)
+    code, _, err = cli("review", "src", "--out", "out")
+    assert code == 0, err
+    assert (out / "0001-src-r.c-L13.patch").read_bytes().startswith(b"From ")
+    assert victim.read_bytes() == b"precious\n"
+    assert not (out / "index.md").is_symlink() and (out / "index.md").read_text().startswith("# vfork-codemod")
+    assert not any(p.is_symlink() for p in out.iterdir())
+
+
+def test_review_removes_the_patches_of_its_earlier_run(cli, tmp_path):
+    put(tmp_path / "src" / "r.c", (REVIEW / "input.c").read_bytes())
+    put(tmp_path / "src" / "s.c", (SPAWN / "input.c").read_bytes())
+    out = tmp_path / "out"
+    cli("review", "--all", str(tmp_path / "src"), "--out", str(out))
+    assert len(list(out.glob("*.patch"))) == 2
+    keep = put(out / "notes.txt", b"mine\n")
+    cli("review", str(tmp_path / "src"), "--out", str(out))
+    assert [p.name for p in out.glob("*.patch")] == ["0001-" + next(out.glob("0001-*")).name[5:]]
+    assert keep.read_bytes() == b"mine\n"
+
+
+@pytest.mark.parametrize("kind", ["file", "under_a_file"])
+def test_a_review_folder_that_cannot_be_used_is_a_clear_error(cli, tmp_path, kind):
+    put(tmp_path / "src" / "r.c", (REVIEW / "input.c").read_bytes())
+    out = tmp_path / "out"
+    if kind == "file":
+        put(out, b"not a folder\n")
+    else:
+        put(tmp_path / "plain", b"a file\n")
+        out = tmp_path / "plain" / "out"          # cannot be created, even by root
+    code, _, err = cli("review", str(tmp_path / "src"), "--out", str(out))
+    assert code == 2
+    assert err.startswith(f"vfork-codemod: {out}: ")
+    assert ("must name a folder" if kind == "file" else "cannot write there") in err
+    assert "Traceback" not in err
+
+
+def test_patch_names_stay_short_for_long_paths(cli, tmp_path):
+    deep = tmp_path / "src" / ("d" * 200) / ("e" * 200) / ("long_file_name_" * 12 + ".c")
+    put(deep, (REVIEW / "input.c").read_bytes())
+    code, _, err = cli("review", str(tmp_path / "src"), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    (patch,) = (tmp_path / "out").glob("*.patch")
+    assert len(patch.name.encode()) <= 100 and patch.name.endswith("-L13.patch")
+
+
+# -- 4 and 9. .gitignore lines ------------------------------------------------------
+
+def test_gitignore_lines_git_accepts_neither_crash_nor_hang_the_walk(cli, tmp_path):
+    import time
+    put(tmp_path / ".git" / "HEAD", b"ref: refs/heads/main\n")
+    put(tmp_path / ".gitignore", b"!\n\\\nfoo\\\n[z-a].c\n" + b"*a" * 20 + b"*b\n")
+    put(tmp_path / ("a" * 120 + ".c"), (SPAWN / "input.c").read_bytes())
+    put(tmp_path / "z.c", (SPAWN / "input.c").read_bytes())        # ignored by [z-a].c, as git does
+    start = time.perf_counter()
+    code, out, err = cli("scan", "-j", "1", str(tmp_path))
+    assert time.perf_counter() - start < 10
+    assert code == 1 and "Traceback" not in err
+    assert out.count(b": spawn: ") == 1 and b"z.c" not in out
