@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--spawnp", action=argparse.BooleanOptionalAction, default=None,
                         help="let execvp/execlp/execvpe become posix_spawnp, accepting that a file without "
                              "#! then fails with ENOEXEC instead of running under /bin/sh (default: fork)")
+        sp.add_argument("--max-parse-memory", type=_megabytes, default=None, metavar="MB",
+                        help="memory one file's parse may use (default 400): larger C files are skipped "
+                             "with a note, a Python parse that needs more is stopped and reported")
         sp.add_argument("--color", choices=("auto", "always", "never"), default="auto")
         sp.add_argument("-j", "--jobs", type=_positive, default=0, metavar="N",
                         help="worker processes (default: one per CPU; 1 runs in-process)")
@@ -78,6 +81,27 @@ def _positive(text: str) -> int:
     return value
 
 
+def _megabytes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < config.MIN_PARSE_MEMORY:
+        raise argparse.ArgumentTypeError(f"must be a whole number of megabytes, at least "
+                                         f"{config.MIN_PARSE_MEMORY}, not {text!r}")
+    return value
+
+
+def _check_names(args) -> None:
+    for flag, key, values in (("--alias", "aliases", args.alias), ("--exec-wrapper", "exec-wrappers",
+                                                                   args.exec_wrapper),
+                              ("--safe-function", "safe-functions", args.safe_function)):
+        for name in values:
+            problem = config.bad_name(key, name)
+            if problem:
+                raise UsageError(f"{flag} {name!r}: {problem}")
+
+
 def _aliases(args, cfg) -> tuple:
     return tuple(dict.fromkeys(cfg.aliases + args.alias))
 
@@ -92,6 +116,7 @@ def _options(args, cfg) -> tuple:
         exec_wrappers=tuple(dict.fromkeys(cfg.exec_wrappers + args.exec_wrapper)),
         safe_functions=tuple(dict.fromkeys(cfg.safe_functions + args.safe_function)),
         spawnp=cfg.spawnp if args.spawnp is None else args.spawnp,
+        max_parse_memory=args.max_parse_memory or cfg.max_parse_memory,
         diffs=args.command == "diff",
     )
     ignore = Ignore(excludes=[(cfg.root or ".", cfg.exclude), (".", args.exclude)],
@@ -165,6 +190,7 @@ def _report_left_alone(results: list, include_review: bool) -> None:
 def main(argv: Optional[list] = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        _check_names(args)
         cfg = config.load(args.paths, args.config)
         if args.command == "apply" and args.interactive and not sys.stdin.isatty():
             raise UsageError("apply --interactive needs a terminal on standard input; "

@@ -18,7 +18,12 @@ KEYS = {
     "aliases": "list of names that behave like vfork (xvfork, XVFORK)",
     "exec-wrappers": "list of project functions that exec or exit and never return",
     "safe-functions": "list of project functions a child may call",
+    "max-parse-memory": "a whole number of megabytes (at least 16)",
 }
+NAME_KEYS = {"aliases": "C identifier", "exec-wrappers": "function name", "safe-functions": "function name"}
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+NAME_RULES = {"C identifier": rf"^{_IDENT}$", "function name": rf"^{_IDENT}(\.{_IDENT})*$"}
+MIN_PARSE_MEMORY = 16
 
 
 class ConfigError(Exception):
@@ -38,6 +43,7 @@ class Config:
         self.aliases: list = []
         self.exec_wrappers: list = []
         self.safe_functions: list = []
+        self.max_parse_memory = 400
         self.root = root          # folder the exclude patterns are relative to
         self.source = source      # the file it came from
 
@@ -52,7 +58,7 @@ def find(start: str) -> Optional[tuple]:
             return Path(dotfile), _load(Path(dotfile))
         pyproject = os.path.join(folder, "pyproject.toml")
         if os.path.isfile(pyproject):
-            table = _load(Path(pyproject)).get("tool", {}).get("vfork-codemod")
+            table = _tool_table(_load(Path(pyproject)), Path(pyproject))
             if table is not None:
                 return Path(pyproject), table
         parent = os.path.dirname(folder)
@@ -74,8 +80,30 @@ def _load(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: not UTF-8 (byte {exc.start}); "
+                          "TOML files are UTF-8") from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+
+
+def _tool_table(doc: dict, path: Path):
+    """The [tool.vfork-codemod] table of a pyproject.toml document, None when
+    it has none; ConfigError when `tool` or the table is not a table."""
+    tool = doc.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool` must be a table, not {_kind(tool)}")
+    table = tool.get("vfork-codemod")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: `tool.vfork-codemod` must be a table, not {_kind(table)}")
+    return table
+
+
+def _kind(value) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array"}.get(
+        type(value), type(value).__name__)
 
 
 def load(paths: list, explicit: Optional[str] = None) -> Config:
@@ -87,7 +115,7 @@ def load(paths: list, explicit: Optional[str] = None) -> Config:
             raise ConfigError(f"{explicit}: no such configuration file")
         table = _load(p)
         if p.name == "pyproject.toml":
-            table = table.get("tool", {}).get("vfork-codemod", {})
+            table = _tool_table(table, p) or {}
         return parse(table, p)
     found = find(_common_folder(paths))
     return parse(found[1], found[0]) if found else Config()
@@ -105,6 +133,8 @@ def _common_folder(paths: list) -> str:
 
 
 def parse(table: dict, source: Path) -> Config:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: the configuration must be a table, not {_kind(table)}")
     unknown = sorted(set(table) - set(KEYS))
     if unknown:
         raise ConfigError(f"{source}: unknown key `{unknown[0]}` in [tool.vfork-codemod]; "
@@ -117,8 +147,28 @@ def parse(table: dict, source: Path) -> Config:
                 raise ConfigError(f"{source}: `target` must be {KEYS['target']}, not {value!r}")
         elif key in ("include-review", "spawnp"):
             if not isinstance(value, bool):
-                raise ConfigError(f"{source}: `{key}` must be true or false")
+                raise ConfigError(f"{source}: `{key}` must be true or false, not {_kind(value)}")
+        elif key == "max-parse-memory":
+            if isinstance(value, bool) or not isinstance(value, int) or value < MIN_PARSE_MEMORY:
+                raise ConfigError(f"{source}: `{key}` must be {KEYS[key]}, not {value!r}")
         elif not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise ConfigError(f"{source}: `{key}` must be a {KEYS[key]}")
+            raise ConfigError(f"{source}: `{key}` must be a {KEYS[key]}, not {_kind(value)}")
+        if key in NAME_KEYS:
+            for name in value:
+                problem = bad_name(key, name)
+                if problem:
+                    raise ConfigError(f"{source}: `{key}` entry {name!r}: {problem}")
         setattr(cfg, attr, value)
     return cfg
+
+
+def bad_name(key: str, name: str) -> Optional[str]:
+    """Why ``name`` cannot be an entry of ``key`` (aliases, exec-wrappers,
+    safe-functions), or None."""
+    import re
+    kind = NAME_KEYS[key]
+    if not re.match(NAME_RULES[kind], name):
+        if kind == "C identifier":
+            return "not a C identifier (letters, digits and _, not starting with a digit)"
+        return "not a function name (an identifier, or dotted identifiers for Python)"
+    return None

@@ -29,6 +29,17 @@ def needles(aliases: tuple) -> tuple:
     return (b"vfork",) + tuple(a.encode() for a in aliases if a)
 
 
+# `vfork` in UTF-16 (little and big endian): such a file is reported as
+# skipped, with the reason, instead of passing unseen.
+UTF16_NEEDLES = (b"v\0f\0o\0r\0k", b"\0v\0f\0o\0r\0k")
+
+
+def utf16_mentions(data, end: int = -1) -> bool:
+    """``data`` (up to ``end``) mentions vfork in UTF-16."""
+    end = len(data) if end < 0 else end
+    return any(data.find(n, 0, end) >= 0 for n in UTF16_NEEDLES)
+
+
 @functools.lru_cache(maxsize=1)
 def grep_command() -> Optional[str]:
     """The grep binary, if it supports every option used here (GNU grep does)."""
@@ -36,8 +47,8 @@ def grep_command() -> Optional[str]:
     if grep is None:
         return None
     try:
-        probe = subprocess.run([grep, "-rlZFs", "--line-buffered", "-D", "skip", *INCLUDE, *EXCLUDE,
-                                "-e", "vfork", "--", os.devnull],
+        probe = subprocess.run([grep, "-rlZFsa", "--line-buffered", "-D", "skip", *INCLUDE, *EXCLUDE,
+                                "-f", "-", "--", os.devnull], input=b"vfork\nv\0f\0o\0r\0k\n",
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
@@ -111,16 +122,20 @@ class TreeGrep:
         import selectors
         listed = entries(paths, 4 * jobs)
         parts = [listed[i::jobs] for i in range(jobs) if listed[i::jobs]]
-        args = [grep_command(), "-rlZFs", "--line-buffered", "-D", "skip", *INCLUDE, *EXCLUDE]
-        for needle in needles:
-            args += ["-e", needle.decode("utf-8", "surrogateescape")]
+        # The needles come on standard input (-f -), one a line: the UTF-16
+        # ones hold NUL bytes, which a command line cannot carry; -a lets
+        # grep match them in files it would call binary.
+        args = [grep_command(), "-rlZFsa", "--line-buffered", "-D", "skip", *INCLUDE, *EXCLUDE, "-f", "-"]
+        patterns = b"".join(n + b"\n" for n in needles + UTF16_NEEDLES)
         env = dict(os.environ, LC_ALL="C")
         self.failed: list = []        # entries of the parts whose grep reported a problem
         self._selector = selectors.DefaultSelector()
         self._procs = []
         for part in parts:
-            proc = subprocess.Popen(args + ["--"] + part, stdout=subprocess.PIPE,
+            proc = subprocess.Popen(args + ["--"] + part, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=subprocess.DEVNULL, env=env)
+            proc.stdin.write(patterns)
+            proc.stdin.close()
             self._procs.append(proc)
             self._selector.register(proc.stdout, selectors.EVENT_READ, [part, proc, b""])
 

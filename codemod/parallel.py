@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from codemod.runner import FileResult, RunOptions
 
 
+from codemod.grepfilter import utf16_mentions
+
 BATCH = 512          # files per prefilter task
 BUFFER = 1 << 20     # initial read buffer; grows for larger files
 
@@ -64,9 +66,11 @@ def prefilter(groups: list, needles: tuple) -> tuple:
                                                  language=lang)))
                 continue
             if single is not None:
-                if buf.find(single, 0, n) < 0:
+                if buf.find(single, 0, n) < 0 and (buf.find(b"\0", 0, min(n, 4096)) < 0
+                                                   or not utf16_mentions(buf, n)):
                     continue
-            elif not any(buf.find(x, 0, n) >= 0 for x in needles):
+            elif not any(buf.find(x, 0, n) >= 0 for x in needles) and (
+                    buf.find(b"\0", 0, min(n, 4096)) < 0 or not utf16_mentions(buf, n)):
                 continue
             hits.append((count, base + name, prefix + name, lang))
     return count, hits, errors

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from codemod import limits
 from codemod.model import FileResult, Finding, Reason, Status, Verdict  # noqa: F401 - re-exported
 
 
@@ -21,6 +22,7 @@ class RunOptions:
     exec_wrappers: tuple = ()
     safe_functions: tuple = ()
     spawnp: bool = False         # execvp & co. may become posix_spawnp (no /bin/sh fallback for scripts)
+    max_parse_memory: int = 400  # MB a file's parse may use: larger C files are skipped, Python stopped
     diffs: bool = False          # also make each changed file's unified diff (FileResult.patch)
 
     @functools.cached_property
@@ -59,15 +61,31 @@ def process_source(source: bytes, path: str, language: str, options: RunOptions)
 
 
 BINARY = "binary file (it contains NUL bytes): skipped"
+UTF16 = "UTF-16 text that mentions vfork: skipped (the tool reads UTF-8 and other ASCII-based encodings; " \
+        "convert it, for example with iconv -f UTF-16 -t UTF-8, to have it analysed)"
 
 
 def _process(source: bytes, path: str, language: str, options: RunOptions) -> FileResult:
-    if not any(n in source for n in options.needles):
+    from codemod.grepfilter import utf16_mentions
+    if not any(n in source for n in options.needles) and not (b"\0" in source[:4096] and utf16_mentions(source)):
         return FileResult(path, Status.UNCHANGED, [], source)
+    if source.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\0" in source and utf16_mentions(source)):
+        return FileResult(path, Status.SKIPPED, [], source, error=UTF16)
     if b"\0" in source:
         return FileResult(path, Status.SKIPPED, [], source, error=BINARY)
+    if language == "python":
+        from codemod.py.guard import run_isolated
+        return run_isolated(lambda: _analyse(source, path, language, options), options.max_parse_memory,
+                            lambda why: FileResult(path, Status.FAILED, [], source,
+                                                   error=f"cannot parse safely: {why}"))
+    return _analyse(source, path, language, options)
+
+
+def _analyse(source: bytes, path: str, language: str, options: RunOptions) -> FileResult:
     try:
         unit = _load(source, path, language, options)
+        if isinstance(unit, limits.Skip):
+            return FileResult(path, Status.SKIPPED, [], source, error=str(unit))
         if isinstance(unit, str):
             return FileResult(path, Status.FAILED, [], source, error=unit)
         keep = unit if any(f.rewritable for f in unit.findings) else None
@@ -83,6 +101,8 @@ def _process(source: bytes, path: str, language: str, options: RunOptions) -> Fi
                           edits=unit.edits_of(new))
     except RecursionError:
         return FileResult(path, Status.FAILED, [], source, error="nesting too deep to analyse")
+    except limits.TooDeep as exc:
+        return FileResult(path, Status.FAILED, [], source, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(path, Status.FAILED, [], source, error=f"internal error: {type(exc).__name__}: {exc}")
 
@@ -93,23 +113,47 @@ def _load(source: bytes, path: str, language: str, options: RunOptions):
     if language == "c":
         from codemod.c.analysis import Options
         from codemod.c.engine import CFile
+        ranges = limits.c_ranges(source, options.max_parse_memory, options.needles)
+        if isinstance(ranges, limits.Skip):
+            return ranges
         return CFile(source, path, Options(target=options.target, aliases=options.aliases,
                                            exec_wrappers=options.exec_wrappers,
                                            safe_functions=options.safe_functions,
-                                           spawnp=options.spawnp))
+                                           spawnp=options.spawnp), ranges)
     if language == "python":
         import libcst
         from codemod.py.engine import PyFile
         try:
             return PyFile(source, path, options)
         except libcst.ParserSyntaxError as exc:
-            where = re.search(r"error at (\d+):(\d+)", exc.message)
-            line, col = (where.group(1), where.group(2)) if where else (exc.raw_line, exc.raw_column + 1)
-            return f"cannot parse as Python 3: syntax error at line {line}, column {col} " \
-                   "(Python 2 code, or not Python)"
+            return _python_syntax_error(source, exc)
         except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
             return f"cannot decode (is a PEP 263 coding line missing?): {exc}"
     raise ValueError(f"no engine for {language}")
+
+
+def _python_syntax_error(source: bytes, exc) -> str:
+    """Where and why the file is not Python 3: CPython's own message and
+    position when it refuses the file too (libcst reports some tokenizer
+    errors at line 1), else libcst's."""
+    import ast
+    import warnings
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
+    except SyntaxError as err:
+        if err.lineno:
+            plain = type(err) is SyntaxError
+            what = "syntax error" if plain else type(err).__name__
+            return f"cannot parse as Python 3: {what} at line {err.lineno}, column {max(err.offset or 1, 1)}: " \
+                   f"{err.msg}" + (" (Python 2 code, or not Python)" if plain else "")
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    where = re.search(r"error at (\d+):(\d+)", exc.message)
+    line, col = (int(where.group(1)), int(where.group(2)) + 1) if where else (exc.raw_line, exc.raw_column + 1)
+    return f"cannot parse as Python 3: syntax error at line {line}, column {max(col, 1)} " \
+           "(Python 2 code, or not Python)"
 
 
 def is_actionable(f: Finding) -> bool:

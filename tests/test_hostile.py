@@ -192,3 +192,135 @@ def test_gitignore_lines_git_accepts_neither_crash_nor_hang_the_walk(cli, tmp_pa
     assert time.perf_counter() - start < 10
     assert code == 1 and "Traceback" not in err
     assert out.count(b": spawn: ") == 1 and b"z.c" not in out
+
+
+# -- 5, 6. nesting that crashes a parser or hides a site ------------------------
+
+@pytest.mark.parametrize("body", [
+    "x = " + "(" * 2000 + "1" + ")" * 2000,              # libcst segfaults
+    "x = " + " or ".join(["a"] * 100_000),                # so does a long flat chain
+    "x = " + "(" * 10_000 + "1" + ")" * 10_000,          # and this wants gigabytes
+])
+def test_python_that_crashes_the_parser_is_an_error_for_that_file_only(cli, tmp_path, body):
+    put(tmp_path / "deep.py", f"import ctypes\nlibc = ctypes.CDLL(None)\n{body}\nlibc.vfork()\n".encode())
+    put(tmp_path / "ok.c", (SPAWN / "input.c").read_bytes())
+    code, out, err = cli("apply", "-j", "1", str(tmp_path))
+    assert code == 2
+    assert "deep.py: cannot parse safely: the Python parser (libcst) crashed on it" in err \
+        or "deep.py: cannot parse safely: parsing it needs more than the 400 MB allowed" in err
+    assert b"posix_spawn" in (tmp_path / "ok.c").read_bytes()      # the other file was still rewritten
+
+
+def test_a_vfork_nested_deeper_than_queries_reach_is_an_error_not_a_pass(cli, tmp_path):
+    depth = 66_000
+    src = "#include <unistd.h>\nint f(void)\n{\n" + "{" * depth + "pid_t p = vfork(); if (p == 0) _exit(0);" + \
+        "}" * depth + "\nreturn 0;\n}\n"
+    put(tmp_path / "deep.c", src.encode())
+    code, out, err = cli("scan", str(tmp_path / "deep.c"))
+    assert code == 2
+    assert "deep.c: nesting too deep to analyse: the `vfork` at line 4 is nested more than 65,535 levels" in err
+
+
+def test_leading_blank_lines_do_not_hide_a_site(cli, tmp_path):
+    put(tmp_path / "blank.c", b"\n" * 40 + (SPAWN / "input.c").read_bytes())
+    code, out, _ = cli("scan", str(tmp_path / "blank.c"))
+    assert code == 1 and b":52:8: spawn:" in out
+
+
+# -- 7, 8. names and configuration values -----------------------------------------
+
+@pytest.mark.parametrize("flag, value", [("--alias", ""), ("--alias", "x y"), ("--alias", "1x"),
+                                         ("--exec-wrapper", ""), ("--safe-function", "a..b")])
+def test_empty_or_invalid_names_are_rejected_at_once(cli, tmp_path, flag, value):
+    put(tmp_path / "a.c", (SPAWN / "input.c").read_bytes())
+    code, out, err = cli("scan", flag, value, str(tmp_path))
+    assert code == 2 and out == b""
+    assert err.startswith(f"vfork-codemod: {flag} {value!r}: not a")
+
+
+@pytest.mark.parametrize("name, content, message", [
+    (".vfork-codemod.toml", b'aliases = [""]\n', "`aliases` entry '': not a C identifier"),
+    ("pyproject.toml", b"tool = 5\n", "`tool` must be a table, not a number"),
+    ("pyproject.toml", b"[tool]\nvfork-codemod = [1]\n", "`tool.vfork-codemod` must be a table, not an array"),
+    ("pyproject.toml", b'[tool.vfork-codemod]\nexclude = "x"\n', "`exclude` must be a list of gitignore-style"),
+    ("pyproject.toml", b'[tool.vfork-codemod]\nspawnp = 1\n', "`spawnp` must be true or false, not a number"),
+    ("pyproject.toml", b'[tool.vfork-codemod]\nmax-parse-memory = 2\n', "`max-parse-memory` must be a whole"),
+    (".vfork-codemod.toml", b'target = "glibc" # \xff\n', "not UTF-8 (byte 19); TOML files are UTF-8"),
+])
+def test_bad_configuration_is_exit_2_naming_file_and_key(cli, tmp_path, name, content, message):
+    cfg = put(tmp_path / name, content)
+    put(tmp_path / "a.c", (SPAWN / "input.c").read_bytes())
+    code, out, err = cli("scan", str(tmp_path))
+    assert code == 2 and out == b"" and "Traceback" not in err
+    assert err.startswith(f"vfork-codemod: {cfg}: ") and message in err
+
+
+# -- 11. memory --------------------------------------------------------------------
+
+def _peak_rss_mb(args, cwd) -> tuple:
+    script = ("import resource, sys\nfrom codemod.cli import main\ncode = main(sys.argv[1:])\n"
+              "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+              "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) // 1024, code, file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", script, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+    peak, code = proc.stderr.strip().splitlines()[-1].split()
+    return int(peak), int(code), proc.stdout, proc.stderr
+
+
+def test_a_huge_initialiser_is_skipped_within_the_memory_bound(tmp_path):
+    put(tmp_path / "big.c", b"#include <unistd.h>\nint f(void)\n{\n\tstatic int big[] = {" + b"1," * 10_000_000 +
+        b"};\n\tpid_t p = vfork();\n\tif (p == 0)\n\t\t_exit(0);\n\treturn big[0] + p;\n}\n")
+    peak, code, out, err = _peak_rss_mb(["scan", "-j", "1", "big.c"], tmp_path)
+    assert peak < 500, peak
+    assert code == 0
+    assert "big.c: note: too large to analyse: the parts that mention vfork alone have about 20,000,0" in err
+    assert "more than the 400 MB allowed (--max-parse-memory); skipped" in err
+
+
+def test_a_big_file_is_parsed_in_parts_within_the_memory_bound(tmp_path):
+    filler = b"".join(b"static int x%d = %d;\n" % (i, i) for i in range(1_000_000))      # about 24 MB
+    put(tmp_path / "big.c", filler + (SPAWN / "input.c").read_bytes().replace(b"int main", b"int main2"))
+    peak, code, out, err = _peak_rss_mb(["diff", "-j", "1", "big.c"], tmp_path)
+    assert peak < 500, peak
+    assert code == 1 and "+#include <spawn.h>" in out and "posix_spawn(&pid" in out
+
+
+def test_the_memory_budget_can_be_raised(tmp_path, cli):
+    put(tmp_path / "big.c", b"#include <unistd.h>\nint f(void)\n{\n\tstatic int big[] = {" + b"1," * 400_000 +
+        b"};\n\tpid_t p = vfork();\n\tif (p == 0)\n\t\t_exit(0);\n\treturn big[0] + p;\n}\n")
+    code, _, err = cli("scan", "--max-parse-memory", "100", str(tmp_path / "big.c"))
+    assert code == 0 and "more than the 100 MB allowed" in err
+    code, out, _ = cli("scan", "--max-parse-memory", "1000", str(tmp_path / "big.c"))
+    assert code == 1 and b": fork: " in out
+
+
+# -- 12. UTF-16 ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_files_that_mention_vfork_are_reported_as_skipped(cli, tmp_path, jobs, encoding):
+    put(tmp_path / "w.c", (SPAWN / "input.c").read_text().encode(encoding))
+    put(tmp_path / "quiet.c", "int x;\n".encode(encoding))
+    code, out, err = cli("scan", "-j", jobs, str(tmp_path))
+    assert code == 0
+    assert f"{tmp_path / 'w.c'}: note: UTF-16 text that mentions vfork: skipped" in err
+    assert "quiet.c" not in err
+    doc = json.loads(cli("scan", "--format", "json", "-j", jobs, str(tmp_path))[1])
+    assert [s["path"] for s in doc["skipped"]] == [str(tmp_path / "w.c")]
+
+
+# -- 16. Python parse errors say where -------------------------------------------
+
+@pytest.mark.parametrize("source, where", [
+    ("import ctypes\nlibc = ctypes.CDLL(None)\n\ndef f():\n    if 1:\n        x = 1\n\ty = 2\n    return libc.vfork()\n",
+     "TabError at line 7, column 1: inconsistent use of tabs and spaces in indentation"),
+    ("import ctypes\nlibc = ctypes.CDLL(None)\n\nx = 1\u00a0+ 2\nlibc.vfork()\n",
+     "syntax error at line 4, column 6: invalid non-printable character U+00A0"),
+    ("import ctypes\n)\nctypes.CDLL(None).vfork()\n", "syntax error at line 2, column 1: unmatched ')'"),
+])
+def test_python_parse_errors_give_the_real_position(cli, tmp_path, source, where):
+    put(tmp_path / "bad.py", source.encode())
+    code, _, err = cli("scan", str(tmp_path / "bad.py"))
+    assert code == 2
+    assert f"bad.py: cannot parse as Python 3: {where}" in err
+    assert "column 0" not in err

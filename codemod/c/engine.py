@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from codemod import layout
+from codemod import layout, limits
 from codemod.c import analysis, provenance, sites, spawn
 from codemod.c.analysis import Options
 from codemod.c.syntax import (
-    PREPROC_BRANCHES, Node, captures, captures_near, declarators, encode_text, enclosing, function_name, index, line,
-    parse, reparse, text,
+    PREPROC_BRANCHES, Node, captures, captures_near, declarators, depth, encode_text, enclosing, function_name, index,
+    line, parse, reparse, text,
 )
 from codemod.model import Edit, Finding, Reason, Verdict
 
@@ -45,11 +45,14 @@ class CFile:
 
     language = "c"
 
-    def __init__(self, source: bytes, path: str, options: Options = Options()):
+    def __init__(self, source: bytes, path: str, options: Options = Options(), ranges: Optional[list] = None):
+        """``ranges``: parse only these byte ranges (a file too big to parse
+        whole, see codemod.c.partial)."""
         self.source = source
         self.path = path
         self.options = options
-        self.tree = parse(source)
+        self.ranges = ranges
+        self.tree = parse(source, ranges)
         self.root = self.tree.root_node
         self._includes = captures("top-level-includes", self.root, max_start_depth=0)
         self._site_options = None
@@ -69,6 +72,7 @@ class CFile:
     # -- analysis ----------------------------------------------------------
     def _analyse(self) -> list:
         calls, refs = sites.find_references(self.root, self.options.aliases)
+        self._check_depth(calls, refs)
         findings = [self._site_finding(tok) for tok in calls]
         for ref in refs:
             fn = _enclosing_function(ref.node)
@@ -78,7 +82,23 @@ class CFile:
         findings.sort(key=lambda f: (f.line, f.column))
         return findings
 
+    def _check_depth(self, calls: list, refs: list) -> None:
+        """Every `vfork` in code was found: tree-sitter's queries do not see
+        nodes nested deeper than 65,535 levels, which would lose a site."""
+        found = {n.start_byte for n in calls} | {r.node.start_byte for r in refs}
+        for m in re.finditer(rb"(?<![A-Za-z0-9_])vfork(?![A-Za-z0-9_])", self.source):
+            node = self.root.descendant_for_byte_range(m.start(), m.end())
+            if node is None or node.type != "identifier" or node.start_byte != m.start() \
+                    or m.start() in found:
+                continue
+            raise limits.TooDeep(f"nesting too deep to analyse: the `vfork` at line {line(node)} is nested "
+                                 "more than 65,535 levels deep, beyond what tree-sitter's queries reach")
+
     def _site_finding(self, tok: Node) -> Finding:
+        levels = depth(self.root, tok, limits.MAX_SITE_DEPTH + 1)
+        if levels > limits.MAX_SITE_DEPTH:
+            raise limits.TooDeep(f"nesting too deep to analyse: the `vfork` at line {line(tok)} is nested more "
+                                 f"than {limits.MAX_SITE_DEPTH:,} levels deep (no hand-written code is)")
         site = sites.locate(tok)
         fname = function_name(site.function) if site.function is not None else None
         finding = Finding(self.path, line(tok), tok.start_point.column + 1, "c", Verdict.REVIEW, "",
@@ -313,12 +333,18 @@ class CFile:
     def verify(self, new: bytes) -> Optional[str]:
         """Why the rewritten text must not be written, or None."""
         edits = self.edits_of(new)
+        ranges = None
+        if self.ranges is not None:
+            from codemod.c.partial import shifted
+            if edits is None:
+                return "the rewrite of a file parsed in parts cannot be checked"
+            ranges = shifted(self.ranges, edits)
         if edits is not None:
             # Incremental parsing is fast, but its error recovery can differ
             # from a fresh parse: it is trusted only to say "no errors".
-            if not reparse(self.tree, self.source, new, edits).root_node.has_error:
+            if not reparse(self.tree, self.source, new, edits, ranges).root_node.has_error:
                 return None
-        root = parse(new).root_node
+        root = parse(new, ranges).root_node
         if root.has_error and _error_count(root) > _error_count(self.root):
             return "the rewritten file would not parse as cleanly as the original"
         return None

@@ -15,14 +15,26 @@ LANGUAGE = tree_sitter.Language(tree_sitter_c.language())
 Node = tree_sitter.Node
 
 
-def parse(source: bytes) -> tree_sitter.Tree:
-    return tree_sitter.Parser(LANGUAGE).parse(source)
+def _parser(source: bytes, ranges: Optional[list]) -> tree_sitter.Parser:
+    parser = tree_sitter.Parser(LANGUAGE)
+    if ranges is not None:
+        from codemod.c.partial import ts_ranges
+        parser.included_ranges = ts_ranges(source, ranges)
+    return parser
 
 
-def reparse(tree: tree_sitter.Tree, old: bytes, new: bytes, edits: list) -> tree_sitter.Tree:
+def parse(source: bytes, ranges: Optional[list] = None) -> tree_sitter.Tree:
+    """The syntax tree of ``source``, or of just the byte ``ranges`` of it
+    (offsets stay those of the whole text; see codemod.c.partial)."""
+    return _parser(source, ranges).parse(source)
+
+
+def reparse(tree: tree_sitter.Tree, old: bytes, new: bytes, edits: list,
+            ranges: Optional[list] = None) -> tree_sitter.Tree:
     """Parse ``new``, which is ``old`` with the non-overlapping byte-range
     ``edits`` (start, end, text) applied, reusing the unchanged parts of
-    ``tree`` (tree-sitter's incremental parsing; ``tree`` is not changed)."""
+    ``tree`` (tree-sitter's incremental parsing; ``tree`` is not changed).
+    ``ranges`` are the parsed ranges of ``new`` for a partial tree."""
     edited = tree.copy()
     # From the end backwards: every offset still refers to unedited text.
     for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
@@ -34,7 +46,7 @@ def reparse(tree: tree_sitter.Tree, old: bytes, new: bytes, edits: list) -> tree
         else:
             new_end = tree_sitter.Point(start.row, start.column + len(e.text))
         edited.edit(e.start, e.end, e.start + len(e.text), start, old_end, new_end)
-    return tree_sitter.Parser(LANGUAGE).parse(new, edited)
+    return _parser(new, ranges).parse(new, edited)
 
 
 def _point(source: bytes, offset: int) -> tree_sitter.Point:
@@ -65,7 +77,10 @@ def captures_near(root: Node, word: bytes, name: str, whole_lines: bool = False)
     """Captures of ``grammars/c/<name>.scm``, run only around the places
     ``word`` occurs in the text (or on the whole lines holding it): a file
     has thousands of nodes and a few vforks or #includes."""
+    # root.text starts at the first token, not at byte 0 (leading blank
+    # lines): positions in it are offset by root.start_byte.
     source = root.text
+    base = root.start_byte
     found: dict = {}
     seen: set = set()
     pos = source.find(word)
@@ -77,7 +92,7 @@ def captures_near(root: Node, word: bytes, name: str, whole_lines: bool = False)
             while hi > 0 and (source[hi - 1:hi] == b"\\" or source[hi - 2:hi] == b"\\\r"):
                 hi = source.find(b"\n", hi + 1)
             hi = len(source) if hi < 0 else hi
-        for key, nodes in captures(name, root, byte_range=(lo, hi)).items():
+        for key, nodes in captures(name, root, byte_range=(base + lo, base + hi)).items():
             for n in nodes:
                 if (key, n.start_byte, n.end_byte) not in seen:
                     seen.add((key, n.start_byte, n.end_byte))
@@ -110,6 +125,22 @@ def ancestors(node: Node) -> Iterator[Node]:
     while parent is not None:
         yield parent
         parent = parent.parent
+
+
+def depth(root: Node, node: Node, limit: int) -> int:
+    """How many levels below ``root`` ``node`` sits, counting at most to
+    ``limit`` (then ``limit`` is returned).  A cursor walks down from the
+    root: Node.parent walks from the root on every call, so climbing the
+    ancestors of a deeply nested node one by one takes quadratic time."""
+    cursor = root.walk()
+    levels = 0
+    while cursor.node != node and levels < limit:
+        if cursor.goto_first_child_for_byte(node.start_byte) is None:
+            break
+        while cursor.node.end_byte <= node.start_byte and cursor.goto_next_sibling():
+            pass
+        levels += 1
+    return levels
 
 
 def in_error(node: Node) -> bool:
