@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Optional
 
@@ -125,11 +126,13 @@ def _options(args, cfg) -> tuple:
 
 
 def _run(paths: list, options, ignore, jobs: int, grep) -> tuple:
-    """(results in walk order, missing paths, number of files read)."""
+    """(results in walk order, missing paths, number of files read, stale
+    temporary files)."""
     missing = []
+    stale: list = []
 
     def targets():
-        for item in _progress(discover_groups(paths, ignore)):
+        for item in _progress(discover_groups(paths, ignore, stale)):
             if isinstance(item, Missing):
                 missing.append(item)
             elif isinstance(item, Target) and item.language is None:
@@ -137,7 +140,7 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> tuple:
             else:
                 yield item
     results, files = parallel.run(targets(), options, jobs, grep)
-    return results, missing, files
+    return results, missing, files, stale
 
 
 PROGRESS_DELAY = 1.0      # seconds before the bar appears: short runs stay quiet
@@ -198,23 +201,26 @@ def main(argv: Optional[list] = None) -> int:
     except (config.ConfigError, UsageError) as exc:
         print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
+    from codemod.files import Stopped, stop_on_signals
+    stop_on_signals()
     jobs = args.jobs or parallel.default_jobs()
     grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
     try:
         options, ignore = _options(args, cfg)
-        results, missing, files = _run(args.paths, options, ignore, jobs, grep)
-    except KeyboardInterrupt:
-        print("vfork-codemod: interrupted before any file was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        results, missing, files, stale = _run(args.paths, options, ignore, jobs, grep)
+    except (KeyboardInterrupt, Stopped) as exc:
+        print(f"vfork-codemod: {_signal_name(exc)} before any file was written", file=sys.stderr)
+        return _signal_status(exc)
     finally:
         if grep is not None:
             grep.stop()
+    _stale_notes(stale, remove=args.command == "apply")
     try:
         return COMMANDS[args.command](args, options, results, missing, files)
-    except KeyboardInterrupt:
-        print("vfork-codemod: interrupted; files already written are complete, the others untouched",
+    except (KeyboardInterrupt, Stopped) as exc:
+        print(f"vfork-codemod: {_signal_name(exc)}; files already written are complete, the others untouched",
               file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _signal_status(exc)
 
 
 def _scan(args, options, results, missing, files) -> int:
@@ -262,7 +268,9 @@ def _apply(args, options, results, missing, files) -> int:
     failed = _errors_to_stderr(results, missing)
     if args.interactive:
         from codemod import interactive
-        *_, write_failed = interactive.run(results, options)
+        *_, write_failed, status = interactive.run(results, options, colour=args.color)
+        if status:
+            return status
         return EXIT_ERROR if failed or write_failed else EXIT_OK
     _report_left_alone(results, options.include_review)
     changed = [r for r in results if r.status is Status.CHANGED]
@@ -278,9 +286,12 @@ def _apply(args, options, results, missing, files) -> int:
                 print(f"vfork-codemod: {display.path(r.path)}: {display.text(_why(exc))}", file=sys.stderr)
                 failed = True
     if interrupt.requested:
-        print(f"vfork-codemod: interrupted: rewrote {written} of {len(changed)} files completely; "
+        import signal
+        why = "interrupted" if interrupt.signum == signal.SIGINT else \
+            f"stopped by {signal.Signals(interrupt.signum).name}"
+        print(f"vfork-codemod: {why}: rewrote {written} of {len(changed)} files completely; "
               "the others are untouched", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return interrupt.status
     print(f"rewrote {written} of {len(changed)} files", file=sys.stderr)
     return EXIT_ERROR if failed else EXIT_OK
 
@@ -296,6 +307,34 @@ def _review(args, options, results, missing, files) -> int:
     written = sum(1 for e in entries if e["patch"])
     print(f"wrote {written} patches and an index to {display.path(args.out)}", file=sys.stderr)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _signal_name(exc: BaseException) -> str:
+    import signal
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    return f"stopped by {signal.Signals(exc.signum).name}"
+
+
+def _signal_status(exc: BaseException) -> int:
+    return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
+
+
+def _stale_notes(stale: list, remove: bool) -> None:
+    """Temporary files a killed run left: `apply` removes them, the other
+    commands say they are there."""
+    for path, shown, pid in stale:
+        if remove:
+            try:
+                os.unlink(path)
+                print(f"vfork-codemod: {display.path(shown)}: note: removed a temporary file left by an "
+                      f"interrupted run (pid {pid})", file=sys.stderr)
+            except OSError as exc:
+                print(f"vfork-codemod: {display.path(shown)}: cannot remove a temporary file left by an "
+                      f"interrupted run ({exc.strerror})", file=sys.stderr)
+        else:
+            print(f"vfork-codemod: {display.path(shown)}: note: a temporary file left by an interrupted run "
+                  f"(pid {pid}); `vfork-codemod apply` removes it", file=sys.stderr)
 
 
 def _why(exc: Exception) -> str:

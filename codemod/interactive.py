@@ -5,7 +5,7 @@ import sys
 
 from codemod import color, display
 from codemod.diffs import unified
-from codemod.files import ChangedOnDisk, NotWritten, write_atomically
+from codemod.files import ChangedOnDisk, DeferInterrupt, NotWritten, Stopped, write_atomically
 from codemod.model import Verdict
 from codemod.runner import render_only
 
@@ -24,12 +24,33 @@ def offered(result, include_review: bool) -> list:
         f.verdict in (Verdict.SPAWN, Verdict.FORK) or (include_review and f.verdict is Verdict.REVIEW))]
 
 
-def run(results: list, options, out=sys.stdout, inp=sys.stdin) -> tuple:
-    """Ask about every change; write each file once.  Returns (applied, offered, files, failed)."""
-    on = color.enabled(out)
+def run(results: list, options, out=sys.stdout, inp=sys.stdin, colour: str = "auto") -> tuple:
+    """Ask about every change; write each file once.  Returns (applied,
+    offered, files, failed, status): ``status`` is the exit status when a
+    signal (Ctrl-C, SIGTERM, SIGHUP) ended the session, else 0."""
+    on = color.enabled(out, colour)
     include_review = options.include_review
     total = sum(len(offered(r, include_review)) for r in results)
-    applied = files = 0
+    counts = {"applied": 0, "files": 0}
+    failed = False
+    try:
+        failed = _session(results, options, out, inp, on, include_review, counts)
+    except (KeyboardInterrupt, Stopped) as exc:
+        import signal
+        status = 130 if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
+        why = "Interrupted" if status == 130 else f"Stopped by {signal.Signals(status - 128).name}"
+        print(f"\n{why}: applied {counts['applied']} of {total} changes in {_files(counts['files'])}; "
+              "nothing else was written", file=out)
+        return counts["applied"], total, counts["files"], True, status
+    print(f"Applied {counts['applied']} of {total} changes in {_files(counts['files'])}", file=out)
+    return counts["applied"], total, counts["files"], failed, 0
+
+
+def _files(n: int) -> str:
+    return f"{n} file{'s' if n != 1 else ''}"
+
+
+def _session(results, options, out, inp, on, include_review, counts) -> bool:
     failed = False
     accept_all = quit_now = False
     for r in results:
@@ -54,20 +75,24 @@ def run(results: list, options, out=sys.stdout, inp=sys.stdin) -> tuple:
                 break
         if accepted:
             new = render_only(r, accepted, options)
-            try:
-                if new is None:
-                    raise OSError("the combined rewrite did not verify; file left unchanged")
-                write_atomically(r.path, new, r.original)
-                applied += len(accepted)
-                files += 1
-            except (ChangedOnDisk, NotWritten, OSError) as exc:
-                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                print(f"vfork-codemod: {display.path(r.path)}: {display.text(why)}", file=sys.stderr)
-                failed = True
+            with DeferInterrupt() as interrupt:      # a file being written is finished first
+                try:
+                    if new is None:
+                        raise OSError("the combined rewrite did not verify; file left unchanged")
+                    write_atomically(r.path, new, r.original)
+                    counts["applied"] += len(accepted)
+                    counts["files"] += 1
+                except (ChangedOnDisk, NotWritten, OSError) as exc:
+                    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                    print(f"vfork-codemod: {display.path(r.path)}: {display.text(why)}", file=sys.stderr)
+                    failed = True
+            if interrupt.requested:
+                if interrupt.signum == 2:
+                    raise KeyboardInterrupt
+                raise Stopped(interrupt.signum)
         if quit_now:
             break
-    print(f"Applied {applied} of {total} changes in {files} file{'s' if files != 1 else ''}", file=out)
-    return applied, total, files, failed
+    return failed
 
 
 def _ask(result, f, on: bool, out, inp, options) -> str:

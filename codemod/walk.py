@@ -10,6 +10,8 @@ import operator
 import os
 from typing import Iterator, NamedTuple, Optional
 
+from codemod.files import TEMP_PREFIX, stale_owner
+
 LANGUAGES = {".c": "c", ".h": "c", ".py": "python"}
 _NAME = operator.attrgetter("name")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
@@ -109,11 +111,12 @@ class Ignore:
         return bool(result)
 
 
-def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
+def walk_dirs(top: str, ignore: Ignore, stale: Optional[list] = None) -> Iterator[tuple]:
     """Per folder under ``top`` (depth first, names sorted, symbolic links not
     followed): (real path + "/", display prefix, [(name, language), ...]) for
     the files an engine handles.  Grouping by folder keeps per-file work (and
-    what crosses to worker processes) small."""
+    what crosses to worker processes) small.  Temporary files a killed run
+    left behind are added to ``stale`` as (path, display, pid)."""
     absolute = os.path.abspath(top)
     stack = [("" if top == "." else top, absolute, ignore.rules_above(absolute + "/x"))]
     check = bool(ignore.excludes)
@@ -141,6 +144,10 @@ def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
                 if lang is not None and e.is_file(follow_symlinks=False):
                     if not (filter_paths and ignore.ignored(base + name, False, chain)):
                         files.append((name, lang))
+                elif stale is not None and name.startswith(TEMP_PREFIX):
+                    pid = stale_owner(name)
+                    if pid is not None and e.is_file(follow_symlinks=False):
+                        stale.append((base + name, prefix + name, pid))
                 elif e.is_dir(follow_symlinks=False):
                     if name not in SKIP_DIRS and not (filter_paths and ignore.ignored(base + name, True, chain)):
                         subdirs.append((prefix + name, base + name, chain))
@@ -152,7 +159,7 @@ def walk_dirs(top: str, ignore: Ignore) -> Iterator[tuple]:
         stack.extend(reversed(subdirs))
 
 
-def discover_groups(paths: list, ignore: Optional[Ignore] = None) -> Iterator:
+def discover_groups(paths: list, ignore: Optional[Ignore] = None, stale: Optional[list] = None) -> Iterator:
     """Like :func:`discover`, but walked folders come as (base, prefix, files)
     groups; a named file is a group of one."""
     ignore = ignore or Ignore()
@@ -163,7 +170,7 @@ def discover_groups(paths: list, ignore: Optional[Ignore] = None) -> Iterator:
             yield Missing(arg, "no such file or directory")
             continue
         if os.path.isdir(arg) and not os.path.islink(arg):
-            for base, prefix, files in walk_dirs(os.path.normpath(arg), ignore):
+            for base, prefix, files in walk_dirs(os.path.normpath(arg), ignore, stale):
                 if dedupe:
                     kept = []
                     for name, lang in files:

@@ -324,3 +324,139 @@ def test_python_parse_errors_give_the_real_position(cli, tmp_path, source, where
     assert code == 2
     assert f"bad.py: cannot parse as Python 3: {where}" in err
     assert "column 0" not in err
+
+
+# -- 13. apply keeps what it does not mean to change ---------------------------------
+
+def test_apply_keeps_owner_group_and_mode(cli, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("changing a file's owner needs root")
+    import pwd
+    nobody = pwd.getpwnam("nobody")
+    target = put(tmp_path / "a.c", (SPAWN / "input.c").read_bytes())
+    os.chown(target, nobody.pw_uid, nobody.pw_gid)
+    os.chmod(target, 0o640)
+    code, _, err = cli("apply", str(target))
+    assert code == 0, err
+    st = os.stat(target)
+    assert (st.st_uid, st.st_gid, st.st_mode & 0o7777) == (nobody.pw_uid, nobody.pw_gid, 0o640)
+    assert b"posix_spawn" in target.read_bytes()
+
+
+def test_apply_keeps_extended_attributes(cli, tmp_path):
+    target = put(tmp_path / "a.c", (SPAWN / "input.c").read_bytes())
+    try:
+        os.setxattr(target, "user.reviewed-by", b"maintainer")
+    except OSError:
+        pytest.skip("this file system has no user extended attributes")
+    code, _, err = cli("apply", str(target))
+    assert code == 0, err
+    assert os.getxattr(target, "user.reviewed-by") == b"maintainer"
+    assert b"posix_spawn" in target.read_bytes()
+
+
+def test_apply_refuses_a_hard_linked_file(cli, tmp_path):
+    src = (SPAWN / "input.c").read_bytes()
+    target = put(tmp_path / "a.c", src)
+    os.link(target, tmp_path / "other-name.c.orig")
+    code, _, err = cli("apply", str(target))
+    assert code == 2
+    assert f"{target}: has 2 hard links: replacing it would leave the other names with the old text" in err
+    assert target.read_bytes() == src and (tmp_path / "other-name.c.orig").read_bytes() == src
+    assert os.stat(target).st_nlink == 2
+
+
+# -- 14. signals and what a killed run leaves ---------------------------------------
+
+@pytest.mark.parametrize("signame, status", [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_term_and_hup_during_apply_stop_like_ctrl_c(tmp_path, signame, status):
+    import signal
+    import time
+    src = (SPAWN / "input.c").read_bytes()
+    expected = (SPAWN / "expected.c").read_bytes()
+    tree = tmp_path / "tree"
+    for i in range(1500):
+        put(tree / f"d{i % 30}" / f"f{i:04d}.c", src)
+    proc = subprocess.Popen([sys.executable, "-m", "codemod", "apply", "-j", "2", str(tree)],
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    wait_for_first_write(tree, expected, proc)
+    os.killpg(proc.pid, getattr(signal, signame))
+    _, err = proc.communicate(timeout=60)
+    contents = [p.read_bytes() for p in tree.rglob("*.c")]
+    assert all(c in (src, expected) for c in contents), "a file was left half-written"
+    assert not [p for p in tree.rglob("*") if p.name.startswith(".vfork-codemod-")], err
+    if proc.returncode == 0:
+        assert all(c == expected for c in contents)      # finished before the signal
+        return
+    assert proc.returncode == status, err
+    assert f"stopped by {signame}" in err
+
+
+def wait_for_first_write(tree, expected: bytes, proc, timeout: float = 60) -> None:
+    """Until the run has rewritten a file (or ended): a signal sent while
+    the interpreter still starts up would test Python, not the tool."""
+    import time
+    deadline = time.monotonic() + timeout
+    files = sorted(tree.rglob("*.c"))
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(f.read_bytes() == expected for f in files[:60]):
+            return
+        time.sleep(0.01)
+
+
+def test_a_temporary_file_left_by_a_killed_run_is_reported_then_removed(cli, tmp_path):
+    put(tmp_path / "a.c", (SPAWN / "input.c").read_bytes())
+    dead = 4_194_304 + 12_345          # above the largest pid Linux hands out
+    stale = put(tmp_path / f".vfork-codemod-{dead}-x1y2z3.tmp", b"half")
+    mine = put(tmp_path / ".vfork-codemod-notes.txt", b"not ours")
+    code, _, err = cli("scan", str(tmp_path))
+    assert f"{stale}: note: a temporary file left by an interrupted run (pid {dead})" in err
+    assert stale.exists()
+    code, _, err = cli("apply", str(tmp_path))
+    assert code == 0
+    assert f"{stale}: note: removed a temporary file left by an interrupted run (pid {dead})" in err
+    assert not stale.exists() and mine.exists()
+
+
+# -- 15, 17. interactive colour and Ctrl-C ----------------------------------------------
+
+def _interactive(tmp_path, *args, env_extra=None):
+    pexpect = pytest.importorskip("pexpect")
+    env = dict(os.environ, TERM="xterm-256color")
+    env.pop("NO_COLOR", None)
+    env.update(env_extra or {})
+    return pexpect.spawn(sys.executable, ["-m", "codemod", "apply", "--interactive", *args, "."],
+                         cwd=str(tmp_path), env=env, timeout=30)
+
+
+def test_interactive_honours_color_never(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    put(tmp_path / "a.c", (SPAWN / "input.c").read_bytes())
+    child = _interactive(tmp_path, "--color", "never")
+    child.expect(rb"\[y,n,a,d,q,\?\]")
+    shown = child.before
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    assert b"\x1b[" not in shown + child.before
+    coloured = _interactive(tmp_path, "--color", "always")
+    coloured.expect(rb"\[y,n,a,d,q,\?\]")
+    assert b"\x1b[" in coloured.before
+    coloured.sendline("q")
+    coloured.expect(pexpect.EOF)
+
+
+def test_ctrl_c_in_interactive_mode_says_what_was_written(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    src = (SPAWN / "input.c").read_bytes()
+    put(tmp_path / "a.c", src)
+    put(tmp_path / "b.c", src)
+    child = _interactive(tmp_path, env_extra={"NO_COLOR": "1"})
+    child.expect(rb"\[y,n,a,d,q,\?\]")
+    child.sendline("y")                        # a.c is written when its last change is decided
+    child.expect(rb"\[y,n,a,d,q,\?\]")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert b"Interrupted: applied 1 of 2 changes in 1 file; nothing else was written" in child.before
+    assert child.exitstatus == 130 or child.signalstatus is None
+    assert b"posix_spawn" in (tmp_path / "a.c").read_bytes() and (tmp_path / "b.c").read_bytes() == src

@@ -243,6 +243,16 @@ def test_mode_is_kept(tmp_path):
     assert stat.S_IMODE(target.stat().st_mode) == 0o751 and target.read_bytes() == b"new"
 
 
+def _started(pid: int) -> bool:
+    """The tool's main() has installed its signal handlers (SIGTERM caught)."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            caught = next(line for line in fh if line.startswith("SigCgt:")).split()[1]
+    except (OSError, StopIteration):
+        return False
+    return bool(int(caught, 16) & (1 << (signal.SIGTERM - 1)))
+
+
 @pytest.mark.parametrize("delay", [0.3, 1.5, 3.0])
 def test_ctrl_c_during_apply_leaves_every_file_whole(tmp_path, delay):
     src = (SPAWN / "input.c").read_bytes()
@@ -252,6 +262,11 @@ def test_ctrl_c_during_apply_leaves_every_file_whole(tmp_path, delay):
         put(tree / f"d{i % 30}" / f"f{i:04d}.c", src)
     proc = subprocess.Popen([sys.executable, "-m", "codemod", "apply", "-j", "2", str(tree)],
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # Not before the interpreter is up (a Ctrl-C during its start-up tests
+    # Python, not the tool): wait for the tool's start, then the delay.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and not _started(proc.pid):
+        time.sleep(0.01)
     time.sleep(delay)
     os.killpg(proc.pid, signal.SIGINT)       # as a terminal sends it: the whole process group
     start = time.monotonic()
