@@ -74,6 +74,8 @@ def _process(source: bytes, path: str, language: str, options: RunOptions) -> Fi
     if b"\0" in source:
         return FileResult(path, Status.SKIPPED, [], source, error=BINARY)
     if language == "python":
+        # Imported here, once, so that each forked child starts with them.
+        import codemod.py.engine  # noqa: F401
         from codemod.py.guard import run_isolated
         return run_isolated(lambda: _analyse(source, path, language, options), options.max_parse_memory,
                             lambda why: FileResult(path, Status.FAILED, [], source,

@@ -36,6 +36,10 @@ def run_isolated(work: Callable[[], object], budget_mb: int, failed: Callable[[s
     if pid == 0:                                   # the child
         status = 0
         try:
+            # A collection would touch every object the parent owns and copy
+            # its pages; the child is short-lived and needs none.
+            import gc
+            gc.disable()
             os.close(read_end)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             import faulthandler
