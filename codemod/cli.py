@@ -6,10 +6,14 @@ import os
 import sys
 from typing import Optional
 
-from codemod import __version__, color, config, display, parallel
-from codemod.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, OutputError, UsageError
-from codemod.grepfilter import needles
-from codemod.walk import Ignore, Missing, Target, discover_groups
+from codemod import __version__
+from codemod.output import color
+from codemod.files import config
+from codemod.core import display
+from codemod.files import parallel
+from codemod.core.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, OutputError, UsageError
+from codemod.files.grepfilter import needles
+from codemod.files.walk import Ignore, Missing, Target, discover_groups
 
 # The model, the report and the runner (and the engines) are imported in
 # main() after the grep prefilter has started: it reads while they load.
@@ -108,7 +112,7 @@ def _aliases(args, cfg) -> tuple:
 
 
 def _options(args, cfg) -> tuple:
-    from codemod.runner import RunOptions
+    from codemod.pipeline import RunOptions
     include_review = getattr(args, "include_review", None)
     options = RunOptions(
         include_review=cfg.include_review if include_review is None else include_review,
@@ -165,7 +169,7 @@ def _progress(items):
 
 
 def _errors_to_stderr(results: list, missing: list) -> bool:
-    from codemod.model import Status
+    from codemod.core.model import Status
     on = color.enabled(sys.stderr)
     for m in missing:
         print(color.paint(f"vfork-codemod: {display.path(m.display)}: {m.reason}", "error", on), file=sys.stderr)
@@ -181,7 +185,7 @@ def _errors_to_stderr(results: list, missing: list) -> bool:
 
 def _report_left_alone(results: list, include_review: bool) -> None:
     """diff and apply name, on stderr, every site they did not rewrite and why."""
-    from codemod.model import Verdict
+    from codemod.core.model import Verdict
     for r in results:
         for f in r.findings:
             if f.verdict is Verdict.REVIEW and not (include_review and f.rewritable):
@@ -201,7 +205,7 @@ def main(argv: Optional[list] = None) -> int:
     except (config.ConfigError, UsageError) as exc:
         print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
-    from codemod.files import Stopped, stop_on_signals
+    from codemod.files.atomic import Stopped, stop_on_signals
     stop_on_signals()
     jobs = args.jobs or parallel.default_jobs()
     grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
@@ -224,12 +228,12 @@ def main(argv: Optional[list] = None) -> int:
 
 
 def _scan(args, options, results, missing, files) -> int:
-    from codemod.report import as_json, as_text
-    from codemod.runner import is_actionable
+    from codemod.output.text import as_json, as_text
+    from codemod.pipeline import is_actionable
     if args.format == "json":
         sys.stdout.write(as_json(results, missing, files))
     elif args.format == "sarif":
-        from codemod.sarif import as_sarif
+        from codemod.output.sarif import as_sarif
         sys.stdout.write(as_sarif(results, missing, options, files))
     else:
         text = as_text(results, missing, files, color.enabled(sys.stdout, args.color))
@@ -243,10 +247,10 @@ def _scan(args, options, results, missing, files) -> int:
 
 
 def _diff(args, options, results, missing, files) -> int:
-    from codemod.model import Status
+    from codemod.core.model import Status
     failed = _errors_to_stderr(results, missing)
     _report_left_alone(results, options.include_review)
-    from codemod.diffs import unified
+    from codemod.core.diffs import unified
     changed = [r for r in results if r.status is Status.CHANGED]
     on = color.enabled(sys.stdout, args.color)
     for r in changed:
@@ -263,11 +267,11 @@ def _diff(args, options, results, missing, files) -> int:
 
 
 def _apply(args, options, results, missing, files) -> int:
-    from codemod.model import Status
-    from codemod.files import ChangedOnDisk, DeferInterrupt, NotWritten, write_atomically
+    from codemod.core.model import Status
+    from codemod.files.atomic import ChangedOnDisk, DeferInterrupt, NotWritten, write_atomically
     failed = _errors_to_stderr(results, missing)
     if args.interactive:
-        from codemod import interactive
+        from codemod.output import interactive
         *_, write_failed, status = interactive.run(results, options, colour=args.color)
         if status:
             return status
@@ -297,7 +301,7 @@ def _apply(args, options, results, missing, files) -> int:
 
 
 def _review(args, options, results, missing, files) -> int:
-    from codemod.patches import write_patches
+    from codemod.output.patches import write_patches
     failed = _errors_to_stderr(results, missing)
     try:
         entries = write_patches(results, args.out, args.all, options)

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codemod.diffs import NO_NEWLINE, unified
-from codemod.edits import apply_edits
-from codemod.model import Edit
+from codemod.core.diffs import NO_NEWLINE, unified
+from codemod.core.edits import apply_edits
+from codemod.core.model import Edit
 
 
 def patched(old: bytes, diff: bytes) -> bytes:
@@ -126,7 +126,7 @@ def test_edit_guided_diff_reproduces_new(case):
 
 def test_c_results_carry_the_edits_that_made_them():
     from golden import cases, options_from
-    from codemod.runner import process_source
+    from codemod.pipeline import process_source
     checked = 0
     for case in cases("c", "c"):
         if case.expected is None:

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codemod.c.syntax import parse, walk
-from codemod.diffs import unified
-from codemod.model import Status
-from codemod.runner import RunOptions, process_source
+from codemod.engines.c.syntax import parse, walk
+from codemod.core.diffs import unified
+from codemod.core.model import Status
+from codemod.pipeline import RunOptions, process_source
 
 EXAMPLES = int(os.environ.get("VFORK_FUZZ_EXAMPLES", "60"))
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codemod.gitignore import PatternList, read_lines, wildmatch
+from codemod.files.gitignore import PatternList, read_lines, wildmatch
 
 EXAMPLES = int(os.environ.get("VFORK_GITIGNORE_EXAMPLES", "150"))
 

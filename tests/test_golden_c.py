@@ -6,8 +6,8 @@ import subprocess
 import pytest
 
 from golden import cases, options_from
-from codemod.runner import process_source
-from codemod.model import Status
+from codemod.pipeline import process_source
+from codemod.core.model import Status
 
 CASES = cases("c", "c")
 

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from codemod.model import Status
-from codemod.runner import process_source
+from codemod.core.model import Status
+from codemod.pipeline import process_source
 from golden import cases, options_from
 
 CASES = cases("py", "py")

@@ -6,7 +6,8 @@ import shutil
 import pytest
 
 from golden import GOLDEN
-from codemod import grepfilter, parallel
+from codemod.files import grepfilter
+from codemod.files import parallel
 
 KINDS = sorted(p for p in (GOLDEN / "c").iterdir() if (p / "input.c").exists())
 
@@ -143,7 +144,7 @@ def _sparse_tree(root, with_python: bool):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_only_files_that_mention_vfork_are_parsed(tmp_path, cli, monkeypatch, jobs):
-    from codemod.c import engine
+    from codemod.engines.c import engine
     parsed = []
     original = engine.CFile.__init__
 

@@ -3,8 +3,8 @@ and the reason when it does not.  Each class of the exactness issue has a
 case that is refused and, where one exists, the exact form that is taken."""
 import pytest
 
-from codemod.proofs import descriptors as d
-from codemod.proofs import sessions as s
+from codemod.engines.proofs import descriptors as d
+from codemod.engines.proofs import sessions as s
 
 PIPE = d.Origin(False, 1, "pipe(p)")
 PIPE_CLOEXEC = d.Origin(True, 1, "pipe2(p, O_CLOEXEC)")

@@ -2,8 +2,8 @@
 "must not change" and "fixes" for cases the golden files do not spell out."""
 import pytest
 
-from codemod.model import Status, Verdict
-from codemod.runner import RunOptions, process_source
+from codemod.core.model import Status, Verdict
+from codemod.pipeline import RunOptions, process_source
 from golden import GOLDEN
 
 
@@ -188,7 +188,7 @@ def test_execvp_becomes_posix_spawnp_only_when_asked():
 
 
 def test_generated_names_avoid_whole_words_of_the_file():
-    from codemod.c.engine import _Words
+    from codemod.engines.c.engine import _Words
     words = _Words(b"int spawn_attr; /* spawn_err */ int spawn_argvx, xspawn_fa;\n")
     assert "spawn_attr" in words and "spawn_err" in words
     assert "spawn_argv" not in words and "spawn_fa" not in words and "spawn" not in words

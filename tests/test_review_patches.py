@@ -76,8 +76,8 @@ def test_sites_without_a_proposal_are_listed_not_patched(tmp_path, cli):
 
 
 def test_advice_for_each_kind_of_review_reason():
-    from codemod.advice import advice
-    from codemod.model import Finding, Reason, Verdict
+    from codemod.core.reasons import advice
+    from codemod.core.model import Finding, Reason, Verdict
     cases = {
         "`x = 1` writes `x`, declared outside the child region": "O_CLOEXEC",
         "`prepare_child()` is not a function the tool knows": "safe-functions",
@@ -97,8 +97,8 @@ def test_advice_for_each_kind_of_review_reason():
 
 
 def test_diffstat_counts_lines_that_look_like_headers():
-    from codemod.diffs import unified
-    from codemod.patches import _diffstat
+    from codemod.core.diffs import unified
+    from codemod.output.patches import _diffstat
     diff = unified("x.c", b"int i;\n--i;\n++i;\n", b"int i;\n")
     assert b"\n---i;\n" in diff and b"\n-++i;\n" in diff
     assert _diffstat("x.c", diff).endswith(" 1 file changed, 0 insertions(+), 2 deletions(-)\n")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod import files as files_mod
+from codemod.files import atomic as files_mod
 from golden import GOLDEN
 
 SPAWN = GOLDEN / "c" / "spawn_execl_else_if"
@@ -150,7 +150,7 @@ def test_odd_file_names_survive_every_output(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(root)
     code, out, _ = cli("scan", ".")
     assert code == 1
-    from codemod import display
+    from codemod.core import display
     for name in ODD_NAMES:
         assert display.path(os.fsdecode(name)).encode() + b":" in out
     assert b"new\nline.c" not in out

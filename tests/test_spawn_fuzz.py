@@ -62,7 +62,7 @@ def test_the_fuzzer_catches_an_inexact_translation(work, monkeypatch):
     """With the proofs switched off (every translation accepted), one of the
     first seeds starts the program differently: the comparison can fail."""
     need_gcc()
-    from codemod.proofs import descriptors, sessions
+    from codemod.engines.proofs import descriptors, sessions
 
     def unproved(steps, origins, language="c"):
         actions, problem = descriptors.translate(steps)

@@ -4,11 +4,11 @@ afresh), but a clean incremental tree must be the fresh tree, and rewrites
 of the golden cases must give the very same tree."""
 from hypothesis import given, settings, strategies as st
 
-from codemod.c.engine import CFile
-from codemod.c.syntax import parse, reparse
-from codemod.model import Edit
-from codemod.edits import apply_edits
-from codemod.runner import chosen
+from codemod.engines.c.engine import CFile
+from codemod.engines.c.syntax import parse, reparse
+from codemod.core.model import Edit
+from codemod.core.edits import apply_edits
+from codemod.pipeline import chosen
 from golden import cases
 
 C_CASES = cases("c", "c")
@@ -61,7 +61,7 @@ def test_random_edits_clean_incremental_tree_is_the_fresh_tree(case):
 
 
 def test_verify_falls_back_to_a_fresh_parse_when_the_incremental_tree_has_errors():
-    from codemod.c.engine import _error_count
+    from codemod.engines.c.engine import _error_count
     src = (C_CASES[0].folder.parent / "spawn_assign_in_condition" / "input.c").read_bytes()
     edits = [Edit(1, 122, b"")]
     incremental, fresh, _ = trees(src, edits)

@@ -71,8 +71,8 @@ def run_once(command: list, base: Path, view: Path) -> Optional[str]:
 
 
 def check_c(seed: int, work: Path) -> Outcome:
-    from codemod.model import Status
-    from codemod.runner import RunOptions, process_source
+    from codemod.core.model import Status
+    from codemod.pipeline import RunOptions, process_source
     from spawnfuzz import cprog
     probe = build_probe(work)
     view = work / "view.txt"
@@ -98,8 +98,8 @@ def check_py(seed: int, work: Path) -> Outcome:
     """The original calls vfork through ctypes, which crashes the
     interpreter; its reference behaviour is the same program with os.fork()
     (the child's code run as written, in its own memory)."""
-    from codemod.model import Status
-    from codemod.runner import RunOptions, process_source
+    from codemod.core.model import Status
+    from codemod.pipeline import RunOptions, process_source
     from spawnfuzz import pyprog
     probe = build_probe(work)
     view = work / "view.txt"

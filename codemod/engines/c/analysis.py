@@ -1,0 +1,314 @@
+"""Prove what a child region does.
+
+The analysis walks every statement of the region and sorts what it finds:
+
+* ``review`` reasons: the region writes memory declared outside it, calls a
+  function the tool does not know, leaves the region, can fall out of it, is
+  split by ``#if``.  Any such reason makes the site a review site.
+* ``beyond_spawn`` reasons: all is safe under fork, but posix_spawn cannot
+  express it (a loop, a condition, ``umask``, ``signal(s, SIG_IGN)``...).
+* otherwise a :class:`SpawnPlan`: the set-up actions in order and the exec.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from codemod.engines.c import libc
+from codemod.engines.c.libc import Kind
+from codemod.engines.c.spawnmatch import NULL_POINTERS, SpawnMatcher, SpawnPlan
+from codemod.engines.c.syntax import Node, arguments, call_name, declarators, line, short, statements, text, unparen, walk
+from codemod.core.model import Reason
+
+
+@dataclass
+class ChildAnalysis:
+    review: list = field(default_factory=list)
+    beyond_spawn: list = field(default_factory=list)
+    exit_calls: list = field(default_factory=list)    # `exit` tokens to rename to `_exit`
+    plan: Optional[SpawnPlan] = None
+    locals: dict = field(default_factory=dict)        # name -> declarator node
+    unreadable: bool = False   # ERROR nodes or #if inside: no rewrite may be proposed
+    private: set = field(default_factory=set)        # outer locals only the region mentions
+    # `if` statements the safety walk named as beyond posix_spawn (start
+    # byte -> the reason in beyond_spawn): the spawn matcher may read some
+    # of them as set-up after all (a checked call, a guarded move).
+    conditions: dict = field(default_factory=dict)
+
+    def drop_conditions(self, accepted: set) -> None:
+        gone = [self.conditions[k] for k in accepted if k in self.conditions]
+        self.beyond_spawn = [r for r in self.beyond_spawn if not any(r is g for g in gone)]
+
+
+@dataclass(frozen=True)
+class Options:
+    target: str = "glibc"          # "glibc" or "posix"
+    gnu_source: bool = False       # _GNU_SOURCE defined before the first include
+    aliases: tuple = ()            # project names that behave like vfork
+    exec_wrappers: tuple = ()      # project functions that exec or exit, never returning
+    safe_functions: tuple = ()     # project functions a child may call
+    spawnp: bool = False           # execvp & co. may become posix_spawnp (no /bin/sh fallback)
+
+    def lookup(self, name: Optional[str]) -> Optional[libc.Spec]:
+        return libc.lookup(name or "", self.exec_wrappers, self.safe_functions)
+
+
+def flatten(body: list) -> list:
+    """The region's top-level statements (a lone block is opened up)."""
+    if len(body) == 1 and body[0].type == "compound_statement":
+        return statements(body[0])
+    return [s for s in body if s.type != "comment"]
+
+
+def analyse(body: list, options: Options, private: Optional[dict] = None,
+            origins: Callable[[set], tuple] = lambda wanted: ()) -> ChildAnalysis:
+    """Analyse the region ``body``.  ``private`` maps the names of function
+    locals that only this region mentions to their declarators: the parent
+    can never observe the child's writes to them.  ``origins(names)`` says
+    which descriptor variables the code before vfork proves open
+    (see :mod:`codemod.engines.c.provenance`)."""
+    result = ChildAnalysis()
+    result.private = set(private or {})
+    result.locals.update(private or {})
+    checker = _Checker(result, options, private or {})
+    for stmt in body:
+        checker.visit(stmt, loops=0, switches=0)
+    stmts = flatten(body)
+    if not result.review and _can_complete(stmts, options.lookup):
+        last = stmts[-1] if stmts else body[-1]
+        result.review.append(Reason(line(last) if stmts else line(body[0]),
+                                    f"the child can run past `{short(last)}` and fall out of its region "
+                                    "(every path must end in exec failure handling with _exit)"))
+    if not result.review:
+        result.plan = SpawnMatcher(result, options, origins).match(stmts)
+    return result
+
+
+# --------------------------------------------------------------------------
+# Safety: what the child writes, calls and where control goes.
+
+_STATIC = object()   # in a scope: a static or extern variable, shared with the parent
+
+
+class _Checker:
+    """One pass over the region: what it writes, calls and where control
+    goes.  Names are resolved through the block scopes seen so far, so a
+    write after a nested block that declared the same name is a write to
+    the outer variable."""
+
+    def __init__(self, result: ChildAnalysis, options: Options, private: dict):
+        self.r = result
+        self.options = options
+        self.scopes: list = [dict(private), {}]
+
+    def local(self, name: str):
+        """The declarator of the region's variable ``name`` in scope here,
+        _STATIC for a static one, None for a variable of the parent's."""
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def declare(self, decl: Node) -> None:
+        shared = any(c.type == "storage_class_specifier" and text(c) in ("static", "extern")
+                     for c in decl.children)
+        for d in declarators(decl):
+            node = d.parent if d.parent.type == "array_declarator" else d
+            self.r.locals[text(d)] = node
+            self.scopes[-1][text(d)] = _STATIC if shared else node
+
+    def review(self, node: Node, message: str) -> None:
+        self.r.review.append(Reason(line(node), message))
+
+    def beyond(self, node: Node, message: str) -> Reason:
+        reason = Reason(line(node), message)
+        self.r.beyond_spawn.append(reason)
+        return reason
+
+    def visit(self, node: Node, loops: int, switches: int) -> None:
+        t = node.type
+        if node.is_missing:
+            self.r.unreadable = True
+            where = node.parent if node.parent is not None else node
+            self.review(node, f"`{short(where)}` does not parse as C: tree-sitter had to assume a missing "
+                              f"`{t}` (often a macro it cannot see through)")
+            return
+        if t == "ERROR":
+            self.r.unreadable = True
+            self.review(node, f"`{short(node)}` could not be parsed (a tree-sitter ERROR region, "
+                              "often a macro it cannot see through)")
+            return
+        if t.startswith("preproc_"):
+            self.r.unreadable = True
+            self.review(node, f"`{text(node).splitlines()[0].strip()}` splits the child region: "
+                              "each configuration may run different code")
+            return
+        if t == "return_statement":
+            self.review(node, f"`{short(node)}` returns from {'the function'}: under vfork the child "
+                              "unwinds the parent's stack frame")
+            return
+        if t == "goto_statement":
+            self.review(node, f"`{short(node)}` leaves the child region")
+            return
+        if t == "break_statement" and loops == 0 and switches == 0:
+            self.review(node, "`break` leaves the child region")
+            return
+        if t == "continue_statement" and loops == 0:
+            self.review(node, "`continue` leaves the child region")
+            return
+        if t in ("for_statement", "while_statement", "do_statement"):
+            self.beyond(node, f"loop `{_head(node)}`: posix_spawn runs no code in the child")
+            loops += 1
+        elif t == "if_statement":
+            self.r.conditions[node.start_byte] = self.beyond(
+                node, f"condition `{_head(node)}`: posix_spawn runs no code in the child")
+        elif t == "conditional_expression":
+            self.beyond(node, f"condition `{_head(node)}`: posix_spawn runs no code in the child")
+        elif t == "switch_statement":
+            self.beyond(node, f"`{_head(node)}`: posix_spawn runs no code in the child")
+            switches += 1
+        elif t in ("assignment_expression", "update_expression"):
+            target = node.child_by_field_name("left") if t == "assignment_expression" \
+                else node.child_by_field_name("argument")
+            self.check_write(node, target)
+        elif t == "call_expression":
+            self.check_call(node)
+        elif t == "declaration":
+            self.declare(node)
+        scoped = t in ("compound_statement", "for_statement")
+        if scoped:
+            self.scopes.append({})
+        for child in node.children:
+            self.visit(child, loops, switches)
+        if scoped:
+            self.scopes.pop()
+
+    def check_write(self, node: Node, target: Node, via: str = "") -> None:
+        problem = self.outer_target(target)
+        if problem:
+            self.review(node, f"`{short(node)}` {via}writes {problem}: under vfork the parent sees "
+                              "this store, under fork or posix_spawn it does not")
+
+    def outer_target(self, target: Node) -> Optional[str]:
+        """Why writing ``target`` touches memory outside the region, or None."""
+        t = target.type
+        if t == "parenthesized_expression" and target.named_child_count == 1:
+            return self.outer_target(unparen(target))
+        if t == "identifier":
+            name = text(target)
+            local = self.local(name)
+            if local is _STATIC:
+                return f"`{name}`, a static variable the parent shares"
+            if local is not None:
+                return None
+            if name == "errno":
+                return "errno, which the child shares with the parent's thread"
+            return f"`{name}`, declared outside the child region"
+        if t == "field_expression":
+            base = target.child_by_field_name("argument")
+            if target.child_by_field_name("operator").type == "->":
+                return f"through the pointer `{text(base)}`"
+            return self.outer_target(base)
+        if t == "subscript_expression":
+            base = target.child_by_field_name("argument")
+            local = self.local(text(base)) if base.type == "identifier" else None
+            if local is not None and local is not _STATIC and local.type == "array_declarator":
+                return None
+            return f"through `{text(base)}`"
+        if t == "pointer_expression":
+            return f"through the pointer `{text(target.child_by_field_name('argument'))}`"
+        return f"`{text(target)}`"
+
+    def check_call(self, call: Node) -> None:
+        name = call_name(call)
+        if name is None:
+            self.review(call, f"`{short(call)}` calls through a function pointer the tool cannot follow")
+            return
+        if name in ("vfork", "fork", "clone", "posix_spawn", "posix_spawnp", "system", "popen"):
+            self.review(call, f"`{name}` called again inside the child")
+            return
+        spec = self.options.lookup(name)
+        if spec is libc.EXEC_WRAPPER:
+            self.beyond(call, f"`{name}()` is a project exec wrapper (configuration): posix_spawn cannot call it")
+            return
+        if spec is None:
+            self.review(call, f"`{name}()` is not a function the tool knows: it may write memory "
+                              "the parent shares, or be a macro")
+            return
+        args = arguments(call)
+        if spec.kind is Kind.SHARED:
+            self.review(call, f"`{name}()` writes {spec.writes}")
+            return
+        if spec.kind is Kind.ESCAPE:
+            self.review(call, f"`{name}()` leaves the child region")
+            return
+        if name in libc.STREAM_ARG:
+            idx = libc.STREAM_ARG[name]
+            stream = text(args[idx]) if idx < len(args) else "?"
+            if stream not in libc.STDERR_STREAMS:
+                self.review(call, f"`{name}()` on `{stream}` writes the stdio buffers shared with the parent")
+            return
+        if name == "exit":
+            self.r.exit_calls.append(call.child_by_field_name("function"))
+        if spec.kind is Kind.EXEC and name not in libc.EXECS:
+            self.beyond(call, f"`{name}()` has no posix_spawn equivalent")
+        for idx in spec.out_args:
+            if idx < len(args) and not _null(args[idx]):
+                self.check_pointer_arg(call, args[idx], idx)
+
+    def check_pointer_arg(self, call: Node, arg: Node, idx: int) -> None:
+        """``arg`` is a pointer the callee writes through: `&x`, or an array name."""
+        arg = unparen(arg)
+        if arg.type == "pointer_expression" and arg.child_by_field_name("operator").type == "&":
+            self.check_write(call, arg.child_by_field_name("argument"), via=f"through argument {idx + 1}, ")
+            return
+        local = self.local(text(arg)) if arg.type == "identifier" else None
+        if local is not None and local is not _STATIC and local.type == "array_declarator":
+            return
+        self.review(call, f"`{short(call)}` writes through argument {idx + 1}, `{text(arg)}`, "
+                          "into memory the tool cannot place inside the child region")
+
+
+def _null(arg: Node) -> bool:
+    return "".join(text(arg).split()) in NULL_POINTERS
+
+
+def _can_complete(stmts: list, lookup) -> bool:
+    """Control can reach the end of the statement list."""
+    return all(_completes(stmt, lookup) for stmt in stmts)
+
+
+def _completes(stmt: Node, lookup) -> bool:
+    t = stmt.type
+    if t == "compound_statement":
+        return _can_complete(statements(stmt), lookup)
+    if t == "expression_statement":
+        expr = stmt.named_children[0] if stmt.named_children else None
+        if expr is not None and expr.type == "call_expression":
+            spec = lookup(call_name(expr))
+            return not (spec is not None and spec.kind is Kind.EXIT)
+        return True
+    if t == "if_statement":
+        alt = stmt.child_by_field_name("alternative")
+        if alt is None:
+            return True
+        return _completes(stmt.child_by_field_name("consequence"), lookup) \
+            or _completes(alt.named_children[-1], lookup)
+    if t in ("while_statement", "for_statement"):
+        cond = stmt.child_by_field_name("condition")
+        forever = cond is None or text(cond).strip("() ") in ("1", "")
+        return not forever or any(n.type == "break_statement" for n in walk(stmt))
+    if t in ("return_statement", "goto_statement"):
+        return False  # reported as leaving the region
+    return True
+
+
+def _head(node: Node) -> str:
+    """`while (x)` for a loop, `if (x)` for an if: the text before the body."""
+    body = node.child_by_field_name("body") or node.child_by_field_name("consequence")
+    if body is None:
+        return short(node)
+    head = node.text[: body.start_byte - node.start_byte].decode("utf-8", "replace")
+    return " ".join(head.split())
+
+

@@ -1,0 +1,495 @@
+"""Analyse one C file: every vfork reference gets a verdict and, where the
+tool can prove it, a rewrite made of byte-range edits."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from codemod.core import layout
+from codemod.core import limits
+from codemod.engines.c import analysis, provenance, sites, spawn
+from codemod.engines.c.analysis import Options
+from codemod.engines.c.syntax import (
+    PREPROC_BRANCHES, Node, captures, captures_near, declarators, depth, encode_text, enclosing, function_name, index,
+    line, parse, reparse, text,
+)
+from codemod.core.model import Edit, Finding, Reason, Verdict
+
+# Where a statement can be replaced by a block or preceded by one.
+STATEMENT_LISTS = {"compound_statement", "case_statement"} | PREPROC_BRANCHES
+NULL_HEADERS = {b"stdio.h", b"stdlib.h", b"stddef.h", b"string.h", b"unistd.h", b"locale.h", b"time.h", b"wchar.h"}
+
+
+class _Words:
+    """``name in words``: the file uses ``name`` as a whole word (anywhere,
+    comments and strings included).  Asked for a handful of generated names
+    per rewrite, so it searches instead of collecting every word."""
+
+    def __init__(self, source: bytes):
+        self.source = source
+
+    def __contains__(self, name: str) -> bool:
+        word = name.encode()
+        return word in self.source and re.search(rb"\b" + re.escape(word) + rb"\b", self.source) is not None
+
+
+@dataclass
+class _Layout:
+    nl: str
+    unit: str
+
+
+class CFile:
+    """A parsed C file, its findings, and how to render a chosen set of them."""
+
+    language = "c"
+
+    def __init__(self, source: bytes, path: str, options: Options = Options(), ranges: Optional[list] = None):
+        """``ranges``: parse only these byte ranges (a file too big to parse
+        whole, see codemod.engines.c.partial)."""
+        self.source = source
+        self.path = path
+        self.options = options
+        self.ranges = ranges
+        self.tree = parse(source, ranges)
+        self.root = self.tree.root_node
+        self._includes = captures("top-level-includes", self.root, max_start_depth=0)
+        self._site_options = None
+        self._rendered: Optional[tuple] = None    # (text, edits) of the last render()
+        self.findings = self._analyse()
+
+    @functools.cached_property
+    def layout(self) -> _Layout:
+        """The file's line ending and indentation unit (only rewrites need them)."""
+        return _Layout(layout.newline(self.source).decode(), layout.indent_unit(self.source).decode())
+
+    @functools.cached_property
+    def taken_names(self) -> "_Words":
+        """The words of the file, which generated names avoid."""
+        return _Words(self.source)
+
+    # -- analysis ----------------------------------------------------------
+    def _analyse(self) -> list:
+        calls, refs = sites.find_references(self.root, self.options.aliases)
+        self._check_depth(calls, refs)
+        findings = [self._site_finding(tok) for tok in calls]
+        for ref in refs:
+            fn = _enclosing_function(ref.node)
+            findings.append(Finding(self.path, ref.line, ref.column, "c", Verdict.NOTE,
+                                    f"{ref.what}: not a call, not rewritten",
+                                    [Reason(ref.line, f"`{_first_line(ref.node)}` is {ref.what}")], fn))
+        findings.sort(key=lambda f: (f.line, f.column))
+        return findings
+
+    def _check_depth(self, calls: list, refs: list) -> None:
+        """Every `vfork` in code was found: tree-sitter's queries do not see
+        nodes nested deeper than 65,535 levels, which would lose a site."""
+        found = {n.start_byte for n in calls} | {r.node.start_byte for r in refs}
+        for m in re.finditer(rb"(?<![A-Za-z0-9_])vfork(?![A-Za-z0-9_])", self.source):
+            node = self.root.descendant_for_byte_range(m.start(), m.end())
+            if node is None or node.type != "identifier" or node.start_byte != m.start() \
+                    or m.start() in found:
+                continue
+            raise limits.TooDeep(f"nesting too deep to analyse: the `vfork` at line {line(node)} is nested "
+                                 "more than 65,535 levels deep, beyond what tree-sitter's queries reach")
+
+    def _site_finding(self, tok: Node) -> Finding:
+        levels = depth(self.root, tok, limits.MAX_SITE_DEPTH + 1)
+        if levels > limits.MAX_SITE_DEPTH:
+            raise limits.TooDeep(f"nesting too deep to analyse: the `vfork` at line {line(tok)} is nested more "
+                                 f"than {limits.MAX_SITE_DEPTH:,} levels deep (no hand-written code is)")
+        site = sites.locate(tok)
+        fname = function_name(site.function) if site.function is not None else None
+        finding = Finding(self.path, line(tok), tok.start_point.column + 1, "c", Verdict.REVIEW, "",
+                          function=fname)
+        if site.review or site.region is None:
+            reasons = site.review or [Reason(line(tok), "the child region could not be delimited")]
+            return self._review(finding, reasons, None)
+        options = self._options_for_site()
+
+        def origins(wanted: set) -> tuple:
+            return provenance.origins(site, wanted, lambda name: options.lookup(name) is not None,
+                                      sites.always_leaves)
+        child = analysis.analyse(site.region.body, options, _private_locals(site), origins)
+        if child.review:
+            return self._review(finding, child.review, site, child)
+        no_spawn = list(site.no_spawn)
+        if site.result is None:
+            no_spawn.append(Reason(line(tok), "no variable receives the vfork result, so there is "
+                                              "no pid for posix_spawn to fill in"))
+        elif not site.error_path:
+            no_spawn.append(Reason(line(tok), f"nothing tests `{text(site.result)}` for failure "
+                                              "(`< 0`, `== -1`): a failed posix_spawn would go unnoticed, "
+                                              "where the vfork child exits with a status"))
+        if child.plan is not None and not no_spawn:
+            edits, problem = self._spawn_edits(site, child)
+            if edits is not None:
+                return self._spawn(finding, site, child, edits)
+            no_spawn.append(problem)
+        reasons = no_spawn + child.beyond_spawn
+        return self._fork(finding, site, child, reasons)
+
+    def _options_for_site(self) -> Options:
+        if self._site_options is None:
+            from dataclasses import replace
+            self._site_options = replace(self.options, gnu_source=self._gnu_source())
+        return self._site_options
+
+    def _gnu_source(self) -> bool:
+        found = captures("feature-macros", self.root, max_start_depth=0).get("feature.define", [])
+        includes = self._includes.get("include.line", [])
+        first = min((n.start_byte for n in includes), default=len(self.source))
+        return any(n.start_byte < first for n in found)
+
+    # -- verdicts ----------------------------------------------------------
+    def _review(self, finding: Finding, reasons: list, site, child=None) -> Finding:
+        finding.verdict = Verdict.REVIEW
+        finding.reasons = reasons
+        finding.message = f"needs review: {reasons[0].text}"
+        if site is not None and child is not None and _proposable(child):
+            finding.edits, finding.header_needs = self._fork_edits(site, child)
+        return finding
+
+    def _fork(self, finding: Finding, site, child, reasons: list) -> Finding:
+        finding.verdict = Verdict.FORK
+        finding.edits, finding.header_needs = self._fork_edits(site, child)
+        finding.reasons = reasons + [Reason(line(t), "`exit` becomes `_exit`: after fork, exit would "
+                                                     "flush copies of the parent's stdio buffers")
+                                     for t in child.exit_calls]
+        finding.message = f"rewritten to fork: {reasons[0].text}" if reasons else "rewritten to fork"
+        return finding
+
+    def _spawn(self, finding: Finding, site, child, edits: list) -> Finding:
+        plan = child.plan
+        finding.verdict = Verdict.SPAWN
+        finding.edits = edits
+        finding.header_needs = frozenset(spawn.needs(plan) | ({"signal.h"} if any(
+            a.op == "setsigdef" for a in plan.actions) else set()))
+        first, last = line(site.region.body[0]), site.region.body[-1].end_point.row + 1
+        finding.message = f"child (lines {first}-{last}) rewritten to {plan.exec.spec.spawn}"
+        reasons = [Reason(a.line, f"{_describe_action(a)}") for a in plan.actions] + list(plan.notes)
+        reasons.sort(key=lambda r: r.line)
+        reasons.append(Reason(line(plan.exec.node), f"`{plan.exec.node.child_by_field_name('function').text.decode()}` "
+                                                    f"becomes {plan.exec.spec.spawn}"))
+        reasons.append(Reason(line(site.call), "a failed exec now sets errno and "
+                                               f"`{text(site.result)} = -1` instead of exit status 127"))
+        finding.reasons = reasons
+        return finding
+
+    # -- rewrites ----------------------------------------------------------
+    def _fork_edits(self, site, child) -> tuple:
+        edits = [Edit(site.token.start_byte, site.token.end_byte, b"fork")]
+        edits += [Edit(t.start_byte, t.end_byte, b"_exit") for t in child.exit_calls]
+        return edits, frozenset({"unistd.h"} if child.exit_calls else set())
+
+    def _spawn_edits(self, site, child) -> tuple:
+        """The posix_spawn edits, or (None, reason) when they cannot be placed."""
+        src = self.source
+        region = site.region
+        del_start, del_end, whole = region.delete
+        if whole:
+            del_start, del_end = layout.whole_lines(src, del_start, del_end)
+        deletion = Edit(del_start, del_end, b"")
+        direct = self._declared_pid_t(site)
+        block_lines = spawn.render(child.plan, text(site.result), direct,
+                                   spawn.Names.avoiding(self.taken_names), self._null())
+        edits = [deletion]
+        anchor = site.anchor
+        if site.declarator is not None:
+            value = site.declarator.child_by_field_name("value")
+            declarator = site.declarator.child_by_field_name("declarator")
+            if _const_qualified(anchor):
+                return None, Reason(line(anchor), f"`{text(declarator)}` is const: it cannot be filled in "
+                                                  "after its declaration")
+            edits.append(Edit(declarator.end_byte, value.end_byte, b""))
+            target = _first_statement_after(anchor)
+            if target is None or not layout.starts_line(src, target.start_byte):
+                return None, Reason(line(anchor), "no statement after the declaration to place posix_spawn before")
+            edits.append(self._insert_block(target.start_byte, block_lines))
+        elif anchor.type == "expression_statement":
+            if anchor.parent.type not in STATEMENT_LISTS \
+                    or not layout.starts_line(src, anchor.start_byte):
+                return None, Reason(line(anchor), f"`{text(anchor)}` is not a statement of its own line and block")
+            late = _declared_between(site.function, anchor.end_byte, region.body[0].start_byte,
+                                     child.plan.used_names)
+            if late:
+                return None, Reason(line(late), f"`{text(late)}` is declared after vfork and used by exec")
+            indent = layout.indentation_at(src, anchor.start_byte).decode()
+            rendered = self._lines(block_lines, indent)
+            edits.append(Edit(anchor.start_byte, anchor.end_byte, encode_text(rendered[len(indent):].rstrip("\r\n"))))
+        else:
+            # vfork inside an if/switch condition: spawn first, then test.
+            if anchor.parent.type not in STATEMENT_LISTS \
+                    or not layout.starts_line(src, anchor.start_byte):
+                return None, Reason(line(anchor), "the statement holding vfork does not start its own line "
+                                                  "in a block (an `else if`?)")
+            edits.append(self._insert_block(anchor.start_byte, block_lines))
+            inner = site.assignment
+            while inner.parent.type == "parenthesized_expression" and inner.parent.parent.type != "switch_statement" \
+                    and inner.parent.parent.type != "if_statement":
+                inner = inner.parent
+            repl = Edit(inner.start_byte, inner.end_byte, encode_text(text(site.result)))
+            if not (deletion.start <= repl.start and repl.end <= deletion.end):
+                edits.append(repl)
+        stranded = self._stranded(site, child, deletion)
+        if stranded:
+            return None, stranded
+        if self._opens_function_end(site, edits):
+            return None, Reason(line(region.owner), "removing the child's branch would let control reach "
+                                                    f"the end of {function_name(site.function)}() "
+                                                    "(today every branch leaves)")
+        return edits, None
+
+    def _opens_function_end(self, site, edits: list) -> bool:
+        """The function's end was unreachable and would not be after the edits."""
+        from codemod.core.edits import apply_edits
+        fn = site.function
+        body = fn.child_by_field_name("body")
+        if sites.can_reach_end(body):
+            return False
+        last = sites.statements(body)[-1]
+        if all(e.end <= last.start_byte for e in edits):
+            return False  # the statement that always leaves stays last and untouched
+        # Parse the rewritten function on its own: all of a site's edits lie inside it.
+        lo, hi = fn.start_byte, fn.end_byte
+        if any(not (lo <= e.start and e.end <= hi) for e in edits):
+            return True
+        text_after = apply_edits(self.source[lo:hi], [Edit(e.start - lo, e.end - lo, e.text) for e in edits])
+        new_fn = next((n for n in parse(text_after).root_node.children if n.type == "function_definition"), None)
+        return new_fn is None or sites.can_reach_end(new_fn.child_by_field_name("body"))
+
+    def _insert_block(self, pos: int, block_lines: list) -> Edit:
+        start = layout.line_start(self.source, pos)
+        indent = layout.indentation_at(self.source, pos).decode()
+        return Edit(start, start, encode_text(self._lines(block_lines, indent)))
+
+    def _lines(self, block_lines: list, indent: str) -> str:
+        nl, unit = self.layout.nl, self.layout.unit
+        out = []
+        for depth, s in block_lines:
+            out.append("" if depth is None else indent + unit * depth + s)
+        return nl.join(out) + nl
+
+    def _null(self) -> str:
+        paths = {n.text.strip(b"<>\"") for n in self._includes.get("include.path", [])}
+        return "NULL" if paths & NULL_HEADERS else "(void *)0"
+
+    def _declared_pid_t(self, site) -> bool:
+        """The result is a plain variable declared `pid_t`, so `&pid` fits posix_spawn."""
+        if site.result is None or site.result.type != "identifier":
+            return False
+        name = text(site.result)
+        if site.declarator is not None:
+            decl = site.declarator.parent
+            return text(decl.child_by_field_name("type")) == "pid_t" and not _const_qualified(decl)
+        for n in index(site.function).of("declaration"):
+            if n.start_byte < site.call.start_byte:
+                for d in n.children_by_field_name("declarator"):
+                    if d.type == "identifier" and text(d) == name:
+                        return text(n.child_by_field_name("type")) == "pid_t"
+        return False
+
+    def _stranded(self, site, child, deletion: Edit) -> Optional[Reason]:
+        """A variable or parameter only the removed child used would become unused."""
+        used_by_spawn = child.plan.used_names
+        fn = site.function
+        checked = set()
+        lo, hi = site.region.body[0].start_byte, site.region.body[-1].end_byte
+        for ident in index(fn).within("identifier", lo, hi):
+            name = text(ident)
+            declared_inside = name in child.locals and name not in child.private
+            if name in checked or declared_inside or name in used_by_spawn:
+                continue
+            checked.add(name)
+            decl = _local_declaration(fn, name, lo)
+            if decl is None:
+                continue
+            others = [n for n in index(fn).idents.get(name, [])
+                      if n != decl and not (deletion.start <= n.start_byte < deletion.end)]
+            if not others:
+                return Reason(line(decl), f"`{name}` (line {line(decl)}) is used only by the child: "
+                                          "removing the child would leave it unused")
+        return None
+
+    def render(self, chosen: list) -> bytes:
+        """The file with the chosen findings' edits and the headers they need."""
+        from codemod.core.edits import apply_edits
+        edits = [e for f in chosen for e in f.edits]
+        wanted = set()
+        for f in chosen:
+            wanted |= f.header_needs
+        edits += self._header_edits(wanted)
+        new = apply_edits(self.source, edits)
+        self._rendered = (new, edits)
+        return new
+
+    def edits_of(self, new: bytes) -> Optional[list]:
+        """The byte edits that made ``new``, when it is this file's last render()."""
+        if self._rendered is not None and self._rendered[0] is new:
+            return self._rendered[1]
+        return None
+
+    def verify(self, new: bytes) -> Optional[str]:
+        """Why the rewritten text must not be written, or None."""
+        edits = self.edits_of(new)
+        ranges = None
+        if self.ranges is not None:
+            from codemod.engines.c.partial import shifted
+            if edits is None:
+                return "the rewrite of a file parsed in parts cannot be checked"
+            ranges = shifted(self.ranges, edits)
+        if edits is not None:
+            # Incremental parsing is fast, but its error recovery can differ
+            # from a fresh parse: it is trusted only to say "no errors".
+            if not reparse(self.tree, self.source, new, edits, ranges).root_node.has_error:
+                return None
+        root = parse(new, ranges).root_node
+        if root.has_error and _error_count(root) > _error_count(self.root):
+            return "the rewritten file would not parse as cleanly as the original"
+        return None
+
+    def _header_edits(self, wanted: set) -> list:
+        if not wanted:
+            return []
+        src = self.source
+        present = {n.text.strip(b"<>\"").decode("latin-1")
+                   for n in captures_near(self.root, b"include", "includes", whole_lines=True).get("include.any", [])}
+        lines = []
+        for header in ("unistd.h", "errno.h", "signal.h", "spawn.h"):
+            if header in wanted and header not in present:
+                lines.append(f"#include <{header}>")
+        if "environ" in wanted and not captures("environ-declarations", self.root,
+                                                max_start_depth=0).get("environ.name"):
+            lines.append("extern char **environ;")
+        if not lines:
+            return []
+        nl = self.layout.nl
+        includes = self._includes.get("include.line", [])
+        if includes:
+            last = max(includes, key=lambda n: n.end_byte)
+            end = last.end_byte
+            # preproc_include ends after its newline; keep the file's line end.
+            if src[end - 1:end] == b"\n":
+                return [Edit(end, end, encode_text(nl.join(lines) + nl))]
+            return [Edit(end, end, encode_text(nl + nl.join(lines)))]
+        pos = 0
+        for child in self.root.children:
+            if child.type not in ("comment", "preproc_def", "preproc_call"):
+                pos = layout.line_start(src, child.start_byte)
+                break
+        return [Edit(pos, pos, encode_text(nl.join(lines) + nl))]
+
+
+def _proposable(child) -> bool:
+    """A review site gets a proposed fork rewrite unless the region is unreadable."""
+    return not child.unreadable
+
+
+def _enclosing_function(node: Node) -> Optional[str]:
+    fn = enclosing(node, "function_definition")
+    return function_name(fn) if fn is not None else None
+
+
+def _first_line(node: Node) -> str:
+    parent = node.parent if node.type in ("identifier", "preproc_arg") and node.parent is not None else node
+    if parent.type in ("argument_list", "pointer_expression", "init_declarator", "assignment_expression"):
+        parent = node.parent
+    return " ".join(text(parent).split("\n", 1)[0].split())[:80]
+
+
+_ACTION_TEXT = {
+    "adddup2": "dup2({0}, {1}) → posix_spawn_file_actions_adddup2",
+    "addclose": "close({0}) → posix_spawn_file_actions_addclose",
+    "addopen": "open({1}, {2}) moved onto fd {0} → posix_spawn_file_actions_addopen",
+    "addchdir_np": "chdir({0}) → posix_spawn_file_actions_addchdir_np (glibc 2.29)",
+    "setpgroup": "setpgid(0, {0}) → POSIX_SPAWN_SETPGROUP",
+    "setsigdef": "{0} reset to SIG_DFL → POSIX_SPAWN_SETSIGDEF",
+    "setsigmask": "signal mask {0} → POSIX_SPAWN_SETSIGMASK",
+    "setsid": "setsid() → POSIX_SPAWN_SETSID (glibc 2.26)",
+}
+
+
+def _describe_action(a) -> str:
+    return _ACTION_TEXT[a.op].format(*a.args) + a.note
+
+
+def _const_qualified(decl: Node) -> bool:
+    return any(c.type == "type_qualifier" and text(c) == "const" for c in decl.children)
+
+
+def _first_statement_after(decl: Node) -> Optional[Node]:
+    node = decl.next_named_sibling
+    while node is not None and node.type in ("declaration", "comment"):
+        node = node.next_named_sibling
+    return node
+
+
+def _declared_between(fn: Node, lo: int, hi: int, names: set) -> Optional[Node]:
+    """A declarator of one of ``names`` between bytes ``lo`` and ``hi``."""
+    for n in index(fn).of("declaration"):
+        if lo <= n.start_byte < hi:
+            for d in declarators(n):
+                if text(d) in names:
+                    return d
+    return None
+
+
+def _local_declaration(fn: Node, name: str, before: int) -> Optional[Node]:
+    """The identifier node declaring ``name`` as a parameter or local of ``fn``."""
+    idx = index(fn)
+    knr = [n for n in idx.idents.get(name, []) if n.parent.type == "parameter_list"]
+    for n in sorted(knr + idx.of("parameter_declaration", "declaration"), key=lambda n: n.start_byte):
+        if n.start_byte >= before:
+            break
+        if n.type == "identifier":
+            return n
+        else:
+            for d in declarators(n):
+                if text(d) == name:
+                    return d
+    return None
+
+def _error_count(root: Node) -> int:
+    """ERROR and MISSING nodes, descending only into subtrees that have some."""
+    count, stack = 0, [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "ERROR" or n.is_missing:
+            count += 1
+        stack.extend(c for c in n.children if c.has_error)
+    return count
+
+
+def _private_locals(site) -> dict:
+    """Locals of the function that only the child region mentions.
+
+    A C89 function declares its loop counter at the top (`int fd;`) and
+    uses it only in the child: the parent never reads it, so the child's
+    writes cannot change what the parent does.  Static, volatile and
+    address-taken variables never qualify.
+    """
+    body = site.function.child_by_field_name("body")
+    lo = site.region.body[0].start_byte
+    hi = site.region.body[-1].end_byte
+    candidates: dict = {}
+    idx = index(site.function)
+    for decl in idx.of("declaration"):
+        if lo <= decl.start_byte < hi or not (body.start_byte <= decl.start_byte < body.end_byte):
+            continue
+        if any(c.type in ("storage_class_specifier", "type_qualifier") and text(c) in ("static", "volatile", "extern")
+               for c in decl.children):
+            continue
+        for ident in declarators(decl):
+            candidates[text(ident)] = ident
+    mentions = {name: [n for n in idx.idents.get(name, []) if body.start_byte <= n.start_byte < body.end_byte]
+                for name in candidates}
+    private = {}
+    for name, decl_ident in candidates.items():
+        uses = [n for n in mentions.get(name, []) if n != decl_ident]
+        if uses and all(lo <= n.start_byte < hi for n in uses):
+            if not any(n.parent.type == "pointer_expression" and
+                       n.parent.child_by_field_name("operator").type == "&" for n in uses):
+                private[name] = decl_ident
+    return private

@@ -1,0 +1,445 @@
+"""Find the vfork references in a C file and delimit each child region.
+
+A *site* is a call of vfork.  Locating it answers: which expression holds
+the result (the pid variable), which statement performs the call (the
+anchor), and which statements only the child executes (the region).  The
+shapes recognised are listed in README.md; anything else makes the site a
+review site with a reason naming the statement.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from codemod.engines.c import outcomes
+from codemod.engines.c.syntax import (
+    PREPROC_BRANCHES, Node, ancestors, call_name, captures_near, enclosing, function_name, in_error, index,
+    line, short, squash, statements, text, unparen, walk,
+)
+from codemod.core.model import Reason
+
+PREPROC_ALTERNATIVES = {"preproc_else", "preproc_elif", "preproc_elifdef"}
+LEAVING = {"return_statement", "goto_statement", "break_statement", "continue_statement"}
+_EXITS = {"_exit", "_Exit", "exit", "abort"}
+
+
+@dataclass
+class Reference:
+    """A `vfork` that is not a call, reported as a note."""
+
+    node: Node
+    line: int
+    column: int
+    what: str
+
+
+@dataclass
+class Region:
+    """The statements only the child executes, and how to delete them."""
+
+    kind: str                 # "branch", "else", "case" or "fallthrough"
+    body: list                # statement nodes
+    owner: Node               # the if_statement, case_statement or container
+    # (start, end, whole_lines): what removing the child deletes, for the
+    # spawn rewrite; whole_lines widens the range to the lines it covers.
+    delete: Optional[tuple] = None
+
+
+@dataclass
+class Site:
+    call: Node
+    token: Node
+    function: Optional[Node]
+    result: Optional[Node] = None        # lvalue receiving vfork's value
+    declarator: Optional[Node] = None    # init_declarator for `pid_t pid = vfork();`
+    assignment: Optional[Node] = None    # `pid = vfork()` inside a condition
+    anchor: Optional[Node] = None        # the statement performing the call
+    region: Optional[Region] = None
+    review: list = field(default_factory=list)     # reasons a person must decide
+    no_spawn: list = field(default_factory=list)   # shape reasons that rule out spawn
+    error_path: bool = False             # the code tests for vfork failure
+    crosses_preproc: bool = False
+
+    @property
+    def line(self) -> int:
+        return line(self.token)
+
+    def block(self, reason_line: int, message: str) -> None:
+        self.review.append(Reason(reason_line, message))
+
+
+def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]]:
+    """Split every `vfork` token into call tokens and other references.
+    Calls of configured aliases (`xvfork()`) are call tokens too."""
+    found = captures_near(root, b"vfork", "vfork-references")
+    calls: list[Node] = []
+    refs: list[Reference] = []
+    if aliases:
+        wanted = set(aliases)
+        for alias in wanted:
+            calls += [n for n in captures_near(root, alias.encode(), "call-names").get("call.name", [])
+                      if text(n) == alias]
+    for tok in found.get("vfork.ref", []):
+        parent = tok.parent
+        if parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == tok:
+            calls.append(tok)
+            continue
+        refs.append(Reference(tok, line(tok), tok.start_point.column + 1, _describe(tok)))
+    for arg in found.get("vfork.macro", []):
+        body = arg.text
+        for m in re.finditer(rb"(?<![A-Za-z0-9_])vfork(?![A-Za-z0-9_])", body):
+            before = body[: m.start()]
+            row = arg.start_point.row + before.count(b"\n")
+            col = (m.start() - before.rfind(b"\n") - 1) if b"\n" in before else arg.start_point.column + m.start()
+            refs.append(Reference(arg, row + 1, col + 1, _describe_macro(arg)))
+    calls.sort(key=lambda n: n.start_byte)
+    return calls, refs
+
+
+
+
+def _describe(tok: Node) -> str:
+    p = tok.parent
+    kinds = {
+        "function_declarator": "declaration of vfork",
+        "preproc_def": "macro named vfork",
+        "preproc_function_def": "macro named vfork",
+        "pointer_expression": "address of vfork taken",
+        "argument_list": "vfork passed as a value",
+        "init_declarator": "vfork stored as a value",
+        "assignment_expression": "vfork stored as a value",
+    }
+    if p is not None and p.type == "function_declarator" and enclosing(tok, "function_definition"):
+        fn = enclosing(tok, "function_definition")
+        if fn.child_by_field_name("declarator") == p:
+            return "definition of vfork"
+    return kinds.get(p.type if p is not None else "", "vfork used as a value")
+
+
+def _describe_macro(arg: Node) -> str:
+    directive = arg.parent
+    if directive is not None and directive.type == "preproc_call":
+        return f"vfork named in {text(directive.child_by_field_name('directive'))}"
+    if directive is not None and directive.type in ("preproc_def", "preproc_function_def"):
+        name = directive.child_by_field_name("name")
+        return f"macro {text(name)} expands to vfork"
+    return "vfork inside a preprocessor line"
+
+
+# --------------------------------------------------------------------------
+# Locating a call's result, anchor and child region.
+
+def locate(tok: Node) -> Site:
+    call = tok.parent
+    site = Site(call=call, token=tok, function=enclosing(tok, "function_definition"))
+    if in_error(call):
+        site.block(line(call), "the call is inside code tree-sitter could not parse (ERROR region); "
+                               "macros or a dialect it cannot see through hide its structure")
+        return site
+    if site.function is None:
+        site.block(line(call), "vfork called outside a function body")
+        return site
+    _bind(site)
+    if site.review:
+        return site
+    _find_region(site)
+    if not site.review:
+        _find_error_path(site)
+    return site
+
+
+def _up(node: Node) -> Node:
+    """Skip enclosing parentheses."""
+    p = node.parent
+    while p is not None and p.type == "parenthesized_expression":
+        node, p = p, p.parent
+    return p
+
+
+def _bind(site: Site) -> None:
+    call = site.call
+    outer = _up(call)
+    ctl = _controlling(call)
+    if outer.type == "assignment_expression" and outer.child_by_field_name("right") is not None \
+            and unparen(outer.child_by_field_name("right")) == call:
+        op = outer.child_by_field_name("operator")
+        if op is None or op.type != "=":
+            site.block(line(call), f"vfork result combined by `{text(op)}`")
+            return
+        site.result = outer.child_by_field_name("left")
+        if not _pure_lvalue(site.result):
+            site.block(line(call), f"vfork result stored in `{text(site.result)}`, which has side effects")
+            return
+        holder = _up(outer)
+        if holder.type == "expression_statement":
+            site.anchor = holder
+            return
+        if ctl is not None:
+            site.anchor, site.assignment = ctl, outer
+            return
+        site.block(line(call), f"vfork result used inside `{short(holder)}`; the tool does not follow it")
+        return
+    if outer.type == "init_declarator" and unparen(outer.child_by_field_name("value")) == call:
+        site.declarator = outer
+        site.result = outer.child_by_field_name("declarator")
+        if site.result.type != "identifier":
+            site.block(line(call), f"vfork result stored in `{text(site.result)}`")
+            return
+        site.anchor = outer.parent
+        return
+    if ctl is not None:
+        site.anchor = ctl
+        return
+    if outer.type == "return_statement":
+        site.block(line(call), "the vfork result is returned: the child runs on in the caller "
+                               f"of {_fname(site)} after this function returns (a vfork wrapper)")
+    elif outer.type == "argument_list":
+        site.block(line(call), f"the vfork result is passed to `{short(outer.parent)}`; "
+                               "the child runs in that callee")
+    elif outer.type == "expression_statement":
+        site.block(line(call), "the vfork result is discarded: nothing tells the child from the parent")
+    else:
+        site.block(line(call), f"the vfork result is used in `{short(outer)}`; the tool does not follow it")
+
+
+def _fname(site: Site) -> str:
+    return function_name(site.function) or "the function"
+
+
+def _pure_lvalue(node: Node) -> bool:
+    return all(n.type not in ("call_expression", "assignment_expression", "update_expression")
+               for n in walk(node))
+
+
+def _controlling(call: Node) -> Optional[Node]:
+    """The if/switch/while whose condition contains the call, if any."""
+    node = call
+    for a in ancestors(call):
+        if a.type in ("if_statement", "switch_statement", "while_statement"):
+            return a if a.child_by_field_name("condition") == node else None
+        if a.type not in ("parenthesized_expression", "binary_expression", "unary_expression",
+                          "assignment_expression", "cast_expression"):
+            return None
+        node = a
+    return None
+
+
+def _is_result(site: Site):
+    want = squash(site.result) if site.result is not None else None
+
+    def check(node: Node) -> bool:
+        node = unparen(node)
+        if node is None:
+            return False
+        if node == site.call or node == site.assignment:
+            return True
+        return want is not None and node.type in ("identifier", "field_expression", "subscript_expression") \
+            and squash(node) == want
+    return check
+
+
+def _find_region(site: Site) -> None:
+    anchor = site.anchor
+    if anchor.type == "while_statement":
+        truth = outcomes.evaluate(anchor.child_by_field_name("condition"), _is_result(site))
+        if truth["child"] is not False:
+            site.block(line(anchor), "cannot tell whether the child leaves the retry loop")
+            return
+        site.no_spawn.append(Reason(line(anchor), "retry loop around vfork: posix_spawn cannot sit "
+                                                  "in a loop condition"))
+        _scan(site, anchor, include_anchor=False)
+        return
+    _scan(site, anchor, include_anchor=anchor.type in ("if_statement", "switch_statement"))
+
+
+def _scan(site: Site, anchor: Node, include_anchor: bool) -> None:
+    """Walk the statements after the call until only the child is left."""
+    live = {"child", "parent", "error"}
+    is_result = _is_result(site)
+    node, first = anchor, include_anchor
+    while True:
+        container = node.parent
+        siblings = statements(container)
+        idx = siblings.index(node)
+        rest = siblings[idx:] if first else siblings[idx + 1:]
+        first = False
+        if container.type in PREPROC_BRANCHES:
+            # A branch ends where `#else` / `#elif` begins.
+            ends = [i for i, n in enumerate(rest) if n.type in PREPROC_ALTERNATIVES]
+            rest = rest[: ends[0]] if ends else rest
+        for pos, stmt in enumerate(rest):
+            if live == {"child"}:
+                site.region = Region("fallthrough", rest[pos:], container)
+                site.no_spawn.append(Reason(line(stmt), "the child is reached by falling through "
+                                                        "after the parent's branches"))
+                return
+            if stmt.type == "if_statement" and _mentions(stmt.child_by_field_name("condition"), is_result):
+                live = _split_if(site, stmt, live, is_result)
+                if site.region is not None or site.review or live is None:
+                    return
+                continue
+            if stmt.type == "switch_statement" and is_result(stmt.child_by_field_name("condition")):
+                _split_switch(site, stmt, live)
+                return
+            if stmt.type == "declaration" and not any(
+                    n.type in ("call_expression", "assignment_expression", "update_expression")
+                    or (n.type == "identifier" and is_result(n)) for n in walk(stmt)):
+                continue
+            if stmt.type in PREPROC_BRANCHES or stmt.type.startswith("preproc_"):
+                site.block(line(stmt), f"`{short(stmt)}` between vfork and the child's branch: "
+                                       "the region depends on the configuration")
+                return
+            site.block(line(stmt), f"`{short(stmt)}` runs in both the child and the parent "
+                                   "before they part")
+            return
+        if container.type in PREPROC_BRANCHES:
+            # `#ifdef HAVE_VFORK pid = vfork(); #else pid = fork(); #endif`:
+            # the region that follows is shared with the other branch.
+            while container.type in PREPROC_ALTERNATIVES:
+                container = container.parent
+            site.crosses_preproc = True
+            site.no_spawn.append(Reason(line(container), f"vfork sits in one branch of `{_directive(container)}`; "
+                                                         "the child region after it is shared with the other branch"))
+            node = container
+            continue
+        site.block(line(container) if container.type != "compound_statement" else container.end_point.row + 1,
+                   "the child reaches the end of the enclosing block without exec or _exit")
+        return
+
+
+def _directive(node: Node) -> str:
+    return text(node).split("\n", 1)[0].strip()
+
+
+def _mentions(node: Node, is_result) -> bool:
+    return any(is_result(n) for n in walk(node))
+
+
+def _split_if(site: Site, stmt: Node, live: set, is_result) -> Optional[set]:
+    """Decide which branch each live outcome takes; return the outcomes after the if."""
+    truth = outcomes.evaluate(stmt.child_by_field_name("condition"), is_result)
+    cond_line = line(stmt)
+    if truth["child"] is None:
+        site.block(cond_line, f"cannot tell whether the child takes `if {short(stmt.child_by_field_name('condition'))}`")
+        return None
+    cons = stmt.child_by_field_name("consequence")
+    alt_clause = stmt.child_by_field_name("alternative")
+    alt = alt_clause.named_children[-1] if alt_clause is not None else None
+    sp = outcomes.split(truth, live)
+    if sp.child:
+        if sp.entered:
+            site.block(cond_line, f"the branch at line {cond_line} is taken by the child and on "
+                                  f"{' and '.join(sorted(sp.entered))} too")
+            return None
+        site.region = Region("branch", [cons], stmt, _delete_branch(stmt, cons, alt_clause, alt))
+        return None
+    # Outcomes entering the consequence stay live after the if unless it
+    # always leaves (the `if (pid < 0) { perror(); return -1; }` pattern).
+    stays = set() if always_leaves(cons) else sp.entered
+    remaining = sp.remaining
+    if alt is None:
+        return stays | remaining
+    if alt.type == "if_statement":
+        after_alt = _split_if(site, alt, remaining, is_result)
+        return None if after_alt is None else stays | after_alt
+    if remaining == {"child"}:
+        site.region = Region("else", [alt], stmt, (cons.end_byte, alt_clause.end_byte, False))
+        return None
+    site.block(line(alt), f"the else branch at line {line(alt)} is taken by the child and on "
+                          f"{' and '.join(sorted(remaining - {'child'}))} too")
+    return None
+
+
+def _delete_branch(stmt: Node, cons: Node, alt_clause: Optional[Node], alt: Optional[Node]) -> tuple:
+    """Byte range removing the child's `if (...) {...}` and keeping any else part."""
+    if alt is not None:
+        return (stmt.start_byte, alt.start_byte, False)
+    parent = stmt.parent
+    if parent is not None and parent.type == "else_clause":
+        outer = parent.parent
+        return (outer.child_by_field_name("consequence").end_byte, parent.end_byte, False)
+    return (stmt.start_byte, stmt.end_byte, True)
+
+
+def _split_switch(site: Site, stmt: Node, live: set) -> None:
+    body = stmt.child_by_field_name("body")
+    cases = [c for c in statements(body)]
+    for i, case in enumerate(cases):
+        if case.type != "case_statement" or outcomes.case_value(case) != 0:
+            continue
+        stmts = [c for c in statements(case) if c != case.child_by_field_name("value")]
+        if not stmts:
+            site.block(line(case), "`case 0:` shares its statements with the next label")
+            return
+        if i > 0 and cases[i - 1].type == "case_statement":
+            prev = [c for c in statements(cases[i - 1]) if c != cases[i - 1].child_by_field_name("value")]
+            if not prev or not always_leaves_list(prev):
+                site.block(line(case), "the case before `case 0:` falls through into the child")
+                return
+        site.region = Region("case", stmts, case, (case.start_byte, case.end_byte, True))
+        return
+    site.block(line(stmt), "the switch on the vfork result has no `case 0:` for the child")
+
+
+def _find_error_path(site: Site) -> None:
+    """Does the code test for vfork failure (`pid < 0`, `pid == -1`, `case -1`)?"""
+    if site.result is None:
+        return
+    is_result = _is_result(site)
+    start = site.anchor.start_byte
+    kinds = ("if_statement", "while_statement", "conditional_expression", "switch_statement")
+    for n in index(site.function).of(*kinds):
+        if n.start_byte < start:
+            continue
+        if n.type == "if_statement" and n.parent.type != "else_clause" and _chain_has_error_branch(n, is_result):
+            site.error_path = True
+            return
+        if n.type in ("while_statement", "conditional_expression") and \
+                outcomes.is_error_test(outcomes.evaluate(n.child_by_field_name("condition"), is_result)):
+            site.error_path = True
+            return
+        if n.type == "switch_statement" and is_result(n.child_by_field_name("condition")):
+            for case in walk(n.child_by_field_name("body")):
+                if case.type == "case_statement" and (outcomes.case_value(case) or 0) < 0:
+                    site.error_path = True
+                    return
+
+
+def _chain_has_error_branch(stmt: Node, is_result) -> bool:
+    """Some branch of an if / else-if chain is taken on failure alone."""
+    truths = []
+    while True:
+        truths.append(outcomes.evaluate(stmt.child_by_field_name("condition"), is_result))
+        alt = stmt.child_by_field_name("alternative")
+        if alt is None:
+            return outcomes.error_only_branch(truths, final_else=False)
+        stmt = alt.named_children[-1]
+        if stmt.type != "if_statement":
+            return outcomes.error_only_branch(truths, final_else=True)
+
+
+def always_leaves(stmt: Node) -> bool:
+    """Control never reaches the end of ``stmt`` (return, exit, goto, ...)."""
+    t = stmt.type
+    if t in LEAVING:
+        return True
+    if t == "compound_statement":
+        return always_leaves_list(statements(stmt))
+    if t == "expression_statement":
+        expr = stmt.named_children[0] if stmt.named_children else None
+        return expr is not None and expr.type == "call_expression" and call_name(expr) in _EXITS
+    if t == "if_statement":
+        alt = stmt.child_by_field_name("alternative")
+        return alt is not None and always_leaves(stmt.child_by_field_name("consequence")) \
+            and always_leaves(alt.named_children[-1])
+    return False
+
+
+def always_leaves_list(stmts: list) -> bool:
+    return bool(stmts) and always_leaves(stmts[-1])
+
+
+def can_reach_end(block: Node) -> bool:
+    """Control can run off the end of a compound statement (e.g. a function body)."""
+    return not always_leaves_list(statements(block))

@@ -1,0 +1,324 @@
+"""Run the engines over many files, in worker processes when it pays.
+
+The main process walks the tree.  With grep (see grepfilter) it analyses
+the walked files grep reports while grep still reads, and hands what is left
+to workers when that is enough work; without grep it hands batches of
+folders to workers, which read, prefilter and analyse.  Only files with
+something to report come back, and results are put back in walk order, so
+the output is the same for any number of jobs.
+"""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from codemod.pipeline import FileResult, RunOptions
+
+
+from codemod.files.grepfilter import utf16_mentions
+
+BATCH = 512          # files per prefilter task
+BUFFER = 1 << 20     # initial read buffer; grows for larger files
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+_BUF = None
+
+
+def prefilter(groups: list, needles: tuple) -> tuple:
+    """(files read, [(position, path, display, language)] of files that
+    mention a needle, [(position, FileResult)] for files that cannot be read).
+
+    The hot loop: one open, one read into a reused buffer and one search per
+    file; nothing is allocated for the files that do not match."""
+    global _BUF
+    if _BUF is None:
+        _BUF = bytearray(BUFFER)
+    buf = _BUF
+    view = memoryview(buf)
+    single = needles[0] if len(needles) == 1 else None
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+    count, hits, errors = 0, [], []
+    for base, prefix, files, *_ in groups:
+        for name, lang in files:
+            count += 1
+            try:
+                fd = os.open(base + name, flags)
+                try:
+                    n = os.readv(fd, [view])
+                    while n == len(buf):                # larger than the buffer
+                        view.release()
+                        buf.extend(bytes(len(buf)))
+                        view = memoryview(buf)
+                        n += os.readv(fd, [view[n:]])
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                from codemod.core.model import FileResult, Status
+                errors.append((count, FileResult(prefix + name, Status.FAILED, error=exc.strerror or str(exc),
+                                                 language=lang)))
+                continue
+            if single is not None:
+                if buf.find(single, 0, n) < 0 and (buf.find(b"\0", 0, min(n, 4096)) < 0
+                                                   or not utf16_mentions(buf, n)):
+                    continue
+            elif not any(buf.find(x, 0, n) >= 0 for x in needles) and (
+                    buf.find(b"\0", 0, min(n, 4096)) < 0 or not utf16_mentions(buf, n)):
+                continue
+            hits.append((count, base + name, prefix + name, lang))
+    return count, hits, errors
+
+
+def analyse(path: str, display: str, language: str, options: RunOptions) -> FileResult:
+    from codemod.core.model import FileResult, Status
+    from codemod.pipeline import process_source
+    try:
+        with open(path, "rb") as fh:
+            source = fh.read()
+    except OSError as exc:
+        return FileResult(display, Status.FAILED, error=exc.strerror or str(exc), language=language)
+    result = process_source(source, display, language, options)
+    if options.diffs and result.status is Status.CHANGED:
+        from codemod.core.diffs import unified
+        result.patch = unified(result.path, result.original, result.new, edits=result.edits)
+    return result
+
+
+def _preload_engines(options: RunOptions) -> None:
+    """Import the C engine before workers are forked, so each need not."""
+    import codemod.engines.c.engine  # noqa: F401
+
+
+def _prefilter_task(args) -> tuple:
+    return prefilter(*args)
+
+
+def _analyse_chunk(args) -> list:
+    files, options = args
+    return [analyse(path, display, lang, options) for path, display, lang in files]
+
+
+def start_prefilter(paths: list, needles: tuple, jobs: int):
+    """Start the system grep over ``paths`` when it pays (``jobs`` > 1 and a
+    grep with the needed options), so it reads while the walk runs; or None."""
+    from codemod.files import grepfilter
+    if jobs > 1 and paths and grepfilter.grep_command():
+        return grepfilter.TreeGrep(paths, needles, jobs)
+    return None
+
+
+def run(items: Iterable, options, jobs: int, grep=None) -> tuple:
+    """Process discovered items (folder groups or single targets); return
+    (results in walk order, number of files read).
+
+    Two stages: a prefilter, then one analysis per file that mentions vfork.
+    The prefilter is ``grep`` (from :func:`start_prefilter`, over the same
+    paths as the walk) or else reads the files itself, in worker processes
+    when ``jobs`` > 1; the analyses run in worker processes when there are
+    more than a few.  With ``jobs`` 1 everything runs in this process."""
+    if grep is not None:
+        return _run_grep(items, options, jobs, grep)
+    return _run_own(items, options, jobs)
+
+
+# Matches are analysed without starting workers when there are this few, or
+# this few bytes of them: starting a pool costs about what 150 KB of C does.
+IN_PROCESS = 4
+IN_PROCESS_BYTES = 150_000
+CHUNK = 16             # at most this many files per analysis task
+
+
+def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
+    """Walk while the greps read.  Each walked file grep reports is analysed
+    here while the greps still run; those reported later go to workers."""
+    reported, keyed, found = [], [], []
+    try:
+        walked = []
+        for batch in _batches(items, BATCH):
+            walked.append(batch)
+            reported += grep.reported()     # keep the pipes flowing
+        _preload_engines(options)           # workers forked later inherit the engines
+        where = _WalkIndex(walked)
+        seen: set = set()                   # overlapping paths: grep reports a file twice
+        while grep.running():
+            reported += grep.reported(timeout=0.05)
+            if reported:
+                path = reported.pop()
+                hit = where.get(path) if path not in seen else None
+                seen.add(path)
+                if hit is not None:
+                    keyed.append((hit[0], analyse(hit[1], hit[2], hit[3], options)))
+        left = [p for p in dict.fromkeys(reported) if p not in seen]
+        seen.update(left)
+        found = [hit for hit in map(where.get, left) if hit is not None]
+    finally:
+        grep.stop()
+    if grep.failed:
+        _reread(walked, grep.failed, seen, options.needles, keyed, found)
+    keyed += _analyse_all(found, options, jobs)
+    keyed.sort(key=lambda kv: kv[0])
+    return [r for _, r in keyed], sum(len(group[2]) for batch in walked for group in batch)
+
+
+def _reread(walked: list, failed: list, seen: set, needles: tuple, keyed: list, found: list) -> None:
+    """A grep could not read something in its part of the tree (``failed``):
+    prefilter that part here, which names the file it cannot read, skipping
+    files grep did report.  Adds to ``keyed`` (errors) and ``found``."""
+    from codemod.files.grepfilter import covered_by
+    for number, batch in enumerate(walked):
+        pos = 0
+        for base, prefix, names, named in batch:
+            for name, lang in names:
+                pos += 1
+                if base + name not in seen and covered_by(base + name, failed):
+                    _, hits, errors = prefilter([(base, prefix, [(name, lang)], named)], needles)
+                    keyed.extend(((number, pos), r) for _, r in errors)
+                    found.extend(((number, pos), path, display, lg) for _, path, display, lg in hits)
+
+
+def _size(found: list) -> int:
+    total = 0
+    for _, path, _, _ in found:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            pass                          # analyse() names the problem
+        if total > IN_PROCESS_BYTES:
+            break
+    return total
+
+
+class _WalkIndex:
+    """Finds a walked file by its path: its key in walk order, display path
+    and language.  Kept per folder, not per file."""
+
+    def __init__(self, walked: list):
+        self.groups: dict = {}
+        for number, batch in enumerate(walked):
+            pos = 0
+            for base, prefix, names, _ in batch:
+                self.groups.setdefault(base, []).append((number, pos, prefix, names, {}))
+                pos += len(names)
+
+    def get(self, path: str):
+        """((batch, position), path, display, language), or None if not walked."""
+        head, sep, name = path.rpartition("/")
+        for number, first, prefix, names, offsets in self.groups.get(head + sep, ()):
+            if not offsets:
+                offsets.update((n, i) for i, (n, _) in enumerate(names))
+            i = offsets.get(name)
+            if i is not None:
+                return (number, first + i + 1), path, prefix + name, names[i][1]
+        return None
+
+
+def _analyse_all(found: list, options: RunOptions, jobs: int) -> list:
+    """(key, FileResult) for each (key, path, display, language): here when
+    there are few, in worker processes when there are many."""
+    if jobs <= 1 or len(found) <= IN_PROCESS or _size(found) <= IN_PROCESS_BYTES:
+        return [(key, analyse(path, display, lang, options)) for key, path, display, lang in found]
+    _preload_engines(options)             # workers forked after this inherit the engines
+    # A few files per task: fewer round trips, still enough tasks to balance.
+    size = max(1, min(CHUNK, len(found) // (jobs * 4)))
+    chunks = [found[i:i + size] for i in range(0, len(found), size)]
+    with _Pool(jobs) as pool:
+        pending = [(chunk, pool.submit(_analyse_chunk, ([item[1:] for item in chunk], options)))
+                   for chunk in chunks]
+        return [(item[0], result) for chunk, future in pending for item, result in zip(chunk, future.result())]
+
+
+class _Pool:
+    """A process pool started on first use (a run with no match never starts one)."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool = None
+
+    def submit(self, fn, *args):
+        if self.pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
+                                            initializer=_quiet_worker)
+        return self.pool.submit(fn, *args)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if self.pool is not None:
+            # On Ctrl-C drop the queued work instead of finishing it.
+            self.pool.shutdown(wait=True, cancel_futures=kind is not None)
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_own(items: Iterable, options: RunOptions, jobs: int) -> tuple:
+    needles = options.needles
+    batches = _batches(items)
+    first = next(batches, None)
+    if first is None:
+        return [], 0
+    second = next(batches, None)
+    keyed, files = [], 0
+    if jobs <= 1 or (second is None and sum(len(g[2]) for g in first) < 2):
+        for number, batch in enumerate(_chain(first, second, batches)):
+            count, hits, errors = prefilter(batch, needles)
+            files += count
+            keyed += [((number, pos), r) for pos, r in errors]
+            keyed += [((number, pos), analyse(path, display, lang, options)) for pos, path, display, lang in hits]
+        keyed.sort(key=lambda kv: kv[0])
+        return [r for _, r in keyed], files
+    with _Pool(jobs) as pool:
+        pending = []
+        stage1 = [pool.submit(_prefilter_task, (batch, needles)) for batch in _chain(first, second, batches)]
+        for number, future in enumerate(stage1):
+            count, hits, errors = future.result()
+            files += count
+            keyed += [((number, pos), r) for pos, r in errors]
+            if hits:
+                found = [((number, pos), path, display, lang) for pos, path, display, lang in hits]
+                pending.append((found, pool.submit(_analyse_chunk, ([f[1:] for f in found], options))))
+        keyed += [(item[0], result) for found, future in pending for item, result in zip(found, future.result())]
+    keyed.sort(key=lambda kv: kv[0])
+    return [r for _, r in keyed], files
+
+
+def _chain(first, second, rest):
+    yield first
+    if second is not None:
+        yield second
+        yield from rest
+
+
+def _batches(items: Iterable, limit: int = BATCH):
+    """Lists of (base, prefix, [(name, language)], named) groups holding about
+    ``limit`` files each; ``named`` marks a file named on the command line."""
+    batch, size = [], 0
+    for item in items:
+        if len(item) == 3 and isinstance(item[2], list):
+            group = (*item, False)
+        else:
+            base, name = os.path.split(item.path)
+            group = (base + "/" if base else "", item.display[: len(item.display) - len(name)],
+                     [(name, item.language)], True)
+        batch.append(group)
+        size += len(group[2])
+        if size >= limit:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch

@@ -1,0 +1,204 @@
+"""Fast, sorted directory walks that honour .gitignore files and exclude patterns.
+
+Trees of tens of thousands of files are walked with os.scandir, carrying
+path strings (no pathlib on the hot path) and, per folder, the list of
+ignore rules in force.  Rules are only evaluated when a folder has any.
+"""
+from __future__ import annotations
+
+import operator
+import os
+from typing import Iterator, NamedTuple, Optional
+
+from codemod.files.atomic import TEMP_PREFIX, stale_owner
+
+LANGUAGES = {".c": "c", ".h": "c", ".py": "python"}
+_NAME = operator.attrgetter("name")
+SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
+
+
+class Target(NamedTuple):
+    """A file to process: its path on disk and the path shown to the user."""
+
+    path: str
+    display: str
+    language: Optional[str]
+
+
+class Missing(NamedTuple):
+    display: str
+    reason: str
+
+
+def language_of(name: str) -> Optional[str]:
+    """The language of a file named on the command line, by its extension."""
+    dot = name.rfind(".")
+    return LANGUAGES.get(name[dot:]) if dot >= 0 else None
+
+
+def handled_language(name: str) -> Optional[str]:
+    """The language of a file met while walking (`x.c`, not a bare `.c`)."""
+    dot = name.rfind(".")
+    return LANGUAGES.get(name[dot:]) if dot > 0 else None
+
+
+class Rules:
+    """gitignore-style patterns anchored at folder ``base`` (an absolute
+    path), read and matched as git does (:mod:`codemod.files.gitignore`)."""
+
+    def __init__(self, base: str, lines: list):
+        from codemod.files.gitignore import PatternList
+        self.base = base.rstrip("/")
+        self.patterns = PatternList(lines)
+
+    def verdict(self, abspath: str, is_dir: bool) -> Optional[bool]:
+        """True ignored, False re-included (`!pattern`), None no rule applies."""
+        if abspath.startswith(self.base + "/"):
+            return self.patterns.verdict(abspath[len(self.base) + 1:], is_dir)
+        # Outside the base only patterns without a slash can apply.
+        return self.patterns.verdict(abspath.rsplit("/", 1)[-1], is_dir, basename_only=True)
+
+
+class Ignore:
+    """Decides which walked files to leave out: .gitignore files (in the
+    walked folders and above them, up to the repository root) and exclude
+    patterns.  Paths named on the command line are never left out."""
+
+    def __init__(self, excludes: list = (), gitignore: bool = True):
+        """``excludes``: (folder, patterns) pairs; patterns are relative to their folder."""
+        from codemod.files.gitignore import read_lines
+        self.excludes = [Rules(os.path.abspath(str(folder)), read_lines("\n".join(patterns).encode(
+                                   "utf-8", "surrogateescape")))
+                         for folder, patterns in excludes if patterns]
+        self.gitignore = gitignore
+
+    def rules_above(self, top: str) -> list:
+        """.gitignore rules of the folders above ``top``, up to the repository root."""
+        if not self.gitignore:
+            return []
+        chain = []
+        folder = os.path.dirname(os.path.abspath(top))
+        while True:
+            rules = self.rules_in(folder)
+            if rules is not None:
+                chain.append(rules)
+            if os.path.exists(os.path.join(folder, ".git")):
+                return list(reversed(chain))
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return []      # not in a repository: only the walked folders count
+            folder = parent
+
+    def rules_in(self, folder: str) -> Optional[Rules]:
+        """The rules of ``folder``/.gitignore, if it has one."""
+        if not self.gitignore:
+            return None
+        from codemod.files.gitignore import read_lines
+        try:
+            with open(os.path.join(folder, ".gitignore"), "rb") as fh:
+                return Rules(folder, read_lines(fh.read()))
+        except OSError:
+            return None
+
+    def ignored(self, abspath: str, is_dir: bool, chain: list) -> bool:
+        if any(rules.verdict(abspath, is_dir) for rules in self.excludes):
+            return True
+        result = None
+        for rules in chain:           # deeper .gitignore files override
+            v = rules.verdict(abspath, is_dir)
+            if v is not None:
+                result = v
+        return bool(result)
+
+
+def walk_dirs(top: str, ignore: Ignore, stale: Optional[list] = None) -> Iterator[tuple]:
+    """Per folder under ``top`` (depth first, names sorted, symbolic links not
+    followed): (real path + "/", display prefix, [(name, language), ...]) for
+    the files an engine handles.  Grouping by folder keeps per-file work (and
+    what crosses to worker processes) small.  Temporary files a killed run
+    left behind are added to ``stale`` as (path, display, pid)."""
+    absolute = os.path.abspath(top)
+    stack = [("" if top == "." else top, absolute, ignore.rules_above(absolute + "/x"))]
+    check = bool(ignore.excludes)
+    while stack:
+        display, real, chain = stack.pop()
+        try:
+            with os.scandir(real) as it:
+                entries = sorted(it, key=_NAME)
+        except OSError:
+            continue
+        if ignore.gitignore:
+            rules = ignore.rules_in(real)
+            if rules is not None:
+                chain = chain + [rules]
+        filter_paths = check or bool(chain)
+        subdirs, files = [], []
+        prefix = display + "/" if display else ""
+        base = real.rstrip("/") + "/"
+        for e in entries:
+            name = e.name
+            # handled_language(), inlined: this loop runs once per file of the tree.
+            dot = name.rfind(".")
+            lang = LANGUAGES.get(name[dot:]) if dot > 0 else None
+            try:
+                if lang is not None and e.is_file(follow_symlinks=False):
+                    if not (filter_paths and ignore.ignored(base + name, False, chain)):
+                        files.append((name, lang))
+                elif stale is not None and name.startswith(TEMP_PREFIX):
+                    pid = stale_owner(name)
+                    if pid is not None and e.is_file(follow_symlinks=False):
+                        stale.append((base + name, prefix + name, pid))
+                elif e.is_dir(follow_symlinks=False):
+                    if name not in SKIP_DIRS and not (filter_paths and ignore.ignored(base + name, True, chain)):
+                        subdirs.append((prefix + name, base + name, chain))
+                # anything else: other files, symbolic links, FIFOs, sockets, devices
+            except OSError:
+                continue
+        if files:
+            yield base, prefix, files
+        stack.extend(reversed(subdirs))
+
+
+def discover_groups(paths: list, ignore: Optional[Ignore] = None, stale: Optional[list] = None) -> Iterator:
+    """Like :func:`discover`, but walked folders come as (base, prefix, files)
+    groups; a named file is a group of one."""
+    ignore = ignore or Ignore()
+    dedupe = len(paths) > 1
+    seen: set = set()
+    for arg in paths:
+        if not os.path.lexists(arg):
+            yield Missing(arg, "no such file or directory")
+            continue
+        if os.path.isdir(arg) and not os.path.islink(arg):
+            for base, prefix, files in walk_dirs(os.path.normpath(arg), ignore, stale):
+                if dedupe:
+                    kept = []
+                    for name, lang in files:
+                        key = os.path.realpath(base + name)
+                        if key not in seen:
+                            seen.add(key)
+                            kept.append((name, lang))
+                    files = kept
+                if files:
+                    yield base, prefix, files
+            continue
+        key = os.path.realpath(arg)
+        if key in seen:
+            continue
+        seen.add(key)
+        if not os.path.isfile(arg):
+            yield Missing(arg, "not a regular file")
+            continue
+        yield Target(arg, os.path.normpath(arg), language_of(os.path.basename(arg)))
+
+
+def discover(paths: list, ignore: Optional[Ignore] = None) -> Iterator:
+    """Yield a :class:`Target` per file, or a :class:`Missing` for a path that
+    cannot be read.  A file named twice (or reached from two arguments) once."""
+    for item in discover_groups(paths, ignore):
+        if isinstance(item, (Target, Missing)):
+            yield item
+        else:
+            base, prefix, files = item
+            for name, lang in files:
+                yield Target(base + name, prefix + name, lang)
