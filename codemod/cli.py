@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from codemod import __version__
-from codemod.output import color
+from codemod.output import color, formats
 from codemod.files import config
 from codemod.core import display
 from codemod.files import parallel
@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="report every vfork site and its verdict")
     common(scan, rewriting=False)
-    scan.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    scan.add_argument("--format", choices=formats.NAMES, default="text")
     diff = sub.add_parser("diff", help="print the rewrites as a unified diff (git apply accepts it)")
     common(diff, rewriting=True)
     apply = sub.add_parser("apply", help="rewrite the files in place")
@@ -112,7 +112,7 @@ def _aliases(args, cfg) -> tuple:
 
 
 def _options(args, cfg) -> tuple:
-    from codemod.pipeline import RunOptions
+    from codemod.core.options import RunOptions
     include_review = getattr(args, "include_review", None)
     options = RunOptions(
         include_review=cfg.include_review if include_review is None else include_review,
@@ -123,15 +123,25 @@ def _options(args, cfg) -> tuple:
         spawnp=cfg.spawnp if args.spawnp is None else args.spawnp,
         max_parse_memory=args.max_parse_memory or cfg.max_parse_memory,
         diffs=args.command == "diff",
+        renders=args.command == "review" or getattr(args, "interactive", False)
+        or getattr(args, "format", None) == "sarif",
     )
     ignore = Ignore(excludes=[(cfg.root or ".", cfg.exclude), (".", args.exclude)],
                     gitignore=not args.no_gitignore)
     return options, ignore
 
 
-def _run(paths: list, options, ignore, jobs: int, grep) -> tuple:
-    """(results in walk order, missing paths, number of files read, stale
-    temporary files)."""
+class Run(NamedTuple):
+    """What the walk and the analyses produced, for the command to report."""
+
+    results: list          # FileResult values in walk order
+    missing: list          # Missing: paths that could not be used
+    files: int             # files read
+    stale: list            # Stale: temporary files an interrupted run left
+
+
+def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
+    from codemod.engines.base import handled_files
     missing = []
     stale: list = []
 
@@ -140,11 +150,11 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> tuple:
             if isinstance(item, Missing):
                 missing.append(item)
             elif isinstance(item, Target) and item.language is None:
-                missing.append(Missing(item.display, "not a C or Python file (.c, .h, .py)"))
+                missing.append(Missing(item.display, f"not a {handled_files()}"))
             else:
                 yield item
     results, files = parallel.run(targets(), options, jobs, grep)
-    return results, missing, files, stale
+    return Run(results, missing, files, stale)
 
 
 PROGRESS_DELAY = 1.0      # seconds before the bar appears: short runs stay quiet
@@ -165,7 +175,7 @@ def _progress(items):
             if isinstance(item, Target):
                 bar.update(1)
             elif not isinstance(item, Missing):
-                bar.update(len(item[2]))      # a folder's files
+                bar.update(len(item.files))   # a folder's files
 
 
 def _errors_to_stderr(results: list, missing: list) -> bool:
@@ -185,10 +195,10 @@ def _errors_to_stderr(results: list, missing: list) -> bool:
 
 def _report_left_alone(results: list, include_review: bool) -> None:
     """diff and apply name, on stderr, every site they did not rewrite and why."""
-    from codemod.core.model import Verdict
+    from codemod.core.model import Verdict, applies
     for r in results:
         for f in r.findings:
-            if f.verdict is Verdict.REVIEW and not (include_review and f.rewritable):
+            if f.verdict is Verdict.REVIEW and not applies(f, include_review):
                 hint = " (--include-review applies the proposed fork rewrite)" if f.rewritable else ""
                 print(f"{display.path(f.path)}:{f.line}:{f.column}: review: {display.text(f.message)}{hint}",
                       file=sys.stderr)
@@ -211,42 +221,34 @@ def main(argv: Optional[list] = None) -> int:
     grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
     try:
         options, ignore = _options(args, cfg)
-        results, missing, files, stale = _run(args.paths, options, ignore, jobs, grep)
+        run = _run(args.paths, options, ignore, jobs, grep)
     except (KeyboardInterrupt, Stopped) as exc:
         print(f"vfork-codemod: {_signal_name(exc)} before any file was written", file=sys.stderr)
         return _signal_status(exc)
     finally:
         if grep is not None:
             grep.stop()
-    _stale_notes(stale, remove=args.command == "apply")
+    _stale_notes(run.stale, remove=args.command == "apply")
     try:
-        return COMMANDS[args.command](args, options, results, missing, files)
+        return COMMANDS[args.command](args, options, run)
     except (KeyboardInterrupt, Stopped) as exc:
         print(f"vfork-codemod: {_signal_name(exc)}; files already written are complete, the others untouched",
               file=sys.stderr)
         return _signal_status(exc)
 
 
-def _scan(args, options, results, missing, files) -> int:
-    from codemod.output.text import as_json, as_text
-    from codemod.pipeline import is_actionable
-    if args.format == "json":
-        sys.stdout.write(as_json(results, missing, files))
-    elif args.format == "sarif":
-        from codemod.output.sarif import as_sarif
-        sys.stdout.write(as_sarif(results, missing, options, files))
-    else:
-        text = as_text(results, missing, files, color.enabled(sys.stdout, args.color))
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
-        sys.stdout.flush()
-    failed = _errors_to_stderr(results, missing)
+def _scan(args, options, run: Run) -> int:
+    from codemod.core.model import actionable
+    report = formats.Report(run.results, run.missing, run.files, options, color.enabled(sys.stdout, args.color))
+    formats.writer(args.format)(report, sys.stdout)
+    failed = _errors_to_stderr(run.results, run.missing)
     if failed:
         return EXIT_ERROR
-    return EXIT_FINDINGS if any(is_actionable(f) for r in results for f in r.findings) else EXIT_OK
+    return EXIT_FINDINGS if any(actionable(f) for r in run.results for f in r.findings) else EXIT_OK
 
 
-def _diff(args, options, results, missing, files) -> int:
+def _diff(args, options, run: Run) -> int:
+    results, missing = run.results, run.missing
     from codemod.core.model import Status
     failed = _errors_to_stderr(results, missing)
     _report_left_alone(results, options.include_review)
@@ -266,7 +268,8 @@ def _diff(args, options, results, missing, files) -> int:
     return EXIT_FINDINGS if changed else EXIT_OK
 
 
-def _apply(args, options, results, missing, files) -> int:
+def _apply(args, options, run: Run) -> int:
+    results, missing = run.results, run.missing
     from codemod.core.model import Status
     from codemod.files.atomic import ChangedOnDisk, DeferInterrupt, NotWritten, write_atomically
     failed = _errors_to_stderr(results, missing)
@@ -300,11 +303,11 @@ def _apply(args, options, results, missing, files) -> int:
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def _review(args, options, results, missing, files) -> int:
+def _review(args, options, run: Run) -> int:
     from codemod.output.patches import write_patches
-    failed = _errors_to_stderr(results, missing)
+    failed = _errors_to_stderr(run.results, run.missing)
     try:
-        entries = write_patches(results, args.out, args.all, options)
+        entries = write_patches(run.results, args.out, args.all)
     except OutputError as exc:
         print(f"vfork-codemod: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -327,7 +330,7 @@ def _signal_status(exc: BaseException) -> int:
 def _stale_notes(stale: list, remove: bool) -> None:
     """Temporary files a killed run left: `apply` removes them, the other
     commands say they are there."""
-    for path, shown, pid in stale:
+    for path, shown, pid in stale:       # codemod.files.walk.Stale
         if remove:
             try:
                 os.unlink(path)

@@ -81,7 +81,7 @@ def cases(language: str, ext: str) -> list:
 
 
 def options_from(args: list):
-    from codemod.pipeline import RunOptions
+    from codemod.core.options import RunOptions
     target = "glibc"
     if "--target" in args:
         target = args[args.index("--target") + 1]

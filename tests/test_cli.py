@@ -53,7 +53,7 @@ def test_scan_json_document(cli, tmp_path, monkeypatch):
     assert set(f) == {"path", "line", "column", "language", "verdict", "rule", "message", "reasons", "function"}
     assert (f["path"], f["line"], f["column"], f["language"], f["verdict"], f["rule"], f["function"]) == \
         ("a.c", 12, 8, "c", "spawn", "vfork-to-spawn", "run_echo")
-    assert f["reasons"] and all({"line", "message"} == set(r) for r in f["reasons"])
+    assert f["reasons"] and all({"line", "kind", "message"} == set(r) for r in f["reasons"])
     assert doc["errors"] == [{"path": "missing.c", "message": "no such file or directory"}]
     assert doc["summary"]["spawn"] == 1 and doc["summary"]["files"] == 1
 

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from codemod.engines.c.syntax import parse, walk
 from codemod.core.diffs import unified
 from codemod.core.model import Status
-from codemod.pipeline import RunOptions, process_source
+from codemod.core.options import RunOptions
+from codemod.pipeline import process_source
 
 EXAMPLES = int(os.environ.get("VFORK_FUZZ_EXAMPLES", "60"))
 

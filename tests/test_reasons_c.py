@@ -3,7 +3,8 @@
 import pytest
 
 from codemod.core.model import Status, Verdict
-from codemod.pipeline import RunOptions, process_source
+from codemod.core.options import RunOptions
+from codemod.pipeline import process_source
 from golden import GOLDEN
 
 

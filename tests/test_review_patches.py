@@ -76,24 +76,52 @@ def test_sites_without_a_proposal_are_listed_not_patched(tmp_path, cli):
 
 
 def test_advice_for_each_kind_of_review_reason():
-    from codemod.core.reasons import advice
-    from codemod.core.model import Finding, Reason, Verdict
-    cases = {
-        "`x = 1` writes `x`, declared outside the child region": "O_CLOEXEC",
-        "`prepare_child()` is not a function the tool knows": "safe-functions",
-        "`printf()` writes the stdio buffers shared with the parent": "fflush",
-        "`setenv()` writes environ, shared with the parent": "envp",
-        "`malloc()` writes the allocator state shared with the parent": "before vfork",
-        "`return -1;` returns from the function": "_exit(127)",
-        "the vfork result is returned: the child runs on in the caller": "wrapper",
-        "`#ifdef DEBUG` splits the child region": "configuration",
-        "`x` could not be parsed (a tree-sitter ERROR region": "macro",
-        "`BEGIN_CHILD` does not parse as C: tree-sitter had to assume a missing `;`": "macro",
-    }
-    for text, word in cases.items():
-        f = Finding("a.c", 1, 1, "c", Verdict.REVIEW, "m", [Reason(3, text)])
+    from codemod.core.model import Finding, Verdict
+    from codemod.core.reasons import advice, reason
+    cases = [
+        (("shared-write", dict(stmt="x = 1", via="", target="`x`, declared outside the child region")), "O_CLOEXEC"),
+        (("unknown-function", dict(name="prepare_child")), "safe-functions"),
+        (("writes-stdio", dict(name="printf", what="the stdio buffers shared with the parent")), "fflush"),
+        (("writes-environ", dict(name="setenv", what="environ, shared with the parent")), "envp"),
+        (("writes-heap", dict(name="malloc", what="the allocator state shared with the parent")), "before vfork"),
+        (("returns", dict(stmt="return -1;")), "_exit(127)"),
+        (("result-returned", dict(function="spawn_it")), "wrapper"),
+        (("preproc-in-child", dict(directive="#ifdef DEBUG")), "configuration"),
+        (("error-node", dict(code="x")), "macro"),
+        (("missing-node", dict(code="BEGIN_CHILD", missing=";")), "macro"),
+    ]
+    for (kind, fields), word in cases:
+        r = reason(kind, 3, "c", **fields)
+        f = Finding("a.c", 1, 1, "c", Verdict.REVIEW, "m", (r,))
         ((decide, fix),) = advice(f)
-        assert word in decide + fix, text
+        assert word in decide + fix, r.text
+
+
+def test_advice_follows_the_kind_not_the_wording():
+    """A reason keeps its advice whatever its text says, and a word in quoted
+    code (`environ` here) brings no advice of its own."""
+    from codemod.core.model import Finding, Reason, Verdict
+    from codemod.core.reasons import advice
+    f = Finding("a.c", 1, 1, "c", Verdict.REVIEW, "m", (Reason(3, "unknown-function", "reworded entirely"),))
+    ((decide, fix),) = advice(f)
+    assert "safe-functions" in fix
+    f = Finding("a.c", 1, 1, "c", Verdict.REVIEW, "m", (Reason(3, "runs-in-both", "`environ_init();` runs in both"),))
+    assert advice(f) == [("Read the child region and decide whether it only execs or exits.",
+                          "Reduce it to set-up, one exec and _exit.")]
+
+
+def test_every_reason_kind_formats_and_names_its_advice():
+    import string
+
+    from codemod.core.reasons import ADVICE, KINDS, reason
+    for kind, entry in KINDS.items():
+        assert entry.advice is None or entry.advice in ADVICE, kind
+        templates = entry.template.values() if isinstance(entry.template, dict) else [entry.template]
+        for language, template in zip(("c", "python"), templates):
+            fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+            made = reason(kind, 7, language if isinstance(entry.template, dict) else "c",
+                          **{f: f"<{f}>" for f in fields})
+            assert made.kind == kind and made.line == 7 and "{" not in made.text, kind
 
 
 def test_diffstat_counts_lines_that_look_like_headers():

@@ -8,7 +8,7 @@ from codemod.engines.c.engine import CFile
 from codemod.engines.c.syntax import parse, reparse
 from codemod.core.model import Edit
 from codemod.core.edits import apply_edits
-from codemod.pipeline import chosen
+from codemod.pipeline import select
 from golden import cases
 
 C_CASES = cases("c", "c")
@@ -31,9 +31,9 @@ def test_rewrites_of_every_golden_case():
     checked = 0
     for case in C_CASES:
         unit = CFile(case.input.read_bytes(), "input.c")
-        picked = chosen(unit.findings, include_review=True)
+        picked, _ = select(unit.findings, include_review=True)
         if picked:
-            edits = [e for f in picked for e in f.edits]
+            edits = [e for f in picked for e in f.fix.edits]
             same_tree(unit.source, edits)
             checked += 1
     assert checked > 25

@@ -13,7 +13,7 @@
 """
 from __future__ import annotations
 
-from typing import Optional
+from codemod.core.model import Skip
 
 MAX_SITE_DEPTH = 1000      # levels of nesting around a vfork the analysis follows
 BYTES_PER_TOKEN = 300      # a parse and the check of the rewrite: two trees of about 150 bytes a token
@@ -34,10 +34,6 @@ def c_tokens(source: bytes) -> int:
     words = classes.count(b" a")
     del classes
     return words + len(source) - len(source.translate(None, _PUNCT))
-
-
-class Skip(str):
-    """Why a file is skipped (a note, not an error)."""
 
 
 def c_ranges(source: bytes, budget_mb: int, words: tuple):

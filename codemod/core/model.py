@@ -1,7 +1,8 @@
-"""Values passed between the engines, the runner and the reports.
+"""Values passed between the engines, the pipeline and the outputs.
 
-Per-file outcomes are values, never exceptions: an engine returns a
-:class:`FileResult` whose ``status`` says whether the file changed.
+Per-file outcomes are values, never exceptions: an engine's unit yields
+immutable :class:`Finding` values, each with an optional :class:`Fix` that
+knows how safe it is; the pipeline wraps them in a :class:`FileResult`.
 """
 from __future__ import annotations
 
@@ -20,14 +21,55 @@ class Verdict(str, enum.Enum):
 
     @property
     def rule(self) -> str:
-        return RULES[self]
+        return KINDS[self].rule
+
+    @property
+    def info(self) -> "KindInfo":
+        return KINDS[self]
 
 
-RULES = {
-    Verdict.SPAWN: "vfork-to-spawn",
-    Verdict.FORK: "vfork-to-fork",
-    Verdict.REVIEW: "vfork-review",
-    Verdict.NOTE: "vfork-reference",
+class Applicability(str, enum.Enum):
+    """How a fix may be applied (ruff's Applicability)."""
+
+    SAFE = "safe"          # apply and diff make it (spawn, fork)
+    UNSAFE = "unsafe"      # a proposal: made only when asked (--include-review)
+    DISPLAY = "display"    # shown for information, never applied
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """Everything the outputs say about one verdict: a new rewrite kind is one row of KINDS."""
+
+    rule: str              # SARIF rule id, JSON "rule"
+    title: str             # SARIF shortDescription
+    help: str              # SARIF fullDescription and help
+    level: str             # SARIF level
+    colour: str            # key of codemod.output.color.CODES
+    applicability: Optional[Applicability]   # of the fix a finding of this kind carries
+    fix_text: str = ""     # SARIF fix description
+
+
+KINDS = {
+    Verdict.SPAWN: KindInfo(
+        "vfork-to-spawn", "vfork call that posix_spawn can replace",
+        "The child only sets up file descriptors, the session, the process group or signals, "
+        "then execs: posix_spawn does the same without sharing the parent's memory. "
+        "`vfork-codemod apply` rewrites it.", "warning", "spawn", Applicability.SAFE, "rewrite to posix_spawn"),
+    Verdict.FORK: KindInfo(
+        "vfork-to-fork", "vfork call that fork can replace",
+        "The child is safe to run in a copy of the parent but needs more than posix_spawn offers. "
+        "`vfork-codemod apply` rewrites it to fork (and exit to _exit).", "warning", "fork", Applicability.SAFE,
+        "rewrite to fork"),
+    Verdict.REVIEW: KindInfo(
+        "vfork-review", "vfork call that needs a person",
+        "The tool cannot prove the child region safe to move off vfork: it writes memory the "
+        "parent reads, calls unknown functions, leaves the region, or its bounds are unclear. "
+        "`vfork-codemod review --out DIR` writes a patch explaining what to decide.", "error", "review",
+        Applicability.UNSAFE, "proposed rewrite to fork"),
+    Verdict.NOTE: KindInfo(
+        "vfork-reference", "reference to vfork that is not a call",
+        "A declaration, a macro or vfork used as a value. Reported for completeness; never edited.",
+        "note", "note", None),
 }
 
 
@@ -48,16 +90,34 @@ class Edit:
 
 @dataclass(frozen=True)
 class Reason:
-    """One fact behind a verdict, tied to a line (1-based)."""
+    """One fact behind a verdict, tied to a line (1-based); ``kind`` is its
+    entry in the catalogue (:mod:`codemod.core.reasons`)."""
 
     line: int
+    kind: str
     text: str
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.text}"
 
 
-@dataclass
+@dataclass(frozen=True)
+class Fix:
+    """The rewrite of one site.
+
+    ``edits`` are byte edits on the original file (C); an engine that
+    rewrites syntax trees (Python) leaves them empty and renders the fix
+    itself.  ``needs`` names the file-level additions (headers, imports)
+    the engine adds once for all chosen fixes.  ``key`` identifies the site
+    within its file for the engine's renderer."""
+
+    applicability: Applicability
+    key: int
+    edits: tuple = ()
+    needs: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
 class Finding:
     """One vfork site (or reference) and what to do about it."""
 
@@ -67,15 +127,9 @@ class Finding:
     language: str
     verdict: Verdict
     message: str
-    reasons: list[Reason] = field(default_factory=list)
+    reasons: tuple = ()
     function: Optional[str] = None
-    # The rewrite for this site, without the file-level edits it needs
-    # (those are in ``header_edits``).  None when no rewrite is possible.
-    edits: list[Edit] = field(default_factory=list)
-    header_needs: frozenset = frozenset()
-    # Engines that rewrite syntax trees instead of byte ranges (Python) name
-    # the rewrite here and carry it out in their render().
-    fix: Optional[str] = None
+    fix: Optional[Fix] = None
 
     @property
     def rule(self) -> str:
@@ -83,7 +137,7 @@ class Finding:
 
     @property
     def rewritable(self) -> bool:
-        return bool(self.edits) or self.fix is not None
+        return self.fix is not None
 
     def to_json(self) -> dict:
         return {
@@ -94,9 +148,33 @@ class Finding:
             "verdict": self.verdict.value,
             "rule": self.rule,
             "message": self.message,
-            "reasons": [{"line": r.line, "message": r.text} for r in self.reasons],
+            "reasons": [{"line": r.line, "kind": r.kind, "message": r.text} for r in self.reasons],
             "function": self.function,
         }
+
+
+def applies(finding: Finding, include_review: bool) -> bool:
+    """Whether the finding's fix is made: safe fixes always, unsafe ones
+    (review proposals) only when asked, display-only ones never."""
+    fix = finding.fix
+    if fix is None:
+        return False
+    if fix.applicability is Applicability.SAFE:
+        return True
+    return fix.applicability is Applicability.UNSAFE and include_review
+
+
+def actionable(finding: Finding) -> bool:
+    """A site a person or the tool must act on (everything but notes)."""
+    return finding.verdict is not Verdict.NOTE
+
+
+class LoadError(str):
+    """Why an engine cannot analyse a file, in its own words (the file fails)."""
+
+
+class Skip(str):
+    """Why a file is skipped (a note, not an error)."""
 
 
 class Status(str, enum.Enum):
@@ -112,7 +190,7 @@ class FileResult:
 
     path: str
     status: Status
-    findings: list[Finding] = field(default_factory=list)
+    findings: list = field(default_factory=list)
     original: bytes = b""
     new: Optional[bytes] = None
     error: Optional[str] = None  # the reason for SKIPPED / FAILED
@@ -121,16 +199,20 @@ class FileResult:
     # diffs: made where the file was analysed (a worker process, in parallel).
     patch: Optional[bytes] = None
     # The byte edits that turn ``original`` into ``new``, when the engine
-    # works by byte edits (C): they let the diff compare only the lines
-    # they touch.  Like ``unit``, they stay in the process that made them.
+    # works by byte edits (C): they let the diff compare only the lines they touch.
     edits: Optional[list] = field(default=None, repr=False)
-    # The engine's parsed view of the file (CFile or PyFile), kept when the
-    # file has rewritable findings so single changes can be rendered.  It
-    # does not cross process boundaries; it is rebuilt from ``original``.
-    unit: Optional[object] = field(default=None, repr=False)
+    # Renders chosen subsets of the findings' fixes without the engine's
+    # parse (see codemod.engines.base.Renderer); crosses process boundaries.
+    renderer: Optional[object] = field(default=None, repr=False)
+
+    def render(self, findings: list) -> Optional[bytes]:
+        """The file with just these findings' fixes made, or None when that
+        text is not available or would not be safe to write."""
+        if not findings or self.renderer is None or any(f.fix is None for f in findings):
+            return None
+        return self.renderer.render(self.original, findings)
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state["unit"] = None
-        state["edits"] = None
+        state["edits"] = None       # the patch, made where the edits are, crosses instead
         return state

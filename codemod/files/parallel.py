@@ -10,10 +10,11 @@ the output is the same for any number of jobs.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 if TYPE_CHECKING:
-    from codemod.pipeline import FileResult, RunOptions
+    from codemod.core.model import FileResult
+    from codemod.core.options import RunOptions
 
 
 from codemod.files.grepfilter import utf16_mentions
@@ -33,8 +34,8 @@ _BUF = None
 
 
 def prefilter(groups: list, needles: tuple) -> tuple:
-    """(files read, [(position, path, display, language)] of files that
-    mention a needle, [(position, FileResult)] for files that cannot be read).
+    """(files read, a :class:`Hit` per file that mentions a needle, keyed by
+    its position, [(position, FileResult)] for files that cannot be read).
 
     The hot loop: one open, one read into a reused buffer and one search per
     file; nothing is allocated for the files that do not match."""
@@ -72,7 +73,7 @@ def prefilter(groups: list, needles: tuple) -> tuple:
             elif not any(buf.find(x, 0, n) >= 0 for x in needles) and (
                     buf.find(b"\0", 0, min(n, 4096)) < 0 or not utf16_mentions(buf, n)):
                 continue
-            hits.append((count, base + name, prefix + name, lang))
+            hits.append(Hit(count, base + name, prefix + name, lang))
     return count, hits, errors
 
 
@@ -91,9 +92,11 @@ def analyse(path: str, display: str, language: str, options: RunOptions) -> File
     return result
 
 
-def _preload_engines(options: RunOptions) -> None:
-    """Import the C engine before workers are forked, so each need not."""
-    import codemod.engines.c.engine  # noqa: F401
+def _preload_engines(found: list) -> None:
+    """Import the engines of these files before workers are forked, so each need not."""
+    from codemod.engines.base import engine
+    for language in {hit.language for hit in found}:
+        engine(language).preload()
 
 
 def _prefilter_task(args) -> tuple:
@@ -144,7 +147,6 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
         for batch in _batches(items, BATCH):
             walked.append(batch)
             reported += grep.reported()     # keep the pipes flowing
-        _preload_engines(options)           # workers forked later inherit the engines
         where = _WalkIndex(walked)
         seen: set = set()                   # overlapping paths: grep reports a file twice
         while grep.running():
@@ -154,7 +156,7 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
                 hit = where.get(path) if path not in seen else None
                 seen.add(path)
                 if hit is not None:
-                    keyed.append((hit[0], analyse(hit[1], hit[2], hit[3], options)))
+                    keyed.append((hit.key, analyse(hit.path, hit.display, hit.language, options)))
         left = [p for p in dict.fromkeys(reported) if p not in seen]
         seen.update(left)
         found = [hit for hit in map(where.get, left) if hit is not None]
@@ -164,7 +166,7 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
         _reread(walked, grep.failed, seen, options.needles, keyed, found)
     keyed += _analyse_all(found, options, jobs)
     keyed.sort(key=lambda kv: kv[0])
-    return [r for _, r in keyed], sum(len(group[2]) for batch in walked for group in batch)
+    return [r for _, r in keyed], sum(len(group.files) for batch in walked for group in batch)
 
 
 def _reread(walked: list, failed: list, seen: set, needles: tuple, keyed: list, found: list) -> None:
@@ -180,14 +182,14 @@ def _reread(walked: list, failed: list, seen: set, needles: tuple, keyed: list, 
                 if base + name not in seen and covered_by(base + name, failed):
                     _, hits, errors = prefilter([(base, prefix, [(name, lang)], named)], needles)
                     keyed.extend(((number, pos), r) for _, r in errors)
-                    found.extend(((number, pos), path, display, lg) for _, path, display, lg in hits)
+                    found.extend(hit._replace(key=(number, pos)) for hit in hits)
 
 
 def _size(found: list) -> int:
     total = 0
-    for _, path, _, _ in found:
+    for hit in found:
         try:
-            total += os.stat(path).st_size
+            total += os.stat(hit.path).st_size
         except OSError:
             pass                          # analyse() names the problem
         if total > IN_PROCESS_BYTES:
@@ -208,30 +210,30 @@ class _WalkIndex:
                 pos += len(names)
 
     def get(self, path: str):
-        """((batch, position), path, display, language), or None if not walked."""
+        """The :class:`Hit` keyed (batch, position), or None if not walked."""
         head, sep, name = path.rpartition("/")
         for number, first, prefix, names, offsets in self.groups.get(head + sep, ()):
             if not offsets:
                 offsets.update((n, i) for i, (n, _) in enumerate(names))
             i = offsets.get(name)
             if i is not None:
-                return (number, first + i + 1), path, prefix + name, names[i][1]
+                return Hit((number, first + i + 1), path, prefix + name, names[i][1])
         return None
 
 
 def _analyse_all(found: list, options: RunOptions, jobs: int) -> list:
-    """(key, FileResult) for each (key, path, display, language): here when
+    """(key, FileResult) for each :class:`Hit`: here when
     there are few, in worker processes when there are many."""
     if jobs <= 1 or len(found) <= IN_PROCESS or _size(found) <= IN_PROCESS_BYTES:
         return [(key, analyse(path, display, lang, options)) for key, path, display, lang in found]
-    _preload_engines(options)             # workers forked after this inherit the engines
+    _preload_engines(found)               # workers forked after this inherit the engines
     # A few files per task: fewer round trips, still enough tasks to balance.
     size = max(1, min(CHUNK, len(found) // (jobs * 4)))
     chunks = [found[i:i + size] for i in range(0, len(found), size)]
     with _Pool(jobs) as pool:
-        pending = [(chunk, pool.submit(_analyse_chunk, ([item[1:] for item in chunk], options)))
+        pending = [(chunk, pool.submit(_analyse_chunk, ([hit[1:] for hit in chunk], options)))
                    for chunk in chunks]
-        return [(item[0], result) for chunk, future in pending for item, result in zip(chunk, future.result())]
+        return [(hit.key, result) for chunk, future in pending for hit, result in zip(chunk, future.result())]
 
 
 class _Pool:
@@ -274,12 +276,12 @@ def _run_own(items: Iterable, options: RunOptions, jobs: int) -> tuple:
         return [], 0
     second = next(batches, None)
     keyed, files = [], 0
-    if jobs <= 1 or (second is None and sum(len(g[2]) for g in first) < 2):
+    if jobs <= 1 or (second is None and sum(len(g.files) for g in first) < 2):
         for number, batch in enumerate(_chain(first, second, batches)):
             count, hits, errors = prefilter(batch, needles)
             files += count
             keyed += [((number, pos), r) for pos, r in errors]
-            keyed += [((number, pos), analyse(path, display, lang, options)) for pos, path, display, lang in hits]
+            keyed += [((number, hit.key), analyse(hit.path, hit.display, hit.language, options)) for hit in hits]
         keyed.sort(key=lambda kv: kv[0])
         return [r for _, r in keyed], files
     with _Pool(jobs) as pool:
@@ -290,9 +292,9 @@ def _run_own(items: Iterable, options: RunOptions, jobs: int) -> tuple:
             files += count
             keyed += [((number, pos), r) for pos, r in errors]
             if hits:
-                found = [((number, pos), path, display, lang) for pos, path, display, lang in hits]
+                found = [hit._replace(key=(number, hit.key)) for hit in hits]
                 pending.append((found, pool.submit(_analyse_chunk, ([f[1:] for f in found], options))))
-        keyed += [(item[0], result) for found, future in pending for item, result in zip(found, future.result())]
+        keyed += [(hit.key, result) for found, future in pending for hit, result in zip(found, future.result())]
     keyed.sort(key=lambda kv: kv[0])
     return [r for _, r in keyed], files
 
@@ -304,19 +306,39 @@ def _chain(first, second, rest):
         yield from rest
 
 
+class Group(NamedTuple):
+    """Files of one folder for the prefilter: a walked folder's, or one file
+    named on the command line (``named``)."""
+
+    base: str
+    prefix: str
+    files: list            # [(name, language)]
+    named: bool
+
+
+class Hit(NamedTuple):
+    """A file that mentions a needle: its place in walk order, path on disk,
+    path shown, and language."""
+
+    key: object
+    path: str
+    display: str
+    language: str
+
+
 def _batches(items: Iterable, limit: int = BATCH):
-    """Lists of (base, prefix, [(name, language)], named) groups holding about
-    ``limit`` files each; ``named`` marks a file named on the command line."""
+    """Lists of :class:`Group` holding about ``limit`` files each."""
+    from codemod.files.walk import Folder
     batch, size = [], 0
     for item in items:
-        if len(item) == 3 and isinstance(item[2], list):
-            group = (*item, False)
+        if isinstance(item, Folder):
+            group = Group(*item, False)
         else:
             base, name = os.path.split(item.path)
-            group = (base + "/" if base else "", item.display[: len(item.display) - len(name)],
-                     [(name, item.language)], True)
+            group = Group(base + "/" if base else "", item.display[: len(item.display) - len(name)],
+                          [(name, item.language)], True)
         batch.append(group)
-        size += len(group[2])
+        size += len(group.files)
         if size >= limit:
             yield batch
             batch, size = [], 0

@@ -10,9 +10,10 @@ import operator
 import os
 from typing import Iterator, NamedTuple, Optional
 
+from codemod.engines.base import extensions
 from codemod.files.atomic import TEMP_PREFIX, stale_owner
 
-LANGUAGES = {".c": "c", ".h": "c", ".py": "python"}
+LANGUAGES = extensions()      # ".c" -> "c", from the engine registry
 _NAME = operator.attrgetter("name")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
 
@@ -26,8 +27,26 @@ class Target(NamedTuple):
 
 
 class Missing(NamedTuple):
+    """A path that cannot be used, and why."""
+
     display: str
     reason: str
+
+
+class Folder(NamedTuple):
+    """The handled files of one walked folder."""
+
+    base: str              # real path of the folder, ending in "/"
+    prefix: str            # the folder as shown to the user ("" or ending in "/")
+    files: list            # [(name, language)]
+
+
+class Stale(NamedTuple):
+    """A temporary file an interrupted run left behind."""
+
+    path: str
+    display: str
+    pid: int
 
 
 def language_of(name: str) -> Optional[str]:
@@ -111,12 +130,11 @@ class Ignore:
         return bool(result)
 
 
-def walk_dirs(top: str, ignore: Ignore, stale: Optional[list] = None) -> Iterator[tuple]:
-    """Per folder under ``top`` (depth first, names sorted, symbolic links not
-    followed): (real path + "/", display prefix, [(name, language), ...]) for
-    the files an engine handles.  Grouping by folder keeps per-file work (and
-    what crosses to worker processes) small.  Temporary files a killed run
-    left behind are added to ``stale`` as (path, display, pid)."""
+def walk_dirs(top: str, ignore: Ignore, stale: Optional[list] = None) -> Iterator[Folder]:
+    """A :class:`Folder` per folder under ``top`` (depth first, names sorted,
+    symbolic links not followed) with the files an engine handles.  Grouping
+    by folder keeps per-file work (and what crosses to worker processes)
+    small.  Temporary files a killed run left behind are added to ``stale``."""
     absolute = os.path.abspath(top)
     stack = [("" if top == "." else top, absolute, ignore.rules_above(absolute + "/x"))]
     check = bool(ignore.excludes)
@@ -147,7 +165,7 @@ def walk_dirs(top: str, ignore: Ignore, stale: Optional[list] = None) -> Iterato
                 elif stale is not None and name.startswith(TEMP_PREFIX):
                     pid = stale_owner(name)
                     if pid is not None and e.is_file(follow_symlinks=False):
-                        stale.append((base + name, prefix + name, pid))
+                        stale.append(Stale(base + name, prefix + name, pid))
                 elif e.is_dir(follow_symlinks=False):
                     if name not in SKIP_DIRS and not (filter_paths and ignore.ignored(base + name, True, chain)):
                         subdirs.append((prefix + name, base + name, chain))
@@ -155,13 +173,14 @@ def walk_dirs(top: str, ignore: Ignore, stale: Optional[list] = None) -> Iterato
             except OSError:
                 continue
         if files:
-            yield base, prefix, files
+            yield Folder(base, prefix, files)
         stack.extend(reversed(subdirs))
 
 
 def discover_groups(paths: list, ignore: Optional[Ignore] = None, stale: Optional[list] = None) -> Iterator:
-    """Like :func:`discover`, but walked folders come as (base, prefix, files)
-    groups; a named file is a group of one."""
+    """A :class:`Folder` per walked folder, a :class:`Target` per file named
+    on the command line, a :class:`Missing` for a path that cannot be read.
+    A file named twice (or reached from two arguments) comes once."""
     ignore = ignore or Ignore()
     dedupe = len(paths) > 1
     seen: set = set()
@@ -180,7 +199,7 @@ def discover_groups(paths: list, ignore: Optional[Ignore] = None, stale: Optiona
                             kept.append((name, lang))
                     files = kept
                 if files:
-                    yield base, prefix, files
+                    yield Folder(base, prefix, files)
             continue
         key = os.path.realpath(arg)
         if key in seen:
@@ -190,15 +209,3 @@ def discover_groups(paths: list, ignore: Optional[Ignore] = None, stale: Optiona
             yield Missing(arg, "not a regular file")
             continue
         yield Target(arg, os.path.normpath(arg), language_of(os.path.basename(arg)))
-
-
-def discover(paths: list, ignore: Optional[Ignore] = None) -> Iterator:
-    """Yield a :class:`Target` per file, or a :class:`Missing` for a path that
-    cannot be read.  A file named twice (or reached from two arguments) once."""
-    for item in discover_groups(paths, ignore):
-        if isinstance(item, (Target, Missing)):
-            yield item
-        else:
-            base, prefix, files = item
-            for name, lang in files:
-                yield Target(base + name, prefix + name, lang)

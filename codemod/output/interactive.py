@@ -7,8 +7,7 @@ from codemod.output import color
 from codemod.core import display
 from codemod.core.diffs import unified
 from codemod.files.atomic import ChangedOnDisk, DeferInterrupt, NotWritten, Stopped, write_atomically
-from codemod.core.model import Verdict
-from codemod.pipeline import render_only
+from codemod.core.model import Verdict, applies
 
 PROMPT = "Apply this change [y,n,a,d,q,?] "
 HELP = """y - apply this change
@@ -21,8 +20,7 @@ q - quit; changes accepted so far are written
 
 
 def offered(result, include_review: bool) -> list:
-    return [f for f in result.findings if f.rewritable and (
-        f.verdict in (Verdict.SPAWN, Verdict.FORK) or (include_review and f.verdict is Verdict.REVIEW))]
+    return [f for f in result.findings if applies(f, include_review)]
 
 
 def run(results: list, options, out=sys.stdout, inp=sys.stdin, colour: str = "auto") -> tuple:
@@ -35,7 +33,7 @@ def run(results: list, options, out=sys.stdout, inp=sys.stdin, colour: str = "au
     counts = {"applied": 0, "files": 0}
     failed = False
     try:
-        failed = _session(results, options, out, inp, on, include_review, counts)
+        failed = _session(results, out, inp, on, include_review, counts)
     except (KeyboardInterrupt, Stopped) as exc:
         import signal
         status = 130 if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
@@ -51,7 +49,7 @@ def _files(n: int) -> str:
     return f"{n} file{'s' if n != 1 else ''}"
 
 
-def _session(results, options, out, inp, on, include_review, counts) -> bool:
+def _session(results, out, inp, on, include_review, counts) -> bool:
     failed = False
     accept_all = quit_now = False
     for r in results:
@@ -63,7 +61,7 @@ def _session(results, options, out, inp, on, include_review, counts) -> bool:
             if accept_all:
                 accepted.append(f)
                 continue
-            answer = _ask(r, f, on, out, inp, options)
+            answer = _ask(r, f, on, out, inp)
             if answer == "y":
                 accepted.append(f)
             elif answer == "a":
@@ -75,7 +73,7 @@ def _session(results, options, out, inp, on, include_review, counts) -> bool:
                 quit_now = True
                 break
         if accepted:
-            new = render_only(r, accepted, options)
+            new = r.render(accepted)
             with DeferInterrupt() as interrupt:      # a file being written is finished first
                 try:
                     if new is None:
@@ -96,8 +94,8 @@ def _session(results, options, out, inp, on, include_review, counts) -> bool:
     return failed
 
 
-def _ask(result, f, on: bool, out, inp, options) -> str:
-    new = render_only(result, [f], options)
+def _ask(result, f, on: bool, out, inp) -> str:
+    new = result.render([f])
     label = f.verdict.value.upper() if f.verdict is Verdict.REVIEW else f.verdict.value
     head = f"{display.path(f.path)}:{f.line}:{f.column}: {label}: {display.text(f.message)}"
     print(color.paint(head, f.verdict.value, on), file=out)

@@ -15,8 +15,7 @@ from codemod.files import outdir
 from codemod.core.reasons import advice
 from codemod.core.diffs import unified
 from codemod.core.model import Finding, Verdict
-from codemod.output.text import path_fields, printable
-from codemod.pipeline import render_only
+from codemod.output.common import path_fields, printable
 
 AUTHOR = "vfork-codemod <vfork-codemod@localhost>"
 
@@ -34,7 +33,7 @@ def slug(path: str) -> str:
     return s[-(SLUG_MAX - 9):].lstrip("-.") + "-" + digest
 
 
-def write_patches(results: list, out_dir: str, include_auto: bool, options) -> list:
+def write_patches(results: list, out_dir: str, include_auto: bool) -> list:
     """Write the patch files and the index; return the index entries."""
     out = outdir.prepare(out_dir)
     entries = []
@@ -47,7 +46,7 @@ def write_patches(results: list, out_dir: str, include_auto: bool, options) -> l
                      "line": f.line, "column": f.column, "verdict": f.verdict.value,
                      "function": f.function, "reason": printable(str(f.reasons[0])) if f.reasons else "",
                      "patch": None, "shown": display.path(f.path)}
-            new = render_only(r, [f], options) if f.rewritable else None
+            new = r.render([f])
             if new is None:
                 entry["note"] = "no rewrite can be proposed for this site; see the reasons"
             else:

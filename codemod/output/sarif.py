@@ -7,47 +7,29 @@ import json
 import os
 
 from codemod import __version__
-from codemod.core.model import Verdict
-from codemod.output.text import printable
-from codemod.pipeline import render_only
+from codemod.core.model import Applicability, Verdict
+from codemod.output.common import errors, printable
+from codemod.output.formats import Report, output_format
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-
-RULE_TEXT = {
-    Verdict.SPAWN: ("vfork call that posix_spawn can replace",
-                    "The child only sets up file descriptors, the session, the process group or signals, "
-                    "then execs: posix_spawn does the same without sharing the parent's memory. "
-                    "`vfork-codemod apply` rewrites it.", "warning"),
-    Verdict.FORK: ("vfork call that fork can replace",
-                   "The child is safe to run in a copy of the parent but needs more than posix_spawn offers. "
-                   "`vfork-codemod apply` rewrites it to fork (and exit to _exit).", "warning"),
-    Verdict.REVIEW: ("vfork call that needs a person",
-                     "The tool cannot prove the child region safe to move off vfork: it writes memory the "
-                     "parent reads, calls unknown functions, leaves the region, or its bounds are unclear. "
-                     "`vfork-codemod review --out DIR` writes a patch explaining what to decide.", "error"),
-    Verdict.NOTE: ("reference to vfork that is not a call",
-                   "A declaration, a macro or vfork used as a value. Reported for completeness; never edited.",
-                   "note"),
-}
-
 
 def rules() -> list:
     out = []
     for v in Verdict:
-        short, full, level = RULE_TEXT[v]
+        info = v.info
         out.append({
-            "id": v.rule,
-            "name": v.rule.replace("-", " ").title().replace(" ", ""),
-            "shortDescription": {"text": short},
-            "fullDescription": {"text": full},
-            "help": {"text": full, "markdown": full},
-            "defaultConfiguration": {"level": level},
+            "id": info.rule,
+            "name": info.rule.replace("-", " ").title().replace(" ", ""),
+            "shortDescription": {"text": info.title},
+            "fullDescription": {"text": info.help},
+            "help": {"text": info.help, "markdown": info.help},
+            "defaultConfiguration": {"level": info.level},
             "properties": {"verdict": v.value},
         })
     return out
 
 
-def document(results: list, missing: list, options, files: int) -> dict:
+def document(results: list, missing: list) -> dict:
     rule_index = {v.rule: i for i, v in enumerate(Verdict)}
     sarif_results = []
     for r in results:
@@ -55,7 +37,7 @@ def document(results: list, missing: list, options, files: int) -> dict:
             item = {
                 "ruleId": f.rule,
                 "ruleIndex": rule_index[f.rule],
-                "level": RULE_TEXT[f.verdict][2],
+                "level": f.verdict.info.level,
                 "message": {"text": printable(f.message)},
                 "locations": [{
                     "physicalLocation": {
@@ -65,19 +47,20 @@ def document(results: list, missing: list, options, files: int) -> dict:
                     **({"logicalLocations": [{"name": f.function, "kind": "function"}]} if f.function else {}),
                 }],
                 "properties": {"verdict": f.verdict.value,
-                               "reasons": [{"line": x.line, "message": printable(x.text)} for x in f.reasons]},
+                               "reasons": [{"line": x.line, "kind": x.kind, "message": printable(x.text)}
+                                           for x in f.reasons]},
             }
-            if f.verdict in (Verdict.SPAWN, Verdict.FORK) and f.rewritable:
-                new = render_only(r, [f], options)
+            if f.fix is not None and f.fix.applicability is Applicability.SAFE:
+                new = r.render([f])
                 if new is not None:
                     item["fixes"] = [{
-                        "description": {"text": f"rewrite to {'posix_spawn' if f.verdict is Verdict.SPAWN else 'fork'}"},
+                        "description": {"text": f.verdict.info.fix_text},
                         "artifactChanges": [{"artifactLocation": {"uri": _uri(f.path)},
                                              "replacements": replacements(r.original, new)}],
                     }]
             sarif_results.append(item)
     notifications = [{"level": "error", "message": {"text": f"{e['path']}: {e['message']}"}}
-                     for e in _errors(results, missing)]
+                     for e in errors(results, missing)]
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -93,15 +76,12 @@ def document(results: list, missing: list, options, files: int) -> dict:
     }
 
 
-def _errors(results, missing):
-    from codemod.output.text import errors
-    return errors(results, missing)
-
-
 def _code_point_column(result, finding) -> int:
-    """The run declares unicodeCodePoints columns; the C engine counts bytes
-    (a byte that is not UTF-8 counts as one code point, as Latin-1 reads)."""
-    if finding.language != "c" or not result.original:
+    """The run declares unicodeCodePoints columns; an engine that counts
+    bytes has its columns converted (a byte that is not UTF-8 counts as one
+    code point, as Latin-1 reads)."""
+    from codemod.engines.base import engine
+    if engine(finding.language).column_unit != "bytes" or not result.original:
         return finding.column
     lines = result.original.split(b"\n")
     if not 0 < finding.line <= len(lines):
@@ -147,5 +127,6 @@ def replacements(old: bytes, new: bytes) -> list:
     return out
 
 
-def as_sarif(results: list, missing: list, options, files: int) -> str:
-    return json.dumps(document(results, missing, options, files), indent=2, ensure_ascii=False) + "\n"
+@output_format("sarif")
+def write_sarif(report: Report, stream) -> None:
+    stream.write(json.dumps(document(report.results, report.missing), indent=2, ensure_ascii=False) + "\n")

@@ -1,78 +1,25 @@
-"""Text and JSON reports of findings and errors."""
+"""`scan --format text`: one `path:line:col: verdict: message` line per finding and a summary."""
 from __future__ import annotations
 
-import json
-from collections import Counter
-
-from codemod.core.model import Status, Verdict
-
-
-def printable(s: str) -> str:
-    """Text safe to print: undecodable source bytes become U+FFFD."""
-    return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+from codemod.core import display
+from codemod.core.model import Verdict
+from codemod.output.color import paint
+from codemod.output.common import errors, summary
+from codemod.output.formats import Report, output_format
 
 
-def path_fields(path: str) -> dict:
-    """JSON fields naming a file: ``path`` as text, and ``path_bytes``
-    (base64 of the exact name) when the name is not valid UTF-8."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        import base64
-        raw = path.encode("utf-8", "surrogateescape")
-        return {"path": printable(path), "path_bytes": base64.b64encode(raw).decode("ascii")}
-    return {"path": path}
-
-
-def summary(results: list, files: int) -> dict:
-    """Counts for the run; ``files`` is the number of files read (most of
-    which have no result at all: they do not mention vfork)."""
-    verdicts = Counter(f.verdict.value for r in results for f in r.findings)
-    return {
-        "files": files,
-        "files_with_findings": sum(1 for r in results if r.findings),
-        "errors": sum(1 for r in results if r.status is Status.FAILED),
-        "skipped": sum(1 for r in results if r.status is Status.SKIPPED),
-        **{v.value: verdicts.get(v.value, 0) for v in Verdict},
-    }
-
-
-def errors(results: list, missing: list) -> list:
-    out = [{**path_fields(m.display), "message": m.reason} for m in missing]
-    out += [{**path_fields(r.path), "message": printable(r.error or "")}
-            for r in results if r.status is Status.FAILED]
-    return out
-
-
-def as_text(results: list, missing: list, files: int, colour: bool = False) -> str:
-    """``path:line:col: verdict: message`` lines and a summary.  Names and
-    messages are made safe for a terminal (:mod:`codemod.core.display`)."""
-    from codemod.core import display
-    from codemod.output.color import paint
+@output_format("text")
+def write_text(report: Report, stream) -> None:
+    """Names and messages are made safe for a terminal (:mod:`codemod.core.display`)."""
     lines = []
-    for r in results:
+    for r in report.results:
         for f in r.findings:
-            verdict = paint(f.verdict.value, f.verdict.value, colour)
+            verdict = paint(f.verdict.value, f.verdict.info.colour, report.colour)
             lines.append(f"{display.path(f.path)}:{f.line}:{f.column}: {verdict}: {display.text(f.message)}")
-    s = summary(results, files)
+    s = summary(report.results, report.files)
     counts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
-    lines.append(f"{s['files']} files scanned: {counts}" + (f", {len(errors(results, missing))} errors"
-                                                           if errors(results, missing) else ""))
-    return "\n".join(lines) + "\n"
-
-
-def as_json(results: list, missing: list, files: int) -> str:
-    findings = []
-    for r in results:
-        for f in r.findings:
-            item = f.to_json()
-            item.update(path_fields(f.path))
-            item["message"] = printable(item["message"])
-            for reason in item["reasons"]:
-                reason["message"] = printable(reason["message"])
-            findings.append(item)
-    doc = {"version": 1, "findings": findings, "errors": errors(results, missing),
-           "skipped": [{**path_fields(r.path), "message": printable(r.error or "")}
-                       for r in results if r.status is Status.SKIPPED],
-           "summary": summary(results, files)}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    problems = errors(report.results, report.missing)
+    lines.append(f"{s['files']} files scanned: {counts}" + (f", {len(problems)} errors" if problems else ""))
+    stream.flush()
+    stream.buffer.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+    stream.flush()

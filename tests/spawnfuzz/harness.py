@@ -72,7 +72,8 @@ def run_once(command: list, base: Path, view: Path) -> Optional[str]:
 
 def check_c(seed: int, work: Path) -> Outcome:
     from codemod.core.model import Status
-    from codemod.pipeline import RunOptions, process_source
+    from codemod.core.options import RunOptions
+    from codemod.pipeline import process_source
     from spawnfuzz import cprog
     probe = build_probe(work)
     view = work / "view.txt"
@@ -99,7 +100,8 @@ def check_py(seed: int, work: Path) -> Outcome:
     interpreter; its reference behaviour is the same program with os.fork()
     (the child's code run as written, in its own memory)."""
     from codemod.core.model import Status
-    from codemod.pipeline import RunOptions, process_source
+    from codemod.core.options import RunOptions
+    from codemod.pipeline import process_source
     from spawnfuzz import pyprog
     probe = build_probe(work)
     view = work / "view.txt"

@@ -1,2 +1,33 @@
 """The C engine: tree-sitter finds vfork sites, the analysis proves what each
-child region does, and the rewriters turn provable ones into posix_spawn or fork."""
+child region does, and the rewriters turn provable ones into posix_spawn or fork.
+
+Registered here without importing tree-sitter; :meth:`CEngine.load` does."""
+from __future__ import annotations
+
+from codemod.engines.base import Engine, register
+
+
+@register
+class CEngine(Engine):
+    language = "c"
+    label = "C"
+    extensions = (".c", ".h")
+    column_unit = "bytes"
+
+    def options(self, run):
+        """The analysis options for a run (codemod.core.options.RunOptions)."""
+        from codemod.engines.c.analysis import Options
+        return Options(target=run.target, aliases=run.aliases, exec_wrappers=run.exec_wrappers,
+                       safe_functions=run.safe_functions, spawnp=run.spawnp)
+
+    def load(self, source: bytes, path: str, run):
+        from codemod.core import limits
+        from codemod.core.model import Skip
+        ranges = limits.c_ranges(source, run.max_parse_memory, run.needles)
+        if isinstance(ranges, Skip):
+            return ranges
+        from codemod.engines.c.engine import CFile
+        return CFile(source, path, self.options(run), ranges)
+
+    def preload(self) -> None:
+        import codemod.engines.c.engine  # noqa: F401 - imported for its side effect

@@ -11,33 +11,31 @@ The analysis walks every statement of the region and sorts what it finds:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional
 
+from codemod.core import region
+from codemod.core.reasons import For
 from codemod.engines.c import libc
 from codemod.engines.c.libc import Kind
-from codemod.engines.c.spawnmatch import NULL_POINTERS, SpawnMatcher, SpawnPlan
-from codemod.engines.c.syntax import Node, arguments, call_name, declarators, line, short, statements, text, unparen, walk
-from codemod.core.model import Reason
+from codemod.engines.c.sites import SYNTAX
+from codemod.engines.c.spawnmatch import NULL_POINTERS, SpawnMatcher
+from codemod.engines.c.syntax import Node, arguments, call_name, declarators, line, short, statements, text, unparen
+
+R = For("c")
 
 
-@dataclass
-class ChildAnalysis:
-    review: list = field(default_factory=list)
-    beyond_spawn: list = field(default_factory=list)
-    exit_calls: list = field(default_factory=list)    # `exit` tokens to rename to `_exit`
-    plan: Optional[SpawnPlan] = None
-    locals: dict = field(default_factory=dict)        # name -> declarator node
-    unreadable: bool = False   # ERROR nodes or #if inside: no rewrite may be proposed
-    private: set = field(default_factory=set)        # outer locals only the region mentions
-    # `if` statements the safety walk named as beyond posix_spawn (start
-    # byte -> the reason in beyond_spawn): the spawn matcher may read some
-    # of them as set-up after all (a checked call, a guarded move).
-    conditions: dict = field(default_factory=dict)
+class ChildAnalysis(region.ChildBase):
+    """What the child region does (see :class:`codemod.core.region.ChildBase`),
+    with C's own parts: `exit` calls to rename, the region's variables, and
+    whether its text could be read at all."""
 
-    def drop_conditions(self, accepted: set) -> None:
-        gone = [self.conditions[k] for k in accepted if k in self.conditions]
-        self.beyond_spawn = [r for r in self.beyond_spawn if not any(r is g for g in gone)]
+    def __init__(self):
+        super().__init__()
+        self.exit_calls: list = []     # `exit` tokens to rename to `_exit`
+        self.locals: dict = {}         # name -> declarator node
+        self.unreadable = False        # ERROR nodes or #if inside: no rewrite may be proposed
+        self.private: set = set()      # outer locals only the region mentions
 
 
 @dataclass(frozen=True)
@@ -74,11 +72,9 @@ def analyse(body: list, options: Options, private: Optional[dict] = None,
     for stmt in body:
         checker.visit(stmt, loops=0, switches=0)
     stmts = flatten(body)
-    if not result.review and _can_complete(stmts, options.lookup):
+    if not result.review and not region.leaves(SYNTAX, stmts, lambda call: _never_returns(call, options.lookup)):
         last = stmts[-1] if stmts else body[-1]
-        result.review.append(Reason(line(last) if stmts else line(body[0]),
-                                    f"the child can run past `{short(last)}` and fall out of its region "
-                                    "(every path must end in exec failure handling with _exit)"))
+        result.review.append(R("falls-out", line(last) if stmts else line(body[0]), last=short(last)))
     if not result.review:
         result.plan = SpawnMatcher(result, options, origins).match(stmts)
     return result
@@ -117,11 +113,11 @@ class _Checker:
             self.r.locals[text(d)] = node
             self.scopes[-1][text(d)] = _STATIC if shared else node
 
-    def review(self, node: Node, message: str) -> None:
-        self.r.review.append(Reason(line(node), message))
+    def review(self, node: Node, kind: str, **fields) -> None:
+        self.r.review.append(R(kind, line(node), **fields))
 
-    def beyond(self, node: Node, message: str) -> Reason:
-        reason = Reason(line(node), message)
+    def beyond(self, node: Node, kind: str, **fields):
+        reason = R(kind, line(node), **fields)
         self.r.beyond_spawn.append(reason)
         return reason
 
@@ -130,42 +126,37 @@ class _Checker:
         if node.is_missing:
             self.r.unreadable = True
             where = node.parent if node.parent is not None else node
-            self.review(node, f"`{short(where)}` does not parse as C: tree-sitter had to assume a missing "
-                              f"`{t}` (often a macro it cannot see through)")
+            self.review(node, "missing-node", code=short(where), missing=t)
             return
         if t == "ERROR":
             self.r.unreadable = True
-            self.review(node, f"`{short(node)}` could not be parsed (a tree-sitter ERROR region, "
-                              "often a macro it cannot see through)")
+            self.review(node, "error-node", code=short(node))
             return
         if t.startswith("preproc_"):
             self.r.unreadable = True
-            self.review(node, f"`{text(node).splitlines()[0].strip()}` splits the child region: "
-                              "each configuration may run different code")
+            self.review(node, "preproc-in-child", directive=text(node).splitlines()[0].strip())
             return
         if t == "return_statement":
-            self.review(node, f"`{short(node)}` returns from {'the function'}: under vfork the child "
-                              "unwinds the parent's stack frame")
+            self.review(node, "returns", stmt=short(node))
             return
         if t == "goto_statement":
-            self.review(node, f"`{short(node)}` leaves the child region")
+            self.review(node, "leaves-region", stmt=short(node))
             return
         if t == "break_statement" and loops == 0 and switches == 0:
-            self.review(node, "`break` leaves the child region")
+            self.review(node, "leaves-region", stmt="break")
             return
         if t == "continue_statement" and loops == 0:
-            self.review(node, "`continue` leaves the child region")
+            self.review(node, "leaves-region", stmt="continue")
             return
         if t in ("for_statement", "while_statement", "do_statement"):
-            self.beyond(node, f"loop `{_head(node)}`: posix_spawn runs no code in the child")
+            self.beyond(node, "loop", head=_head(node))
             loops += 1
         elif t == "if_statement":
-            self.r.conditions[node.start_byte] = self.beyond(
-                node, f"condition `{_head(node)}`: posix_spawn runs no code in the child")
+            self.r.conditions[node.start_byte] = self.beyond(node, "condition", head=_head(node))
         elif t == "conditional_expression":
-            self.beyond(node, f"condition `{_head(node)}`: posix_spawn runs no code in the child")
+            self.beyond(node, "condition", head=_head(node))
         elif t == "switch_statement":
-            self.beyond(node, f"`{_head(node)}`: posix_spawn runs no code in the child")
+            self.beyond(node, "switch", head=_head(node))
             switches += 1
         elif t in ("assignment_expression", "update_expression"):
             target = node.child_by_field_name("left") if t == "assignment_expression" \
@@ -186,11 +177,12 @@ class _Checker:
     def check_write(self, node: Node, target: Node, via: str = "") -> None:
         problem = self.outer_target(target)
         if problem:
-            self.review(node, f"`{short(node)}` {via}writes {problem}: under vfork the parent sees "
-                              "this store, under fork or posix_spawn it does not")
+            kind, fields = problem
+            self.review(node, kind, stmt=short(node), via=via, **fields)
 
-    def outer_target(self, target: Node) -> Optional[str]:
-        """Why writing ``target`` touches memory outside the region, or None."""
+    def outer_target(self, target: Node) -> Optional[tuple]:
+        """(reason kind, fields) when writing ``target`` touches memory
+        outside the region, else None."""
         t = target.type
         if t == "parenthesized_expression" and target.named_child_count == 1:
             return self.outer_target(unparen(target))
@@ -198,60 +190,59 @@ class _Checker:
             name = text(target)
             local = self.local(name)
             if local is _STATIC:
-                return f"`{name}`, a static variable the parent shares"
+                return "static-write", {"name": name}
             if local is not None:
                 return None
             if name == "errno":
-                return "errno, which the child shares with the parent's thread"
-            return f"`{name}`, declared outside the child region"
+                return "shared-write", {"target": "errno, which the child shares with the parent's thread"}
+            return "shared-write", {"target": f"`{name}`, declared outside the child region"}
         if t == "field_expression":
             base = target.child_by_field_name("argument")
             if target.child_by_field_name("operator").type == "->":
-                return f"through the pointer `{text(base)}`"
+                return "pointer-write", {"target": f"through the pointer `{text(base)}`"}
             return self.outer_target(base)
         if t == "subscript_expression":
             base = target.child_by_field_name("argument")
             local = self.local(text(base)) if base.type == "identifier" else None
             if local is not None and local is not _STATIC and local.type == "array_declarator":
                 return None
-            return f"through `{text(base)}`"
+            return "pointer-write", {"target": f"through `{text(base)}`"}
         if t == "pointer_expression":
-            return f"through the pointer `{text(target.child_by_field_name('argument'))}`"
-        return f"`{text(target)}`"
+            return "pointer-write", {"target": f"through the pointer `{text(target.child_by_field_name('argument'))}`"}
+        return "pointer-write", {"target": f"`{text(target)}`"}
 
     def check_call(self, call: Node) -> None:
         name = call_name(call)
         if name is None:
-            self.review(call, f"`{short(call)}` calls through a function pointer the tool cannot follow")
+            self.review(call, "function-pointer", call=short(call))
             return
         if name in ("vfork", "fork", "clone", "posix_spawn", "posix_spawnp", "system", "popen"):
-            self.review(call, f"`{name}` called again inside the child")
+            self.review(call, "spawns-again", name=name)
             return
         spec = self.options.lookup(name)
         if spec is libc.EXEC_WRAPPER:
-            self.beyond(call, f"`{name}()` is a project exec wrapper (configuration): posix_spawn cannot call it")
+            self.beyond(call, "exec-wrapper", name=name)
             return
         if spec is None:
-            self.review(call, f"`{name}()` is not a function the tool knows: it may write memory "
-                              "the parent shares, or be a macro")
+            self.review(call, "unknown-function", name=name)
             return
         args = arguments(call)
         if spec.kind is Kind.SHARED:
-            self.review(call, f"`{name}()` writes {spec.writes}")
+            self.review(call, libc.WRITES_KIND[spec.writes], name=name, what=spec.writes)
             return
         if spec.kind is Kind.ESCAPE:
-            self.review(call, f"`{name}()` leaves the child region")
+            self.review(call, "escapes", name=name)
             return
         if name in libc.STREAM_ARG:
             idx = libc.STREAM_ARG[name]
             stream = text(args[idx]) if idx < len(args) else "?"
             if stream not in libc.STDERR_STREAMS:
-                self.review(call, f"`{name}()` on `{stream}` writes the stdio buffers shared with the parent")
+                self.review(call, "stdio-stream", name=name, stream=stream)
             return
         if name == "exit":
             self.r.exit_calls.append(call.child_by_field_name("function"))
         if spec.kind is Kind.EXEC and name not in libc.EXECS:
-            self.beyond(call, f"`{name}()` has no posix_spawn equivalent")
+            self.beyond(call, "no-spawn-equivalent", code=f"{name}()")
         for idx in spec.out_args:
             if idx < len(args) and not _null(args[idx]):
                 self.check_pointer_arg(call, args[idx], idx)
@@ -265,42 +256,16 @@ class _Checker:
         local = self.local(text(arg)) if arg.type == "identifier" else None
         if local is not None and local is not _STATIC and local.type == "array_declarator":
             return
-        self.review(call, f"`{short(call)}` writes through argument {idx + 1}, `{text(arg)}`, "
-                          "into memory the tool cannot place inside the child region")
+        self.review(call, "pointer-arg-write", call=short(call), n=idx + 1, arg=text(arg))
 
 
 def _null(arg: Node) -> bool:
     return "".join(text(arg).split()) in NULL_POINTERS
 
 
-def _can_complete(stmts: list, lookup) -> bool:
-    """Control can reach the end of the statement list."""
-    return all(_completes(stmt, lookup) for stmt in stmts)
-
-
-def _completes(stmt: Node, lookup) -> bool:
-    t = stmt.type
-    if t == "compound_statement":
-        return _can_complete(statements(stmt), lookup)
-    if t == "expression_statement":
-        expr = stmt.named_children[0] if stmt.named_children else None
-        if expr is not None and expr.type == "call_expression":
-            spec = lookup(call_name(expr))
-            return not (spec is not None and spec.kind is Kind.EXIT)
-        return True
-    if t == "if_statement":
-        alt = stmt.child_by_field_name("alternative")
-        if alt is None:
-            return True
-        return _completes(stmt.child_by_field_name("consequence"), lookup) \
-            or _completes(alt.named_children[-1], lookup)
-    if t in ("while_statement", "for_statement"):
-        cond = stmt.child_by_field_name("condition")
-        forever = cond is None or text(cond).strip("() ") in ("1", "")
-        return not forever or any(n.type == "break_statement" for n in walk(stmt))
-    if t in ("return_statement", "goto_statement"):
-        return False  # reported as leaving the region
-    return True
+def _never_returns(call: Node, lookup) -> bool:
+    spec = lookup(call_name(call))
+    return spec is not None and spec.kind is Kind.EXIT
 
 
 def _head(node: Node) -> str:

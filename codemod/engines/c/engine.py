@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
-from codemod.core import layout
-from codemod.core import limits
+from codemod.core import layout, limits, region
+from codemod.core.edits import apply_edits
+from codemod.core.model import Edit, Finding, Fix, Verdict
+from codemod.core.reasons import For
 from codemod.engines.c import analysis, provenance, sites, spawn
 from codemod.engines.c.analysis import Options
+from codemod.engines.c.partial import shifted
 from codemod.engines.c.syntax import (
     PREPROC_BRANCHES, Node, captures, captures_near, declarators, depth, encode_text, enclosing, function_name, index,
     line, parse, reparse, text,
 )
-from codemod.core.model import Edit, Finding, Reason, Verdict
+
+R = For("c")
 
 # Where a statement can be replaced by a block or preceded by one.
 STATEMENT_LISTS = {"compound_statement", "case_statement"} | PREPROC_BRANCHES
@@ -42,7 +46,8 @@ class _Layout:
 
 
 class CFile:
-    """A parsed C file, its findings, and how to render a chosen set of them."""
+    """A parsed C file, its findings, and how to render a chosen set of them
+    (a :class:`codemod.engines.base.Unit`)."""
 
     language = "c"
 
@@ -74,12 +79,12 @@ class CFile:
     def _analyse(self) -> list:
         calls, refs = sites.find_references(self.root, self.options.aliases)
         self._check_depth(calls, refs)
-        findings = [self._site_finding(tok) for tok in calls]
+        findings = [self._site_finding(key, tok) for key, tok in enumerate(calls)]
         for ref in refs:
             fn = _enclosing_function(ref.node)
             findings.append(Finding(self.path, ref.line, ref.column, "c", Verdict.NOTE,
                                     f"{ref.what}: not a call, not rewritten",
-                                    [Reason(ref.line, f"`{_first_line(ref.node)}` is {ref.what}")], fn))
+                                    (R("reference", ref.line, code=_first_line(ref.node), what=ref.what),), fn))
         findings.sort(key=lambda f: (f.line, f.column))
         return findings
 
@@ -95,45 +100,47 @@ class CFile:
             raise limits.TooDeep(f"nesting too deep to analyse: the `vfork` at line {line(node)} is nested "
                                  "more than 65,535 levels deep, beyond what tree-sitter's queries reach")
 
-    def _site_finding(self, tok: Node) -> Finding:
+    def _site_finding(self, key: int, tok: Node) -> Finding:
         levels = depth(self.root, tok, limits.MAX_SITE_DEPTH + 1)
         if levels > limits.MAX_SITE_DEPTH:
             raise limits.TooDeep(f"nesting too deep to analyse: the `vfork` at line {line(tok)} is nested more "
                                  f"than {limits.MAX_SITE_DEPTH:,} levels deep (no hand-written code is)")
         site = sites.locate(tok)
-        fname = function_name(site.function) if site.function is not None else None
-        finding = Finding(self.path, line(tok), tok.start_point.column + 1, "c", Verdict.REVIEW, "",
-                          function=fname)
-        if site.review or site.region is None:
-            reasons = site.review or [Reason(line(tok), "the child region could not be delimited")]
-            return self._review(finding, reasons, None)
         options = self._options_for_site()
 
-        def origins(wanted: set) -> tuple:
-            return provenance.origins(site, wanted, lambda name: options.lookup(name) is not None,
-                                      sites.always_leaves)
-        child = analysis.analyse(site.region.body, options, _private_locals(site), origins)
-        if child.review:
-            return self._review(finding, child.review, site, child)
-        no_spawn = list(site.no_spawn)
-        if site.result is None:
-            no_spawn.append(Reason(line(tok), "no variable receives the vfork result, so there is "
-                                              "no pid for posix_spawn to fill in"))
-        elif not site.error_path:
-            no_spawn.append(Reason(line(tok), f"nothing tests `{text(site.result)}` for failure "
-                                              "(`< 0`, `== -1`): a failed posix_spawn would go unnoticed, "
-                                              "where the vfork child exits with a status"))
-        if child.plan is not None and not no_spawn:
-            edits, problem = self._spawn_edits(site, child)
-            if edits is not None:
-                return self._spawn(finding, site, child, edits)
-            no_spawn.append(problem)
-        reasons = no_spawn + child.beyond_spawn
-        return self._fork(finding, site, child, reasons)
+        def analyse():
+            def origins(wanted: set) -> tuple:
+                return provenance.origins(site, wanted, lambda name: options.lookup(name) is not None,
+                                          sites.always_leaves)
+            return analysis.analyse(site.region.body, options, _private_locals(site), origins)
+
+        def no_spawn(child) -> list:
+            against = list(site.no_spawn)
+            if site.result is None:
+                against.append(R("no-pid", line(tok)))
+            elif not site.error_path:
+                against.append(R("no-failure-check", line(tok), result=text(site.result)))
+            return against
+
+        decision = region.decide(site.review, site.region, R("region-undelimited", line(tok)), analyse, no_spawn,
+                                 lambda child: self._spawn_edits(site, child), lambda child: not child.unreadable)
+        fname = function_name(site.function) if site.function is not None else None
+        finding = Finding(self.path, line(tok), tok.start_point.column + 1, "c", decision.verdict, "",
+                          function=fname)
+        if decision.verdict is Verdict.SPAWN:
+            return self._spawn(finding, key, site, decision.child, decision.spawn)
+        reasons = decision.reasons
+        fix = None
+        if decision.fix == "fork":
+            edits, needs = self._fork_edits(site, decision.child)
+            fix = Fix(Verdict.REVIEW.info.applicability if decision.verdict is Verdict.REVIEW
+                      else Verdict.FORK.info.applicability, key, tuple(edits), needs)
+        if decision.verdict is Verdict.FORK:
+            reasons = reasons + [R("exit-becomes-_exit", line(t)) for t in decision.child.exit_calls]
+        return replace(finding, message=region.message(decision, "fork"), reasons=tuple(reasons), fix=fix)
 
     def _options_for_site(self) -> Options:
         if self._site_options is None:
-            from dataclasses import replace
             self._site_options = replace(self.options, gnu_source=self._gnu_source())
         return self._site_options
 
@@ -144,39 +151,19 @@ class CFile:
         return any(n.start_byte < first for n in found)
 
     # -- verdicts ----------------------------------------------------------
-    def _review(self, finding: Finding, reasons: list, site, child=None) -> Finding:
-        finding.verdict = Verdict.REVIEW
-        finding.reasons = reasons
-        finding.message = f"needs review: {reasons[0].text}"
-        if site is not None and child is not None and _proposable(child):
-            finding.edits, finding.header_needs = self._fork_edits(site, child)
-        return finding
-
-    def _fork(self, finding: Finding, site, child, reasons: list) -> Finding:
-        finding.verdict = Verdict.FORK
-        finding.edits, finding.header_needs = self._fork_edits(site, child)
-        finding.reasons = reasons + [Reason(line(t), "`exit` becomes `_exit`: after fork, exit would "
-                                                     "flush copies of the parent's stdio buffers")
-                                     for t in child.exit_calls]
-        finding.message = f"rewritten to fork: {reasons[0].text}" if reasons else "rewritten to fork"
-        return finding
-
-    def _spawn(self, finding: Finding, site, child, edits: list) -> Finding:
+    def _spawn(self, finding: Finding, key: int, site, child, edits: list) -> Finding:
         plan = child.plan
-        finding.verdict = Verdict.SPAWN
-        finding.edits = edits
-        finding.header_needs = frozenset(spawn.needs(plan) | ({"signal.h"} if any(
-            a.op == "setsigdef" for a in plan.actions) else set()))
+        needs = frozenset(spawn.needs(plan) | ({"signal.h"} if any(a.op == "setsigdef" for a in plan.actions)
+                                               else set()))
         first, last = line(site.region.body[0]), site.region.body[-1].end_point.row + 1
-        finding.message = f"child (lines {first}-{last}) rewritten to {plan.exec.spec.spawn}"
-        reasons = [Reason(a.line, f"{_describe_action(a)}") for a in plan.actions] + list(plan.notes)
+        reasons = [R("spawn-action", a.line, detail=_describe_action(a)) for a in plan.actions] + list(plan.notes)
         reasons.sort(key=lambda r: r.line)
-        reasons.append(Reason(line(plan.exec.node), f"`{plan.exec.node.child_by_field_name('function').text.decode()}` "
-                                                    f"becomes {plan.exec.spec.spawn}"))
-        reasons.append(Reason(line(site.call), "a failed exec now sets errno and "
-                                               f"`{text(site.result)} = -1` instead of exit status 127"))
-        finding.reasons = reasons
-        return finding
+        reasons.append(R("exec-becomes", line(plan.exec.node),
+                         name=plan.exec.node.child_by_field_name("function").text.decode(),
+                         spawn=plan.exec.spec.spawn))
+        reasons.append(R("exec-failure-changes", line(site.call), result=text(site.result)))
+        return replace(finding, message=f"child (lines {first}-{last}) rewritten to {plan.exec.spec.spawn}",
+                       reasons=tuple(reasons), fix=Fix(Verdict.SPAWN.info.applicability, key, tuple(edits), needs))
 
     # -- rewrites ----------------------------------------------------------
     def _fork_edits(self, site, child) -> tuple:
@@ -187,8 +174,8 @@ class CFile:
     def _spawn_edits(self, site, child) -> tuple:
         """The posix_spawn edits, or (None, reason) when they cannot be placed."""
         src = self.source
-        region = site.region
-        del_start, del_end, whole = region.delete
+        child_region = site.region
+        del_start, del_end, whole = child_region.delete
         if whole:
             del_start, del_end = layout.whole_lines(src, del_start, del_end)
         deletion = Edit(del_start, del_end, b"")
@@ -201,21 +188,20 @@ class CFile:
             value = site.declarator.child_by_field_name("value")
             declarator = site.declarator.child_by_field_name("declarator")
             if _const_qualified(anchor):
-                return None, Reason(line(anchor), f"`{text(declarator)}` is const: it cannot be filled in "
-                                                  "after its declaration")
+                return None, R("pid-const", line(anchor), name=text(declarator))
             edits.append(Edit(declarator.end_byte, value.end_byte, b""))
             target = _first_statement_after(anchor)
             if target is None or not layout.starts_line(src, target.start_byte):
-                return None, Reason(line(anchor), "no statement after the declaration to place posix_spawn before")
+                return None, R("no-statement-after", line(anchor))
             edits.append(self._insert_block(target.start_byte, block_lines))
         elif anchor.type == "expression_statement":
             if anchor.parent.type not in STATEMENT_LISTS \
                     or not layout.starts_line(src, anchor.start_byte):
-                return None, Reason(line(anchor), f"`{text(anchor)}` is not a statement of its own line and block")
-            late = _declared_between(site.function, anchor.end_byte, region.body[0].start_byte,
+                return None, R("not-own-statement", line(anchor), stmt=text(anchor))
+            late = _declared_between(site.function, anchor.end_byte, child_region.body[0].start_byte,
                                      child.plan.used_names)
             if late:
-                return None, Reason(line(late), f"`{text(late)}` is declared after vfork and used by exec")
+                return None, R("declared-after-vfork", line(late), decl=text(late))
             indent = layout.indentation_at(src, anchor.start_byte).decode()
             rendered = self._lines(block_lines, indent)
             edits.append(Edit(anchor.start_byte, anchor.end_byte, encode_text(rendered[len(indent):].rstrip("\r\n"))))
@@ -223,8 +209,7 @@ class CFile:
             # vfork inside an if/switch condition: spawn first, then test.
             if anchor.parent.type not in STATEMENT_LISTS \
                     or not layout.starts_line(src, anchor.start_byte):
-                return None, Reason(line(anchor), "the statement holding vfork does not start its own line "
-                                                  "in a block (an `else if`?)")
+                return None, R("condition-not-own-line", line(anchor))
             edits.append(self._insert_block(anchor.start_byte, block_lines))
             inner = site.assignment
             while inner.parent.type == "parenthesized_expression" and inner.parent.parent.type != "switch_statement" \
@@ -237,21 +222,18 @@ class CFile:
         if stranded:
             return None, stranded
         if self._opens_function_end(site, edits):
-            return None, Reason(line(region.owner), "removing the child's branch would let control reach "
-                                                    f"the end of {function_name(site.function)}() "
-                                                    "(today every branch leaves)")
+            return None, R("opens-function-end", line(child_region.owner), function=function_name(site.function))
         return edits, None
 
     def _opens_function_end(self, site, edits: list) -> bool:
         """The function's end was unreachable and would not be after the edits."""
-        from codemod.core.edits import apply_edits
         fn = site.function
         body = fn.child_by_field_name("body")
-        if sites.can_reach_end(body):
+        leaving = region.first_leaving(sites.SYNTAX, sites.statements(body), sites.exits)
+        if leaving is None:
             return False
-        last = sites.statements(body)[-1]
-        if all(e.end <= last.start_byte for e in edits):
-            return False  # the statement that always leaves stays last and untouched
+        if all(e.end <= leaving.start_byte for e in edits):
+            return False  # the statement that always leaves stays, untouched
         # Parse the rewritten function on its own: all of a site's edits lie inside it.
         lo, hi = fn.start_byte, fn.end_byte
         if any(not (lo <= e.start and e.end <= hi) for e in edits):
@@ -268,8 +250,8 @@ class CFile:
     def _lines(self, block_lines: list, indent: str) -> str:
         nl, unit = self.layout.nl, self.layout.unit
         out = []
-        for depth, s in block_lines:
-            out.append("" if depth is None else indent + unit * depth + s)
+        for level, s in block_lines:
+            out.append("" if level is None else indent + unit * level + s)
         return nl.join(out) + nl
 
     def _null(self) -> str:
@@ -291,7 +273,7 @@ class CFile:
                         return text(n.child_by_field_name("type")) == "pid_t"
         return False
 
-    def _stranded(self, site, child, deletion: Edit) -> Optional[Reason]:
+    def _stranded(self, site, child, deletion: Edit):
         """A variable or parameter only the removed child used would become unused."""
         used_by_spawn = child.plan.used_names
         fn = site.function
@@ -309,18 +291,12 @@ class CFile:
             others = [n for n in index(fn).idents.get(name, [])
                       if n != decl and not (deletion.start <= n.start_byte < deletion.end)]
             if not others:
-                return Reason(line(decl), f"`{name}` (line {line(decl)}) is used only by the child: "
-                                          "removing the child would leave it unused")
+                return R("stranded", line(decl), name=name, at=line(decl))
         return None
 
     def render(self, chosen: list) -> bytes:
         """The file with the chosen findings' edits and the headers they need."""
-        from codemod.core.edits import apply_edits
-        edits = [e for f in chosen for e in f.edits]
-        wanted = set()
-        for f in chosen:
-            wanted |= f.header_needs
-        edits += self._header_edits(wanted)
+        edits = _edits(chosen, self.headers)
         new = apply_edits(self.source, edits)
         self._rendered = (new, edits)
         return new
@@ -334,57 +310,93 @@ class CFile:
     def verify(self, new: bytes) -> Optional[str]:
         """Why the rewritten text must not be written, or None."""
         edits = self.edits_of(new)
-        ranges = None
-        if self.ranges is not None:
-            from codemod.engines.c.partial import shifted
-            if edits is None:
-                return "the rewrite of a file parsed in parts cannot be checked"
-            ranges = shifted(self.ranges, edits)
+        if self.ranges is not None and edits is None:
+            return "the rewrite of a file parsed in parts cannot be checked"
         if edits is not None:
             # Incremental parsing is fast, but its error recovery can differ
             # from a fresh parse: it is trusted only to say "no errors".
+            ranges = shifted(self.ranges, edits) if self.ranges is not None else None
             if not reparse(self.tree, self.source, new, edits, ranges).root_node.has_error:
                 return None
-        root = parse(new, ranges).root_node
-        if root.has_error and _error_count(root) > _error_count(self.root):
-            return "the rewritten file would not parse as cleanly as the original"
-        return None
+        return _parses_as_cleanly(new, self.ranges, edits, _error_count(self.root))
 
-    def _header_edits(self, wanted: set) -> list:
-        if not wanted:
-            return []
+    def renderer(self, options) -> "EditRenderer":
+        return EditRenderer(self.headers, self.ranges, _error_count(self.root))
+
+    @functools.cached_property
+    def headers(self) -> "HeaderPlan":
+        """Where the `#include` lines a rewrite needs go, and which are there already."""
         src = self.source
-        present = {n.text.strip(b"<>\"").decode("latin-1")
-                   for n in captures_near(self.root, b"include", "includes", whole_lines=True).get("include.any", [])}
-        lines = []
-        for header in ("unistd.h", "errno.h", "signal.h", "spawn.h"):
-            if header in wanted and header not in present:
-                lines.append(f"#include <{header}>")
-        if "environ" in wanted and not captures("environ-declarations", self.root,
-                                                max_start_depth=0).get("environ.name"):
-            lines.append("extern char **environ;")
-        if not lines:
-            return []
+        present = frozenset(n.text.strip(b"<>\"").decode("latin-1") for n in captures_near(
+            self.root, b"include", "includes", whole_lines=True).get("include.any", []))
+        environ = bool(captures("environ-declarations", self.root, max_start_depth=0).get("environ.name"))
         nl = self.layout.nl
         includes = self._includes.get("include.line", [])
         if includes:
-            last = max(includes, key=lambda n: n.end_byte)
-            end = last.end_byte
+            end = max(includes, key=lambda n: n.end_byte).end_byte
             # preproc_include ends after its newline; keep the file's line end.
-            if src[end - 1:end] == b"\n":
-                return [Edit(end, end, encode_text(nl.join(lines) + nl))]
-            return [Edit(end, end, encode_text(nl + nl.join(lines)))]
+            return HeaderPlan(present, environ, end, nl, src[end - 1:end] != b"\n")
         pos = 0
         for child in self.root.children:
             if child.type not in ("comment", "preproc_def", "preproc_call"):
                 pos = layout.line_start(src, child.start_byte)
                 break
-        return [Edit(pos, pos, encode_text(nl.join(lines) + nl))]
+        return HeaderPlan(present, environ, pos, nl, False)
 
 
-def _proposable(child) -> bool:
-    """A review site gets a proposed fork rewrite unless the region is unreadable."""
-    return not child.unreadable
+HEADER_ORDER = ("unistd.h", "errno.h", "signal.h", "spawn.h")
+
+
+@dataclass(frozen=True)
+class HeaderPlan:
+    """The file-level lines C fixes need, as data: any set of fixes gets
+    its header edit without the file's syntax tree."""
+
+    present: frozenset     # headers the file includes
+    environ: bool          # the file declares `environ`
+    pos: int               # where new lines go
+    nl: str
+    lead: bool             # the last #include has no line end: start with one
+
+    def edits(self, wanted: set) -> list:
+        lines = [f"#include <{h}>" for h in HEADER_ORDER if h in wanted and h not in self.present]
+        if "environ" in wanted and not self.environ:
+            lines.append("extern char **environ;")
+        if not lines:
+            return []
+        body = self.nl + self.nl.join(lines) if self.lead else self.nl.join(lines) + self.nl
+        return [Edit(self.pos, self.pos, encode_text(body))]
+
+
+@dataclass(frozen=True)
+class EditRenderer:
+    """Renders any chosen set of a C file's fixes from the findings' edits."""
+
+    headers: HeaderPlan
+    ranges: Optional[list]
+    errors: int            # ERROR and MISSING nodes in the original
+
+    def render(self, original: bytes, findings: list) -> Optional[bytes]:
+        edits = _edits(findings, self.headers)
+        if any(a.overlaps(b) for i, a in enumerate(edits) for b in edits[i + 1:]):
+            return None
+        new = apply_edits(original, edits)
+        return None if _parses_as_cleanly(new, self.ranges, edits, self.errors) else new
+
+
+def _edits(findings: list, headers: HeaderPlan) -> list:
+    wanted: set = set()
+    for f in findings:
+        wanted |= f.fix.needs
+    return [e for f in findings for e in f.fix.edits] + headers.edits(wanted)
+
+
+def _parses_as_cleanly(new: bytes, ranges: Optional[list], edits: Optional[list], before: int) -> Optional[str]:
+    """Why ``new`` fails the check that it parses as cleanly as the original (``before`` errors), or None."""
+    root = parse(new, shifted(ranges, edits) if ranges is not None else None).root_node
+    if root.has_error and _error_count(root) > before:
+        return "the rewritten file would not parse as cleanly as the original"
+    return None
 
 
 def _enclosing_function(node: Node) -> Optional[str]:

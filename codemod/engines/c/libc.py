@@ -61,8 +61,8 @@ _TABLE: dict[str, Spec] = {
     "fexecve": Spec(Kind.EXEC), "execveat": Spec(Kind.EXEC),
     "_exit": Spec(Kind.EXIT), "_Exit": Spec(Kind.EXIT),
     "exit": Spec(Kind.EXIT), "abort": Spec(Kind.EXIT),
-    # Diagnostics.  Stream and fd functions are DIAG only when they target
-    # stderr: see classify_call.
+    # Diagnostics.  Stream functions are DIAG only when the stream is
+    # stderr (the analysis checks STREAM_ARG); fd functions touch no memory.
     "perror": Spec(Kind.DIAG), "psignal": Spec(Kind.DIAG),
     "strerror": Spec(Kind.DIAG), "strlen": Spec(Kind.DIAG),
     **{name: Spec(Kind.DIAG) for name in STREAM_ARG},
@@ -116,7 +116,8 @@ _TABLE: dict[str, Spec] = {
 }
 
 STDERR_STREAMS = {"stderr"}
-STDERR_FDS = {"2", "STDERR_FILENO"}
+# The reason kind (codemod.core.reasons) of a call that writes shared memory, by what it writes.
+WRITES_KIND = {_SHARED_STDIO: "writes-stdio", _SHARED_HEAP: "writes-heap", _SHARED_ENV: "writes-environ"}
 
 
 EXEC_WRAPPER = Spec(Kind.EXIT, writes="project exec wrapper")

@@ -4,10 +4,7 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from codemod.engines.c.syntax import Node, text
-from codemod.core.outcomes import (  # noqa: F401 - re-exported for the C engine
-    COMPARE, MIRROR, OUTCOMES, Truth, both, compare, either, error_only_branch, is_error_test, negate,
-    result_truth, split, unknown,
-)
+from codemod.core.outcomes import COMPARE, MIRROR, Truth, both, compare, either, negate, result_truth, unknown
 
 
 def _const(node: Node) -> Optional[int]:

@@ -12,12 +12,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from codemod.core import region
+from codemod.core.outcomes import is_error_test
+from codemod.core.reasons import For
 from codemod.engines.c import outcomes
 from codemod.engines.c.syntax import (
     PREPROC_BRANCHES, Node, ancestors, call_name, captures_near, enclosing, function_name, in_error, index,
     line, short, squash, statements, text, unparen, walk,
 )
-from codemod.core.model import Reason
+
+R = For("c")
 
 PREPROC_ALTERNATIVES = {"preproc_else", "preproc_elif", "preproc_elifdef"}
 LEAVING = {"return_statement", "goto_statement", "break_statement", "continue_statement"}
@@ -59,14 +63,13 @@ class Site:
     review: list = field(default_factory=list)     # reasons a person must decide
     no_spawn: list = field(default_factory=list)   # shape reasons that rule out spawn
     error_path: bool = False             # the code tests for vfork failure
-    crosses_preproc: bool = False
 
     @property
     def line(self) -> int:
         return line(self.token)
 
-    def block(self, reason_line: int, message: str) -> None:
-        self.review.append(Reason(reason_line, message))
+    def block(self, reason) -> None:
+        self.review.append(reason)
 
 
 def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]]:
@@ -95,8 +98,6 @@ def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]
             refs.append(Reference(arg, row + 1, col + 1, _describe_macro(arg)))
     calls.sort(key=lambda n: n.start_byte)
     return calls, refs
-
-
 
 
 def _describe(tok: Node) -> str:
@@ -134,11 +135,10 @@ def locate(tok: Node) -> Site:
     call = tok.parent
     site = Site(call=call, token=tok, function=enclosing(tok, "function_definition"))
     if in_error(call):
-        site.block(line(call), "the call is inside code tree-sitter could not parse (ERROR region); "
-                               "macros or a dialect it cannot see through hide its structure")
+        site.block(R("site-in-error", line(call)))
         return site
     if site.function is None:
-        site.block(line(call), "vfork called outside a function body")
+        site.block(R("site-outside-function", line(call)))
         return site
     _bind(site)
     if site.review:
@@ -165,11 +165,11 @@ def _bind(site: Site) -> None:
             and unparen(outer.child_by_field_name("right")) == call:
         op = outer.child_by_field_name("operator")
         if op is None or op.type != "=":
-            site.block(line(call), f"vfork result combined by `{text(op)}`")
+            site.block(R("result-combined", line(call), op=text(op)))
             return
         site.result = outer.child_by_field_name("left")
         if not _pure_lvalue(site.result):
-            site.block(line(call), f"vfork result stored in `{text(site.result)}`, which has side effects")
+            site.block(R("result-impure", line(call), target=text(site.result)))
             return
         holder = _up(outer)
         if holder.type == "expression_statement":
@@ -178,13 +178,13 @@ def _bind(site: Site) -> None:
         if ctl is not None:
             site.anchor, site.assignment = ctl, outer
             return
-        site.block(line(call), f"vfork result used inside `{short(holder)}`; the tool does not follow it")
+        site.block(R("result-used-inside", line(call), holder=short(holder)))
         return
     if outer.type == "init_declarator" and unparen(outer.child_by_field_name("value")) == call:
         site.declarator = outer
         site.result = outer.child_by_field_name("declarator")
         if site.result.type != "identifier":
-            site.block(line(call), f"vfork result stored in `{text(site.result)}`")
+            site.block(R("result-stored-in", line(call), target=text(site.result)))
             return
         site.anchor = outer.parent
         return
@@ -192,15 +192,13 @@ def _bind(site: Site) -> None:
         site.anchor = ctl
         return
     if outer.type == "return_statement":
-        site.block(line(call), "the vfork result is returned: the child runs on in the caller "
-                               f"of {_fname(site)} after this function returns (a vfork wrapper)")
+        site.block(R("result-returned", line(call), function=_fname(site)))
     elif outer.type == "argument_list":
-        site.block(line(call), f"the vfork result is passed to `{short(outer.parent)}`; "
-                               "the child runs in that callee")
+        site.block(R("result-passed", line(call), call=short(outer.parent)))
     elif outer.type == "expression_statement":
-        site.block(line(call), "the vfork result is discarded: nothing tells the child from the parent")
+        site.block(R("result-discarded", line(call)))
     else:
-        site.block(line(call), f"the vfork result is used in `{short(outer)}`; the tool does not follow it")
+        site.block(R("result-used-in", line(call), expr=short(outer)))
 
 
 def _fname(site: Site) -> str:
@@ -244,19 +242,82 @@ def _find_region(site: Site) -> None:
     if anchor.type == "while_statement":
         truth = outcomes.evaluate(anchor.child_by_field_name("condition"), _is_result(site))
         if truth["child"] is not False:
-            site.block(line(anchor), "cannot tell whether the child leaves the retry loop")
+            site.block(R("retry-loop-unclear", line(anchor)))
             return
-        site.no_spawn.append(Reason(line(anchor), "retry loop around vfork: posix_spawn cannot sit "
-                                                  "in a loop condition"))
+        site.no_spawn.append(R("retry-loop", line(anchor)))
         _scan(site, anchor, include_anchor=False)
         return
     _scan(site, anchor, include_anchor=anchor.type in ("if_statement", "switch_statement"))
 
 
+class Syntax:
+    """How :mod:`codemod.core.region` reads C (tree-sitter nodes)."""
+
+    language = "c"
+
+    def line(self, node: Node) -> int:
+        return line(node)
+
+    def show(self, node: Node) -> str:
+        return short(node)
+
+    def evaluate(self, condition: Node, is_result) -> dict:
+        return outcomes.evaluate(condition, is_result)
+
+    def mentions(self, node: Node, is_result) -> bool:
+        return any(is_result(n) for n in walk(node))
+
+    def if_parts(self, stmt: Node):
+        if stmt.type != "if_statement":
+            return None
+        clause = stmt.child_by_field_name("alternative")
+        alt = clause.named_children[-1] if clause is not None else None
+        alternative = None if alt is None else ("if" if alt.type == "if_statement" else "else", alt)
+        return stmt.child_by_field_name("condition"), [stmt.child_by_field_name("consequence")], alternative
+
+    def region(self, kind: str, stmt: Node) -> Region:
+        cons = stmt.child_by_field_name("consequence")
+        clause = stmt.child_by_field_name("alternative")
+        alt = clause.named_children[-1] if clause is not None else None
+        if kind == "branch":
+            return Region("branch", [cons], stmt, _delete_branch(stmt, cons, clause, alt))
+        return Region("else", [alt], stmt, (cons.end_byte, clause.end_byte, False))
+
+    def fallthrough(self, stmts: list) -> Region:
+        return Region("fallthrough", stmts, stmts[0].parent)
+
+    def shape(self, stmt: Node) -> tuple:
+        t = stmt.type
+        if t in LEAVING:
+            return ("leaves",)
+        if t == "compound_statement":
+            return ("block", statements(stmt))
+        if t == "expression_statement":
+            expr = stmt.named_children[0] if stmt.named_children else None
+            return ("call", expr) if expr is not None and expr.type == "call_expression" else ("other",)
+        if t == "if_statement":
+            alt = stmt.child_by_field_name("alternative")
+            return ("if", [stmt.child_by_field_name("consequence")], None if alt is None else [alt.named_children[-1]])
+        if t in ("while_statement", "for_statement"):
+            cond = stmt.child_by_field_name("condition")
+            forever = cond is None or text(cond).strip("() ") in ("1", "")
+            return ("loop", forever, any(n.type == "break_statement" for n in walk(stmt)))
+        return ("other",)
+
+
+SYNTAX = Syntax()
+
+
+def exits(call: Node) -> bool:
+    """The call is one of the C library's calls that never return."""
+    return call_name(call) in _EXITS
+
+
 def _scan(site: Site, anchor: Node, include_anchor: bool) -> None:
-    """Walk the statements after the call until only the child is left."""
-    live = {"child", "parent", "error"}
-    is_result = _is_result(site)
+    """Walk the statements after the call until only the child is left,
+    climbing out of `#if` branches (C's part of the walk)."""
+    scan = region.Scan(SYNTAX, _is_result(site), exits, site.review, site.no_spawn)
+    live = set(region.ALL)
     node, first = anchor, include_anchor
     while True:
         container = node.parent
@@ -268,87 +329,42 @@ def _scan(site: Site, anchor: Node, include_anchor: bool) -> None:
             # A branch ends where `#else` / `#elif` begins.
             ends = [i for i, n in enumerate(rest) if n.type in PREPROC_ALTERNATIVES]
             rest = rest[: ends[0]] if ends else rest
-        for pos, stmt in enumerate(rest):
-            if live == {"child"}:
-                site.region = Region("fallthrough", rest[pos:], container)
-                site.no_spawn.append(Reason(line(stmt), "the child is reached by falling through "
-                                                        "after the parent's branches"))
-                return
-            if stmt.type == "if_statement" and _mentions(stmt.child_by_field_name("condition"), is_result):
-                live = _split_if(site, stmt, live, is_result)
-                if site.region is not None or site.review or live is None:
-                    return
-                continue
-            if stmt.type == "switch_statement" and is_result(stmt.child_by_field_name("condition")):
-                _split_switch(site, stmt, live)
-                return
-            if stmt.type == "declaration" and not any(
-                    n.type in ("call_expression", "assignment_expression", "update_expression")
-                    or (n.type == "identifier" and is_result(n)) for n in walk(stmt)):
-                continue
-            if stmt.type in PREPROC_BRANCHES or stmt.type.startswith("preproc_"):
-                site.block(line(stmt), f"`{short(stmt)}` between vfork and the child's branch: "
-                                       "the region depends on the configuration")
-                return
-            site.block(line(stmt), f"`{short(stmt)}` runs in both the child and the parent "
-                                   "before they part")
+        live = region.scan(scan, rest, live, R, lambda stmt, live: _other(site, scan, stmt, live))
+        if live is None:
+            if scan.region is not None:
+                site.region = scan.region
             return
         if container.type in PREPROC_BRANCHES:
             # `#ifdef HAVE_VFORK pid = vfork(); #else pid = fork(); #endif`:
             # the region that follows is shared with the other branch.
             while container.type in PREPROC_ALTERNATIVES:
                 container = container.parent
-            site.crosses_preproc = True
-            site.no_spawn.append(Reason(line(container), f"vfork sits in one branch of `{_directive(container)}`; "
-                                                         "the child region after it is shared with the other branch"))
+            site.no_spawn.append(R("preproc-shared-region", line(container), directive=_directive(container)))
             node = container
             continue
-        site.block(line(container) if container.type != "compound_statement" else container.end_point.row + 1,
-                   "the child reaches the end of the enclosing block without exec or _exit")
+        site.block(R("block-end-reached", line(container) if container.type != "compound_statement"
+                     else container.end_point.row + 1))
         return
+
+
+def _other(site: Site, scan, stmt: Node, live: set):
+    """C statements between vfork and the child's branch: a switch on the
+    result, declarations, preprocessor lines."""
+    if stmt.type == "switch_statement" and scan.is_result(stmt.child_by_field_name("condition")):
+        _split_switch(site, stmt, live)
+        return "done"
+    if stmt.type == "declaration" and not any(
+            n.type in ("call_expression", "assignment_expression", "update_expression")
+            or (n.type == "identifier" and scan.is_result(n)) for n in walk(stmt)):
+        return "skip"
+    if stmt.type in PREPROC_BRANCHES or stmt.type.startswith("preproc_"):
+        site.block(R("preproc-before-branch", line(stmt), stmt=short(stmt)))
+        return "done"
+    return None
 
 
 def _directive(node: Node) -> str:
     return text(node).split("\n", 1)[0].strip()
-
-
-def _mentions(node: Node, is_result) -> bool:
-    return any(is_result(n) for n in walk(node))
-
-
-def _split_if(site: Site, stmt: Node, live: set, is_result) -> Optional[set]:
-    """Decide which branch each live outcome takes; return the outcomes after the if."""
-    truth = outcomes.evaluate(stmt.child_by_field_name("condition"), is_result)
-    cond_line = line(stmt)
-    if truth["child"] is None:
-        site.block(cond_line, f"cannot tell whether the child takes `if {short(stmt.child_by_field_name('condition'))}`")
-        return None
-    cons = stmt.child_by_field_name("consequence")
-    alt_clause = stmt.child_by_field_name("alternative")
-    alt = alt_clause.named_children[-1] if alt_clause is not None else None
-    sp = outcomes.split(truth, live)
-    if sp.child:
-        if sp.entered:
-            site.block(cond_line, f"the branch at line {cond_line} is taken by the child and on "
-                                  f"{' and '.join(sorted(sp.entered))} too")
-            return None
-        site.region = Region("branch", [cons], stmt, _delete_branch(stmt, cons, alt_clause, alt))
-        return None
-    # Outcomes entering the consequence stay live after the if unless it
-    # always leaves (the `if (pid < 0) { perror(); return -1; }` pattern).
-    stays = set() if always_leaves(cons) else sp.entered
-    remaining = sp.remaining
-    if alt is None:
-        return stays | remaining
-    if alt.type == "if_statement":
-        after_alt = _split_if(site, alt, remaining, is_result)
-        return None if after_alt is None else stays | after_alt
-    if remaining == {"child"}:
-        site.region = Region("else", [alt], stmt, (cons.end_byte, alt_clause.end_byte, False))
-        return None
-    site.block(line(alt), f"the else branch at line {line(alt)} is taken by the child and on "
-                          f"{' and '.join(sorted(remaining - {'child'}))} too")
-    return None
 
 
 def _delete_branch(stmt: Node, cons: Node, alt_clause: Optional[Node], alt: Optional[Node]) -> tuple:
@@ -370,16 +386,16 @@ def _split_switch(site: Site, stmt: Node, live: set) -> None:
             continue
         stmts = [c for c in statements(case) if c != case.child_by_field_name("value")]
         if not stmts:
-            site.block(line(case), "`case 0:` shares its statements with the next label")
+            site.block(R("case-shared", line(case)))
             return
         if i > 0 and cases[i - 1].type == "case_statement":
             prev = [c for c in statements(cases[i - 1]) if c != cases[i - 1].child_by_field_name("value")]
             if not prev or not always_leaves_list(prev):
-                site.block(line(case), "the case before `case 0:` falls through into the child")
+                site.block(R("case-fallthrough", line(case)))
                 return
         site.region = Region("case", stmts, case, (case.start_byte, case.end_byte, True))
         return
-    site.block(line(stmt), "the switch on the vfork result has no `case 0:` for the child")
+    site.block(R("switch-no-child", line(stmt)))
 
 
 def _find_error_path(site: Site) -> None:
@@ -392,11 +408,12 @@ def _find_error_path(site: Site) -> None:
     for n in index(site.function).of(*kinds):
         if n.start_byte < start:
             continue
-        if n.type == "if_statement" and n.parent.type != "else_clause" and _chain_has_error_branch(n, is_result):
+        if n.type == "if_statement" and n.parent.type != "else_clause" and \
+                region.chain_has_error_branch(SYNTAX, n, is_result):
             site.error_path = True
             return
         if n.type in ("while_statement", "conditional_expression") and \
-                outcomes.is_error_test(outcomes.evaluate(n.child_by_field_name("condition"), is_result)):
+                is_error_test(outcomes.evaluate(n.child_by_field_name("condition"), is_result)):
             site.error_path = True
             return
         if n.type == "switch_statement" and is_result(n.child_by_field_name("condition")):
@@ -406,38 +423,13 @@ def _find_error_path(site: Site) -> None:
                     return
 
 
-def _chain_has_error_branch(stmt: Node, is_result) -> bool:
-    """Some branch of an if / else-if chain is taken on failure alone."""
-    truths = []
-    while True:
-        truths.append(outcomes.evaluate(stmt.child_by_field_name("condition"), is_result))
-        alt = stmt.child_by_field_name("alternative")
-        if alt is None:
-            return outcomes.error_only_branch(truths, final_else=False)
-        stmt = alt.named_children[-1]
-        if stmt.type != "if_statement":
-            return outcomes.error_only_branch(truths, final_else=True)
-
-
 def always_leaves(stmt: Node) -> bool:
     """Control never reaches the end of ``stmt`` (return, exit, goto, ...)."""
-    t = stmt.type
-    if t in LEAVING:
-        return True
-    if t == "compound_statement":
-        return always_leaves_list(statements(stmt))
-    if t == "expression_statement":
-        expr = stmt.named_children[0] if stmt.named_children else None
-        return expr is not None and expr.type == "call_expression" and call_name(expr) in _EXITS
-    if t == "if_statement":
-        alt = stmt.child_by_field_name("alternative")
-        return alt is not None and always_leaves(stmt.child_by_field_name("consequence")) \
-            and always_leaves(alt.named_children[-1])
-    return False
+    return region.leaves(SYNTAX, [stmt], exits)
 
 
 def always_leaves_list(stmts: list) -> bool:
-    return bool(stmts) and always_leaves(stmts[-1])
+    return region.leaves(SYNTAX, stmts, exits)
 
 
 def can_reach_end(block: Node) -> bool:

@@ -20,9 +20,11 @@ from typing import Callable, Optional
 from codemod.engines.c import libc
 from codemod.engines.c.libc import Kind
 from codemod.engines.c.syntax import Node, arguments, call_name, declarators, line, short, squash, text, unparen, walk
-from codemod.core.model import Reason
+from codemod.core.reasons import For
 from codemod.engines.proofs import descriptors as fds
 from codemod.engines.proofs import sessions
+
+R = For("c")
 
 SIDE_EFFECTS = {"call_expression", "assignment_expression", "update_expression"}
 NULL_POINTERS = {"0", "NULL", "(char*)0", "(char*)NULL", "(void*)0", "(char*)", "((char*)0)", "((char*)NULL)"}
@@ -85,14 +87,14 @@ class SpawnMatcher:
         self.accepted: set = set()       # start bytes of `if` statements read as set-up
         self.failed = False
 
-    def beyond(self, node: Node, message: str) -> None:
+    def beyond(self, node: Node, kind: str, **fields) -> None:
         # The safety walk may already have named this line (a loop, a
         # condition); a condition read as set-up gets this, the precise reason.
-        reason = Reason(line(node), message)
+        reason = R(kind, line(node), **fields)
         conditions = list(self.r.conditions.values())
         for i, r in enumerate(self.r.beyond_spawn):
             if r.line == reason.line:
-                if any(r is c for c in conditions) and r.text != message:
+                if any(r is c for c in conditions) and r.text != reason.text:
                     self.r.beyond_spawn[i] = reason
                 break
         else:
@@ -111,7 +113,7 @@ class SpawnMatcher:
             else:
                 self.tail(stmt)
         if exec_call is None and not self.failed and stmts:
-            self.beyond(stmts[-1], "the child does not exec: posix_spawn always does")
+            self.beyond(stmts[-1], "does-not-exec")
         self.r.drop_conditions(self.accepted)
         if self.failed or exec_call is None or self.r.beyond_spawn:
             return None
@@ -132,7 +134,7 @@ class SpawnMatcher:
         stranded = (used & (set(self.r.locals) - self.r.private)) - declared
         if stranded:
             name = sorted(stranded)[0]
-            self.beyond(self.r.locals[name], f"`{name}` is computed in the child and used by exec")
+            self.beyond(self.r.locals[name], "computed-in-child", name=name)
             return None
         return SpawnPlan(actions, exec_call, moved, used, notes)
 
@@ -147,16 +149,15 @@ class SpawnMatcher:
             wanted -= self.open_vars
             proof = fds.prove(steps, tuple(self.origins(wanted)), "c")
             if not proof.exact:
-                self.r.beyond_spawn.append(Reason(proof.line, proof.reason))
+                self.r.beyond_spawn.append(R("descriptors-inexact", proof.line, detail=proof.reason))
                 return None, None
             fd_actions = list(proof.actions)
-            notes += [Reason(s.line, f"`{s.stmt}` does nothing (a descriptor duplicated onto itself): left out")
-                      for s in steps if isinstance(s, fds.Dup2) and s.src == s.dst]
+            notes += [R("left-out", s.line, stmt=s.stmt) for s in steps if isinstance(s, fds.Dup2) and s.src == s.dst]
         plan = sessions.solve(tuple(self.session_steps), "c")
         if not plan.exact:
-            self.r.beyond_spawn.append(Reason(plan.line, plan.reason))
+            self.r.beyond_spawn.append(R("session-inexact", plan.line, detail=plan.reason))
             return None, None
-        notes += [Reason(ln, why) for ln, why in plan.dropped]
+        notes += [R("session-left-out", ln, detail=why) for ln, why in plan.dropped]
         file_actions = []
         done = 0
         for kind, item in self.file_order:
@@ -205,7 +206,7 @@ class SpawnMatcher:
                 return
         call = _call_of(stmt)
         if call is None:
-            self.beyond(stmt, f"`{short(stmt)}` is not posix_spawn set-up")
+            self.beyond(stmt, "not-setup", code=short(stmt))
             return
         self.setup_call(call, stmt, checked=False)
 
@@ -213,7 +214,7 @@ class SpawnMatcher:
         name = call_name(call)
         args = arguments(call)
         if not all(pure(a) for a in args):
-            self.beyond(call, f"`{short(call)}` has arguments with side effects")
+            self.beyond(call, "side-effect-arguments", code=short(call))
             return
         a = [text(x) for x in args]
         handler = getattr(self, "map_" + (name or ""), None)
@@ -221,7 +222,7 @@ class SpawnMatcher:
         if handler is None or spec is None or spec.kind is not Kind.SETUP:
             if name in ("memset", "sigemptyset") and a and self.sigaction_var(a[0]) and not checked:
                 return
-            self.beyond(call, f"`{short(call)}` has no posix_spawn equivalent")
+            self.beyond(call, "no-spawn-equivalent", code=short(call))
             return
         handler(call, args, a, checked)
 
@@ -240,12 +241,12 @@ class SpawnMatcher:
         if pure(decl):
             self.moved.append(decl)
             return
-        self.beyond(decl, f"`{short(decl)}` is not posix_spawn set-up")
+        self.beyond(decl, "not-setup", code=short(decl))
 
     def open_step(self, var: str, call: Node, stmt: Node, checked: bool) -> None:
         args = arguments(call)
         if len(args) not in (2, 3) or not all(pure(x) for x in args):
-            self.beyond(call, f"`{short(call)}` is not an open posix_spawn can repeat")
+            self.beyond(call, "open-not-repeatable", code=short(call))
             return
         a = [text(x) for x in args]
         cloexec = _cloexec_flag(a[1])
@@ -271,7 +272,7 @@ class SpawnMatcher:
         elif not self.failed:
             self.failed = True
             if stmt.start_byte not in self.r.conditions:      # the safety walk names it otherwise
-                self.beyond(stmt, f"condition `{short(cond)}`: posix_spawn runs no code in the child")
+                self.beyond(stmt, "condition", head=short(cond))
         self.failed = self.failed or failed_before
 
     def read_conditional(self, stmt: Node, cond: Node, cons: Node) -> Optional[bool]:
@@ -381,30 +382,30 @@ class SpawnMatcher:
     def map_dup2(self, call, args, a, checked):
         src, dst = _fd(args[0]), _fd(args[1]) if len(args) == 2 else None
         if src is None or dst is None:
-            self.beyond(call, f"`{short(call)}` names a descriptor the tool cannot follow")
+            self.beyond(call, "descriptor-unknown", code=short(call))
             return
         self.add_fd(fds.Dup2(src, dst, line(call), short(call), checked))
 
     def map_close(self, call, args, a, checked):
         fd = _fd(args[0]) if len(args) == 1 else None
         if fd is None:
-            self.beyond(call, f"`{short(call)}` names a descriptor the tool cannot follow")
+            self.beyond(call, "descriptor-unknown", code=short(call))
             return
         self.add_fd(fds.Close(fd, line(call), short(call), checked))
 
     def map_open(self, call, args, a, checked):
-        self.beyond(call, "`open` whose descriptor is not kept in a variable, moved with dup2 and closed")
+        self.beyond(call, "open-not-kept")
 
     def map_setpgid(self, call, args, a, checked):
         if len(a) == 2 and a[0].strip() == "0":
             group = "0" if _const(args[1]) == 0 else squash(args[1])
             self.session_steps.append(sessions.Setpgid(group, line(call), short(call), checked))
         else:
-            self.beyond(call, f"`{short(call)}` sets the group of a process other than the child")
+            self.beyond(call, "setpgid-other", code=short(call))
 
     def map_setpgrp(self, call, args, a, checked):
         if a:
-            self.beyond(call, f"`{short(call)}` (the BSD form) has no posix_spawn equivalent")
+            self.beyond(call, "setpgrp-bsd", code=short(call))
             return
         self.session_steps.append(sessions.Setpgid("0", line(call), short(call), checked))
 
@@ -412,32 +413,30 @@ class SpawnMatcher:
         if len(a) == 2 and a[1].strip() == "SIG_DFL":
             self.attrs.append(Action("setsigdef", (a[0],), line(call)))
         else:
-            self.beyond(call, f"`{short(call)}`: posix_spawn can only reset signals to SIG_DFL")
+            self.beyond(call, "signal-not-default", code=short(call))
 
     def map_sigaction(self, call, args, a, checked):
         var = self.sigaction_var(a[1]) if len(a) == 3 else None
         if var is not None and self.sigaction_vars[var] and _null_text(a[2]):
             self.attrs.append(Action("setsigdef", (a[0],), line(call)))
         else:
-            self.beyond(call, f"`{short(call)}` is not a reset to SIG_DFL the tool can prove")
+            self.beyond(call, "sigaction-unproven", code=short(call))
 
     def map_sigprocmask(self, call, args, a, checked):
         if len(a) == 3 and a[0].strip() == "SIG_SETMASK" and _null_text(a[2]) \
                 and not (_names(a[1]) & set(self.r.locals)):
             self.attrs.append(Action("setsigmask", (a[1],), line(call)))
         else:
-            self.beyond(call, f"`{short(call)}`: posix_spawn can only set the whole mask (SIG_SETMASK) "
-                              "from a set the parent built")
+            self.beyond(call, "sigprocmask-form", code=short(call))
 
     map_pthread_sigmask = map_sigprocmask
 
     def gnu_only(self, call, what: str, since: str) -> bool:
         if self.options.target != "glibc":
-            self.beyond(call, f"`{short(call)}` needs {what}, not in POSIX.1-2008 (--target posix)")
+            self.beyond(call, "target-posix", code=short(call), what=what)
             return False
         if not self.options.gnu_source:
-            self.beyond(call, f"`{short(call)}` needs {what} ({since}), which glibc declares only "
-                              "when _GNU_SOURCE is defined before the first #include")
+            self.beyond(call, "needs-gnu-source", code=short(call), what=what, since=since)
             return False
         return True
 
@@ -445,17 +444,13 @@ class SpawnMatcher:
         if not self.gnu_only(call, "posix_spawn_file_actions_addchdir_np", "glibc 2.29"):
             return
         if not checked:
-            self.beyond(call, f"`{short(call)}` can fail at run time (a missing directory, permissions); the "
-                              "child ignores that and execs anyway in the old directory, where posix_spawn "
-                              "would fail the whole spawn (check it, `if (chdir(...) < 0) _exit(127);`, to "
-                              "allow posix_spawn)")
+            self.beyond(call, "chdir-unchecked", code=short(call))
             return
         self.file_order.append(("chdir", Action("addchdir_np", (a[0],), line(call), checked=True)))
 
     def map_setsid(self, call, args, a, checked):
         if self.opens:
-            self.beyond(call, "`setsid()` after `open`: posix_spawn would start the session before "
-                              "opening, which changes the controlling terminal")
+            self.beyond(call, "setsid-after-open")
             return
         if self.gnu_only(call, "POSIX_SPAWN_SETSID", "glibc 2.26"):
             self.session_steps.append(sessions.Setsid(line(call), short(call), checked))
@@ -467,23 +462,21 @@ class SpawnMatcher:
         args = arguments(call)
         for x in args:
             if not pure(x):
-                self.beyond(call, f"argument `{text(x)}` of {name}() has side effects")
+                self.beyond(call, "exec-argument-side-effects", arg=text(x), name=name)
                 return None
         if spec.spawn == "posix_spawnp" and not self.options.spawnp:
-            self.beyond(call, f"`{name}()` runs a file without `#!` through /bin/sh when the kernel cannot "
-                              "execute it (ENOEXEC); glibc's posix_spawnp does not, so such a program would "
-                              "not start (`--spawnp` accepts this difference)")
+            self.beyond(call, "execvp-shell-fallback", name=name)
             return None
         texts = [text(x) for x in args]
         if spec.list_form:
             tail = 2 if spec.has_env else 1
             if len(texts) < 1 + tail or not _null_text(texts[-tail]):
-                self.beyond(call, f"the argument list of {name}() does not end in a null pointer the tool recognises")
+                self.beyond(call, "exec-list-unterminated", name=name)
                 return None
             env = texts[-1] if spec.has_env else None
             return ExecCall(call, spec, texts[0], None, texts[1:-tail], env)
         if len(texts) != (3 if spec.has_env else 2):
-            self.beyond(call, f"{name}() called with {len(texts)} arguments")
+            self.beyond(call, "exec-argument-count", name=name, n=len(texts))
             return None
         return ExecCall(call, spec, texts[0], texts[1], [], texts[2] if spec.has_env else None)
 
@@ -492,8 +485,7 @@ class SpawnMatcher:
         spec = self.options.lookup(call_name(call)) if call is not None else None
         if spec is not None and spec.kind in (Kind.DIAG, Kind.EXIT):
             return
-        self.beyond(stmt, f"`{short(stmt)}` after exec is more than a failure tail "
-                          "(diagnostics to stderr, then _exit)")
+        self.beyond(stmt, "tail-not-failure", code=short(stmt))
 
 
 def name_in_streams(call: Node) -> Optional[bool]:

@@ -1,46 +1,45 @@
 """Prove what a Python child branch does (the same verdict rules as for C)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Optional
+from dataclasses import dataclass
 
 import libcst as cst
 
-from codemod.core.model import Reason
+from codemod.core import region
+from codemod.core.reasons import For
 from codemod.engines.py import calls
-from codemod.engines.py.sites import Module, PySite, block_statements
-from codemod.engines.py.spawnmatch import PySpawnMatcher, SpawnPlan, _has, flatten, pure
+from codemod.engines.py.sites import Module, PySite, Syntax, block_statements, call_name
+from codemod.engines.py.spawnmatch import PySpawnMatcher, flatten
+
+R = For("python")
 
 
+@dataclass(frozen=True)
+class Options:
+    """What the Python analysis reads from a run's options."""
 
-@dataclass
-class PyChild:
-    review: list = field(default_factory=list)
-    beyond_spawn: list = field(default_factory=list)
-    plan: Optional[SpawnPlan] = None
-    # `if` statements named as beyond posix_spawn (id -> the reason in
-    # beyond_spawn); the spawn matcher may read some as set-up after all.
-    conditions: dict = field(default_factory=dict)
+    exec_wrappers: tuple = ()      # project functions that exec or exit, never returning
+    safe_functions: tuple = ()     # project functions a child may call
 
-    def drop_conditions(self, accepted: set) -> None:
-        gone = [self.conditions[k] for k in accepted if k in self.conditions]
-        self.beyond_spawn = [r for r in self.beyond_spawn if not any(r is g for g in gone)]
+
+class PyChild(region.ChildBase):
+    """What a Python child branch does (see codemod.core.region.ChildBase)."""
 
 
 class _Checker:
-    def __init__(self, mod: Module, site: PySite, outside_names: set, options=None):
+    def __init__(self, mod: Module, site: PySite, outside_names: set, options: Options):
         self.mod = mod
         self.site = site
         self.outside = outside_names
-        self.safe = set(getattr(options, "safe_functions", ()) or ())
-        self.wrappers = set(getattr(options, "exec_wrappers", ()) or ())
+        self.safe = set(options.safe_functions)
+        self.wrappers = set(options.exec_wrappers)
         self.r = PyChild()
 
-    def review(self, node, msg):
-        self.r.review.append(Reason(self.mod.line(node), msg))
+    def review(self, node, kind: str, **fields) -> None:
+        self.r.review.append(R(kind, self.mod.line(node), **fields))
 
-    def beyond(self, node, msg) -> Reason:
-        reason = Reason(self.mod.line(node), msg)
+    def beyond(self, node, kind: str, **fields):
+        reason = R(kind, self.mod.line(node), **fields)
         self.r.beyond_spawn.append(reason)
         return reason
 
@@ -54,8 +53,7 @@ class _Checker:
             for small in s.body:
                 self.small(small, loops)
         elif isinstance(s, (cst.If,)):
-            self.r.conditions[id(s)] = self.beyond(
-                s, f"condition `if {m.code(s.test)}`: os.posix_spawn runs no code in the child")
+            self.r.conditions[id(s)] = self.beyond(s, "condition", head=m.code(s.test))
             self.expression(s.test)
             self.statements(block_statements(s.body), loops)
             if s.orelse is not None:
@@ -64,7 +62,7 @@ class _Checker:
             self.statements(block_statements(s.body), loops)
         elif isinstance(s, (cst.For, cst.While)):
             head = m.code(s.iter if isinstance(s, cst.For) else s.test)
-            self.beyond(s, f"loop over `{head}`: os.posix_spawn runs no code in the child")
+            self.beyond(s, "loop", head=head)
             if isinstance(s, cst.For):
                 self.assign_target(s.target, s)
             self.expression(s.iter if isinstance(s, cst.For) else s.test)
@@ -78,31 +76,30 @@ class _Checker:
             if s.orelse is not None:
                 self.statements(block_statements(s.orelse.body), loops)
         elif isinstance(s, cst.With):
-            self.beyond(s, "`with` block: os.posix_spawn runs no code in the child")
+            self.beyond(s, "with-block")
             for item in s.items:
                 self.expression(item.item)
             self.statements(block_statements(s.body), loops)
         else:
-            self.review(s, f"`{m.code(s)[:60]}` defines or runs code the tool does not analyse in a child")
+            self.review(s, "unanalysed-code", code=m.code(s)[:60])
 
     def small(self, node, loops: int) -> None:
         m = self.mod
         if isinstance(node, cst.Pass):
             return
         if isinstance(node, (cst.Return, cst.Raise)):
-            self.review(node, f"`{m.code(node)}` leaves the child branch: the child would run on in the "
-                              "parent's code")
+            self.review(node, "returns", stmt=m.code(node))
             return
         if isinstance(node, (cst.Break, cst.Continue)) and loops == 0:
-            self.review(node, f"`{m.code(node)}` leaves the child branch")
+            self.review(node, "leaves-region", stmt=m.code(node))
             return
         if isinstance(node, (cst.Break, cst.Continue)):
             return
         if isinstance(node, (cst.Import, cst.ImportFrom)):
-            self.review(node, f"`{m.code(node)}` changes sys.modules, shared with the parent")
+            self.review(node, "imports", code=m.code(node))
             return
         if isinstance(node, (cst.Global, cst.Nonlocal, cst.Del)):
-            self.review(node, f"`{m.code(node)}` changes names the parent can see")
+            self.review(node, "rebinds", code=m.code(node))
             return
         if isinstance(node, cst.Assign):
             for t in node.targets:
@@ -117,14 +114,13 @@ class _Checker:
         if isinstance(node, cst.Expr):
             self.expression(node.value)
             return
-        self.review(node, f"`{m.code(node)}` is not something the tool analyses in a child")
+        self.review(node, "unanalysed-statement", code=m.code(node))
 
     def assign_target(self, target, stmt) -> None:
         m = self.mod
         if isinstance(target, cst.Name):
             if target.value in self.outside:
-                self.review(stmt, f"`{m.code(stmt)}` assigns to `{target.value}`, which the parent also "
-                                  "uses: under vfork it sees the store, after the rewrite it would not")
+                self.review(stmt, "shared-write", stmt=m.code(stmt), name=target.value)
             return
         if isinstance(target, (cst.Tuple, cst.List)):
             for el in target.elements:
@@ -133,7 +129,7 @@ class _Checker:
         if isinstance(target, cst.StarredElement):
             self.assign_target(target.value, stmt)
             return
-        self.review(stmt, f"`{m.code(stmt)}` writes `{m.code(target)}`, an object shared with the parent")
+        self.review(stmt, "shared-object-write", stmt=m.code(stmt), target=m.code(target))
 
     def expression(self, expr) -> None:
         checker = self
@@ -157,20 +153,20 @@ class _Checker:
         if _configured(shown, names, self.safe):
             return
         if _configured(shown, names, self.wrappers):
-            self.beyond(node, f"`{shown}()` is a project exec wrapper (configuration): "
-                              "os.posix_spawn cannot call it")
+            self.beyond(node, "exec-wrapper", name=shown)
             return
         if name in calls.SHARED or shown in calls.SHARED:
             key = name if name in calls.SHARED else shown
-            if key == "builtins.print" and _prints_to_stderr(node):
+            if key == "builtins.print" and calls.prints_to_stderr(node):
                 return
-            self.review(node, f"`{shown}()` writes {calls.SHARED[key]}")
+            what, kind = calls.SHARED[key]
+            self.review(node, kind, name=shown, what=what)
             return
         if names & (set(calls.EXECS) | calls.EXITS | calls.SETUP | calls.SAFE | calls.DIAG):
             return
         if shown in calls.DIAG:
             return
-        self.review(node, f"`{shown}()` is not a function the tool knows: it may write memory the parent shares")
+        self.review(node, "unknown-function", name=shown)
 
 
 def _configured(shown: str, qualified: set, names: set) -> bool:
@@ -181,59 +177,15 @@ def _configured(shown: str, qualified: set, names: set) -> bool:
     return bool(candidates & names)
 
 
-def _prints_to_stderr(call: cst.Call) -> bool:
-    return any(a.keyword is not None and a.keyword.value == "file"
-               and isinstance(a.value, cst.Attribute) and a.value.attr.value == "stderr"
-               and isinstance(a.value.value, cst.Name) and a.value.value.value == "sys"
-               for a in call.args)
-
-
-def leaves(stmts: list, wrappers: frozenset = frozenset()) -> bool:
-    """Every path through ``stmts`` ends in os._exit/os.abort, a configured
-    exec wrapper, or leaves otherwise."""
-    if not stmts:
-        return False
-    last = stmts[-1]
-    if isinstance(last, cst.SimpleStatementLine):
-        small = last.body[-1]
-        if isinstance(small, (cst.Return, cst.Raise, cst.Break, cst.Continue)):
-            return True
-        return isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) \
-            and _call_name(small.value) in {"_exit", "abort"} | wrappers
-    if isinstance(last, cst.Try):
-        if last.finalbody is not None and leaves(block_statements(last.finalbody.body), wrappers):
-            return True
-        return leaves(block_statements(last.body), wrappers) and all(
-            leaves(block_statements(h.body), wrappers) for h in last.handlers)
-    if isinstance(last, cst.If):
-        other = [last.orelse] if isinstance(last.orelse, cst.If) else (
-            block_statements(last.orelse.body) if last.orelse is not None else None)
-        return other is not None and leaves(block_statements(last.body), wrappers) and leaves(other, wrappers)
-    if isinstance(last, cst.While) and isinstance(last.test, cst.Name) and last.test.value == "True":
-        return not _has(last, (cst.Break,))
-    return False
-
-
-def _call_name(call: cst.Call) -> str:
-    f = call.func
-    return f.attr.value if isinstance(f, cst.Attribute) else getattr(f, "value", "")
-
-
-def analyse(mod: Module, site: PySite, outside_names: set, options=None, origins=lambda wanted: ()) -> PyChild:
+def analyse(mod: Module, site: PySite, outside_names: set, options: Options, origins=lambda wanted: ()) -> PyChild:
     checker = _Checker(mod, site, outside_names, options)
     body = site.region.body
     checker.statements(body)
     r = checker.r
     wrappers = frozenset(w.rsplit(".", 1)[-1] for w in checker.wrappers)
-    if not r.review and not leaves(body, wrappers):
-        r.review.append(Reason(mod.line(body[-1]), "the child can run past the end of its branch "
-                                                   "(every path must end in os._exit)"))
+    if not r.review and not region.leaves(Syntax(mod), body,
+                                          lambda call: call_name(call) in {"_exit", "abort"} | wrappers):
+        r.review.append(R("falls-out", mod.line(body[-1])))
     if not r.review:
-        r.plan = _match_spawn(mod, body, r, origins)
+        r.plan = PySpawnMatcher(mod, r, origins).match(flatten(body), body)
     return r
-
-
-# --------------------------------------------------------------------------
-
-def _match_spawn(mod: Module, body: list, r: PyChild, origins=lambda wanted: ()) -> Optional[SpawnPlan]:
-    return PySpawnMatcher(mod, r, origins).match(flatten(body), body)

@@ -6,6 +6,8 @@ not listed here is unknown and makes the site a review site.
 """
 from __future__ import annotations
 
+import libcst as cst
+
 EXECS = {
     # name: (spawn function, list form, takes env)
     "os.execv": ("posix_spawn", False, False),
@@ -38,18 +40,26 @@ SAFE = {
         "min", "max", "sorted", "enumerate", "zip", "bool", "abs")),
 }
 
-# Writes that land in interpreter state the parent shares under vfork.
+# What a call writes that the parent shares, and its reason kind (codemod.core.reasons).
 SHARED = {
-    "builtins.print": "the interpreter's sys.stdout buffer shared with the parent",
-    "sys.stdout.write": "the interpreter's sys.stdout buffer shared with the parent",
-    "sys.stdout.flush": "the interpreter's sys.stdout buffer shared with the parent",
-    "os.putenv": "os.environ, shared with the parent",
-    "os.unsetenv": "os.environ, shared with the parent",
-    "os.environ.update": "os.environ, shared with the parent",
-    "os.environ.pop": "os.environ, shared with the parent",
-    "sys.exit": "the parent's stack: SystemExit unwinds through the parent's frames",
-    "builtins.exit": "the parent's stack: SystemExit unwinds through the parent's frames",
-    "builtins.quit": "the parent's stack: SystemExit unwinds through the parent's frames",
+    "builtins.print": ("the interpreter's sys.stdout buffer shared with the parent", "writes-stdio"),
+    "sys.stdout.write": ("the interpreter's sys.stdout buffer shared with the parent", "writes-stdio"),
+    "sys.stdout.flush": ("the interpreter's sys.stdout buffer shared with the parent", "writes-stdio"),
+    "os.putenv": ("os.environ, shared with the parent", "writes-environ"),
+    "os.unsetenv": ("os.environ, shared with the parent", "writes-environ"),
+    "os.environ.update": ("os.environ, shared with the parent", "writes-environ"),
+    "os.environ.pop": ("os.environ, shared with the parent", "writes-environ"),
+    "sys.exit": ("the parent's stack: SystemExit unwinds through the parent's frames", "writes-stack"),
+    "builtins.exit": ("the parent's stack: SystemExit unwinds through the parent's frames", "writes-stack"),
+    "builtins.quit": ("the parent's stack: SystemExit unwinds through the parent's frames", "writes-stack"),
 }
 
 DIAG = {"sys.stderr.write", "sys.stderr.flush", "traceback.print_exc"}
+
+
+def prints_to_stderr(call) -> bool:
+    """`print(..., file=sys.stderr)`: diagnostics, not the shared stdout buffer."""
+    return any(a.keyword is not None and a.keyword.value == "file"
+               and isinstance(a.value, cst.Attribute) and a.value.attr.value == "stderr"
+               and isinstance(a.value.value, cst.Name) and a.value.value.value == "sys"
+               for a in call.args)

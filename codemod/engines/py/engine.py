@@ -2,21 +2,32 @@
 with libcst (os.posix_spawn or os.fork), leaving everything else byte-identical."""
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from itertools import combinations
 from typing import Optional
 
 import libcst as cst
 
-from codemod.core.model import Finding, Reason, Verdict
+from codemod.core import region
+from codemod.core.model import Finding, Fix, Verdict
+from codemod.core.reasons import For
 from codemod.engines.py import analysis, provenance, sites
 from codemod.engines.py.sites import Module, PySite
 
+R = For("python")
+# Renders of every subset of a file's fixes are made for the outputs (SARIF,
+# review patches, interactive apply) up to this many fixes; beyond it, each
+# fix alone, all of them, and the set the run applies.
+ALL_SUBSETS_UP_TO = 4
+
 
 class PyFile:
-    """A parsed Python module, its findings, and how to render chosen ones."""
+    """A parsed Python module, its findings, and how to render chosen ones
+    (a :class:`codemod.engines.base.Unit`)."""
 
     language = "python"
 
-    def __init__(self, source: bytes, path: str, options=None):
+    def __init__(self, source: bytes, path: str, options: analysis.Options = analysis.Options()):
         self.source = source
         self.path = path
         self.options = options
@@ -24,47 +35,37 @@ class PyFile:
         self.mod = Module(self.module)
         found, notes, bound = sites.collect(self.mod)
         self.cleanup_keys = {(_scope_key(self.mod, t), t.value) for t in bound} | _import_keys(self.module)
-        self.sites: dict = {}
+        self.plans: list = []       # per fix key: (site, "spawn" or "fork", spawn plan or None)
         self.findings = [self._finding(s) for s in found]
         for n in notes:
             self.findings.append(Finding(path, n.line, n.column, "python", Verdict.NOTE,
                                          f"{n.what}: not a call, not rewritten",
-                                         [Reason(n.line, n.what)], n.function))
+                                         (R("reference", n.line, what=n.what),), n.function))
         self.findings.sort(key=lambda f: (f.line, f.column))
 
     # -- verdicts ----------------------------------------------------------
     def _finding(self, site: PySite) -> Finding:
-        f = Finding(self.path, site.line, site.column, "python", Verdict.REVIEW, "", function=site.function)
-        if site.review or site.region is None:
-            reasons = site.review or [Reason(site.line, "the child branch could not be delimited")]
-            return self._set(f, Verdict.REVIEW, reasons, None, site)
-        child = analysis.analyse(self.mod, site, self._outside_names(site), self.options,
-                                 lambda wanted: provenance.origins(self.mod, site, wanted))
-        if child.review:
-            return self._set(f, Verdict.REVIEW, child.review, "fork", site)
-        no_spawn = list(site.no_spawn)
-        if child.plan is not None and not no_spawn:
-            reasons = child.plan.lines + [
-                Reason(site.line, f"the exec becomes os.{child.plan.function}"),
-                Reason(site.line, "a failed exec now raises OSError at the spawn" + (
-                    f" (caught: `{site.result} = -1`)" if site.error_path else ""))]
-            f.message = f"child (lines {self.mod.line(site.region.body[0])}-" \
-                        f"{self.mod.positions[site.region.body[-1]].end.line}) rewritten to os.{child.plan.function}"
-            self.sites[id(f)] = (site, "spawn", child.plan)
-            f.verdict, f.reasons, f.fix = Verdict.SPAWN, reasons, "spawn"
-            return f
-        return self._set(f, Verdict.FORK, no_spawn + child.beyond_spawn, "fork", site)
-
-    def _set(self, f: Finding, verdict: Verdict, reasons: list, fix: Optional[str], site) -> Finding:
-        f.verdict, f.reasons = verdict, reasons
-        if verdict is Verdict.REVIEW:
-            f.message = f"needs review: {reasons[0].text}"
-        else:
-            f.message = f"rewritten to os.fork: {reasons[0].text}" if reasons else "rewritten to os.fork"
-        if fix is not None:
-            f.fix = fix
-            self.sites[id(f)] = (site, fix, None)
-        return f
+        decision = region.decide(
+            site.review, site.region, R("region-undelimited", site.line),
+            lambda: analysis.analyse(self.mod, site, self._outside_names(site), self.options,
+                                     lambda wanted: provenance.origins(self.mod, site, wanted)),
+            lambda child: site.no_spawn, lambda child: (child.plan, None))
+        f = Finding(self.path, site.line, site.column, "python", decision.verdict, "", function=site.function)
+        if decision.fix is None:
+            return replace(f, message=region.message(decision, "os.fork"), reasons=tuple(decision.reasons))
+        key = len(self.plans)
+        plan = decision.spawn
+        self.plans.append((site, decision.fix, plan))
+        fix = Fix(decision.verdict.info.applicability, key)
+        if decision.verdict is Verdict.SPAWN:
+            reasons = plan.lines + [
+                R("exec-becomes", site.line, spawn=plan.function),
+                R("exec-failure-changes", site.line,
+                  caught=f" (caught: `{site.result} = -1`)" if site.error_path else "")]
+            message = f"child (lines {self.mod.line(site.region.body[0])}-" \
+                      f"{self.mod.positions[site.region.body[-1]].end.line}) rewritten to os.{plan.function}"
+            return replace(f, message=message, reasons=tuple(reasons), fix=fix)
+        return replace(f, message=region.message(decision, "os.fork"), reasons=tuple(decision.reasons), fix=fix)
 
     def _outside_names(self, site: PySite) -> set:
         """Names the enclosing function (or module) mentions outside the child."""
@@ -90,7 +91,7 @@ class PyFile:
     def render(self, chosen: list) -> bytes:
         plans = {}
         for f in chosen:
-            site, kind, plan = self.sites[id(f)]
+            site, kind, plan = self.plans[f.fix.key]
             plans[id(site.call)] = (site, kind, plan)
         new = self.module.visit(_Rewriter(self, plans))
         new = _cleanup(self.mod, new, self.cleanup_keys, uses_os=bool(plans))
@@ -106,6 +107,28 @@ class PyFile:
         except cst.ParserSyntaxError as exc:
             return f"the rewritten module does not parse: {exc.message}"
         return None
+
+    def renderer(self, options) -> Optional["TableRenderer"]:
+        """The renders the outputs may ask for, made here: another process
+        has no syntax tree to render from.  Only when the run needs them."""
+        if not options.renders:
+            return None
+        fixable = [f for f in self.findings if f.fix is not None]
+        keys = [f.fix.key for f in fixable]
+        wanted: set = set()
+        if len(keys) <= ALL_SUBSETS_UP_TO:
+            wanted = {frozenset(c) for n in range(1, len(keys) + 1) for c in combinations(keys, n)}
+        else:
+            from codemod.core.model import applies
+            wanted = {frozenset([k]) for k in keys} | {frozenset(keys)} | {
+                frozenset(f.fix.key for f in fixable if applies(f, options.include_review))}
+        by_key = {f.fix.key: f for f in fixable}
+        table = {}
+        for subset in wanted:
+            if subset:
+                new = self.render([by_key[k] for k in sorted(subset)])
+                table[subset] = None if self.verify(new) else new
+        return TableRenderer(table)
 
     def spawn_statements(self, site: PySite, plan) -> list:
         """The statements replacing `pid = <handle>.vfork()`, in the module's
@@ -155,6 +178,16 @@ class PyFile:
                             if self.module.code_for_node(alias.name) == "ctypes":
                                 return alias.asname.name.value if alias.asname else "ctypes"
         return None
+
+
+@dataclass(frozen=True)
+class TableRenderer:
+    """Renders of chosen sets of a module's fixes, made where it was parsed."""
+
+    table: dict     # frozenset of fix keys -> bytes, or None when the render did not verify
+
+    def render(self, original: bytes, findings: list) -> Optional[bytes]:
+        return self.table.get(frozenset(f.fix.key for f in findings))
 
 
 class _Rewriter(cst.CSTTransformer):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod.core.model import Reason  # noqa: F401 - for type readers
 from codemod.engines.proofs.descriptors import Origin
 from codemod.engines.py import calls
 from codemod.engines.py.sites import Module, any_node

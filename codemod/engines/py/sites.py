@@ -14,8 +14,10 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
 
-from codemod.core import outcomes
-from codemod.core.model import Reason
+from codemod.core import outcomes, region
+from codemod.core.reasons import For
+
+R = For("python")
 
 CONSTRUCTORS = {"ctypes.CDLL", "ctypes.PyDLL", "ctypes.cdll.LoadLibrary", "ctypes.pydll.LoadLibrary"}
 LOADERS = {"ctypes.cdll", "ctypes.pydll"}
@@ -42,8 +44,8 @@ class PySite:
     no_spawn: list = field(default_factory=list)
     error_path: bool = False
 
-    def block(self, line: int, message: str) -> None:
-        self.review.append(Reason(line, message))
+    def block(self, reason) -> None:
+        self.review.append(reason)
 
 
 @dataclass
@@ -212,7 +214,7 @@ def locate(mod: Module, site: PySite) -> None:
             site.anchor = stmt
             _scan(mod, site, stmt, include_anchor=False)
         else:
-            site.block(line, f"the vfork result is stored by `{mod.code(parent)}`; the tool does not follow it")
+            site.block(R("result-stored-by", line, stmt=mod.code(parent)))
     else:
         node = call
         p = parent
@@ -220,17 +222,16 @@ def locate(mod: Module, site: PySite) -> None:
             node, p = p, mod.parent(p)
         if isinstance(p, cst.If) and p.test is node:
             site.anchor = p
-            site.no_spawn.append(Reason(line, "no variable receives the vfork result, so there is no pid "
-                                              "for os.posix_spawn to return to"))
+            site.no_spawn.append(R("no-pid", line))
             _scan(mod, site, p, include_anchor=True)
         elif isinstance(parent, cst.Return):
-            site.block(line, "the vfork result is returned: the child runs on in the caller (a vfork wrapper)")
+            site.block(R("result-returned", line))
         elif isinstance(parent, cst.Arg):
-            site.block(line, "the vfork result is passed to another call; the child runs in that callee")
+            site.block(R("result-passed", line))
         elif isinstance(parent, cst.Expr):
-            site.block(line, "the vfork result is discarded: nothing tells the child from the parent")
+            site.block(R("result-discarded", line))
         else:
-            site.block(line, f"the vfork result is used in `{mod.code(parent)}`; the tool does not follow it")
+            site.block(R("result-used-in", line, expr=mod.code(parent)))
     if not site.review and site.region is not None:
         site.error_path = _has_error_path(mod, site)
 
@@ -292,108 +293,106 @@ def any_node(node, predicate) -> bool:
     return bool(found)
 
 
-def _mentions(node, is_result) -> bool:
-    return any_node(node, is_result)
-
-
 def block_statements(block) -> list:
     """Statements of an IndentedBlock / SimpleStatementSuite / Module."""
-    if isinstance(block, cst.SimpleStatementSuite):
-        return list(block.body)
     return list(block.body)
 
 
+class Syntax:
+    """How :mod:`codemod.core.region` reads Python (libcst nodes of one module)."""
+
+    language = "python"
+
+    def __init__(self, mod: Module):
+        self.mod = mod
+
+    def line(self, node) -> int:
+        return self.mod.line(node)
+
+    def show(self, node) -> str:
+        return self.mod.code(node)[:60] if not isinstance(node, cst.BaseExpression) else self.mod.code(node)
+
+    def evaluate(self, condition, is_result) -> dict:
+        return evaluate(condition, is_result)
+
+    def mentions(self, node, is_result) -> bool:
+        return any_node(node, is_result)
+
+    def if_parts(self, stmt):
+        if not isinstance(stmt, cst.If):
+            return None
+        if stmt.orelse is None:
+            alternative = None
+        elif isinstance(stmt.orelse, cst.If):
+            alternative = ("if", stmt.orelse)
+        else:
+            alternative = ("else", stmt.orelse)
+        return stmt.test, block_statements(stmt.body), alternative
+
+    def region(self, kind: str, stmt) -> Region:
+        body = stmt.body if kind == "branch" else stmt.orelse.body
+        return Region(kind, block_statements(body), stmt)
+
+    def fallthrough(self, stmts: list) -> Region:
+        return Region("fallthrough", stmts, self.mod.parent(stmts[0]))
+
+    def shape(self, stmt) -> tuple:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            stmt = stmt.body[-1]
+        if isinstance(stmt, (cst.Return, cst.Raise, cst.Break, cst.Continue)):
+            return ("leaves",)
+        if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call):
+            return ("call", stmt.value)
+        if isinstance(stmt, cst.If):
+            other = None if stmt.orelse is None else (
+                [stmt.orelse] if isinstance(stmt.orelse, cst.If) else block_statements(stmt.orelse.body))
+            return ("if", block_statements(stmt.body), other)
+        if isinstance(stmt, cst.Else):
+            return ("block", block_statements(stmt.body))
+        if isinstance(stmt, cst.While):
+            forever = isinstance(stmt.test, cst.Name) and stmt.test.value == "True"
+            return ("loop", forever, any_node(stmt, lambda n: isinstance(n, cst.Break)))
+        if isinstance(stmt, cst.Try):
+            final = block_statements(stmt.finalbody.body) if stmt.finalbody is not None else None
+            return ("try", block_statements(stmt.body), [block_statements(h.body) for h in stmt.handlers], final)
+        return ("other",)
+
+
+def call_name(call: cst.Call) -> str:
+    """The last part of the called name (`os._exit` -> `_exit`)."""
+    f = call.func
+    return f.attr.value if isinstance(f, cst.Attribute) else getattr(f, "value", "")
+
+
+def exits(call: cst.Call) -> bool:
+    """A call that never returns, for telling which branches leave."""
+    return call_name(call) in ("_exit", "exit", "abort")
+
+
 def _scan(mod: Module, site: PySite, anchor, include_anchor: bool) -> None:
-    is_result = _is_result(mod, site)
+    syntax = Syntax(mod)
+    scan = region.Scan(syntax, _is_result(mod, site), exits, site.review, site.no_spawn)
     container = mod.parent(anchor)
     siblings = block_statements(container)
     idx = next(i for i, s in enumerate(siblings) if s is anchor)
     rest = siblings[idx:] if include_anchor else siblings[idx + 1:]
-    live = {"child", "parent", "error"}
-    for pos, stmt in enumerate(rest):
-        if live == {"child"}:
-            site.region = Region("fallthrough", rest[pos:], container)
-            site.no_spawn.append(Reason(mod.line(stmt), "the child is reached by falling through after "
-                                                        "the parent's branches"))
-            return
-        if isinstance(stmt, cst.If) and _mentions(stmt.test, is_result):
-            live = _split_if(mod, site, stmt, live, is_result)
-            if live is None:
-                return
-            continue
-        site.block(mod.line(stmt), f"`{mod.code(stmt)[:60]}` runs in both the child and the parent "
-                                   "before they part")
-        return
-    site.block(mod.line(anchor), "the child reaches the end of the block without exec or os._exit")
-
-
-def _split_if(mod, site, stmt: cst.If, live: set, is_result) -> Optional[set]:
-    truth = evaluate(stmt.test, is_result)
-    line = mod.line(stmt)
-    if truth["child"] is None:
-        site.block(line, f"cannot tell whether the child takes `if {mod.code(stmt.test)}`")
-        return None
-    sp = outcomes.split(truth, live)
-    if sp.child:
-        if sp.entered:
-            site.block(line, f"the branch at line {line} is taken by the child and on "
-                             f"{' and '.join(sorted(sp.entered))} too")
-            return None
-        site.region = Region("branch", block_statements(stmt.body), stmt)
-        return None
-    stays = set() if always_leaves(block_statements(stmt.body)) else sp.entered
-    remaining = sp.remaining
-    if stmt.orelse is None:
-        return stays | remaining
-    if isinstance(stmt.orelse, cst.If):
-        after = _split_if(mod, site, stmt.orelse, remaining, is_result)
-        return None if after is None else stays | after
-    if remaining == {"child"}:
-        site.region = Region("else", block_statements(stmt.orelse.body), stmt)
-        return None
-    site.block(mod.line(stmt.orelse), "the else branch is taken by the child and on "
-                                      f"{' and '.join(sorted(remaining - {'child'}))} too")
-    return None
-
-
-def always_leaves(stmts: list) -> bool:
-    if not stmts:
-        return False
-    last = stmts[-1]
-    if isinstance(last, cst.SimpleStatementLine):
-        last = last.body[-1]
-    if isinstance(last, (cst.Return, cst.Raise, cst.Break, cst.Continue)):
-        return True
-    if isinstance(last, cst.Expr) and isinstance(last.value, cst.Call):
-        func = last.value.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-        return name in ("_exit", "exit", "abort")
-    if isinstance(last, cst.If):
-        return last.orelse is not None and always_leaves(block_statements(last.body)) and (
-            always_leaves([last.orelse]) if isinstance(last.orelse, cst.If)
-            else always_leaves(block_statements(last.orelse.body)))
-    return False
+    live = region.scan(scan, rest, set(region.ALL), R, lambda stmt, live: None)
+    site.region = scan.region
+    if live is not None:
+        site.block(R("block-end-reached", mod.line(anchor)))
 
 
 def _has_error_path(mod: Module, site: PySite) -> bool:
     """Some branch is taken on failure alone (`if pid < 0:`, a final else)."""
     is_result = _is_result(mod, site)
     fn = mod.enclosing_function(site.call) or mod.module
+    syntax = Syntax(mod)
     found = []
 
     class V(cst.CSTVisitor):
         def visit_If(self, node):
             if mod.positions[node].start.line >= site.line and mod.parent(node).__class__ is not cst.If:
-                if _chain_has_error_branch(node, is_result):
+                if region.chain_has_error_branch(syntax, node, is_result):
                     found.append(node)
     fn.visit(V())
     return bool(found)
-
-
-def _chain_has_error_branch(stmt: cst.If, is_result) -> bool:
-    truths = []
-    while True:
-        truths.append(evaluate(stmt.test, is_result))
-        if not isinstance(stmt.orelse, cst.If):
-            return outcomes.error_only_branch(truths, final_else=stmt.orelse is not None)
-        stmt = stmt.orelse

@@ -13,12 +13,13 @@ from typing import Optional
 
 import libcst as cst
 
-from codemod.core.model import Reason
+from codemod.core.reasons import For
 from codemod.engines.proofs import descriptors as fds
 from codemod.engines.proofs import sessions
 from codemod.engines.py import calls
 from codemod.engines.py.sites import Module, any_node, block_statements
 
+R = For("python")
 IMPURE = (cst.Call, cst.NamedExpr, cst.Lambda, cst.Yield, cst.Await)
 
 
@@ -79,8 +80,8 @@ class PySpawnMatcher:
         self.accepted: set = set()
         self.failed: list = []
 
-    def beyond(self, node, msg) -> None:
-        self.failed.append(Reason(self.mod.line(node), msg))
+    def beyond(self, node, kind: str, **fields) -> None:
+        self.failed.append(R(kind, self.mod.line(node), **fields))
 
     def match(self, nodes: list, body: list) -> Optional[SpawnPlan]:
         mod = self.mod
@@ -88,7 +89,7 @@ class PySpawnMatcher:
         for node in nodes:
             if plan is not None:
                 if not _is_tail(mod, node):
-                    self.beyond(node, f"`{mod.code(node)[:60]}` after exec is more than a failure tail")
+                    self.beyond(node, "tail-not-failure", code=mod.code(node)[:60])
                 continue
             exec_call = _exec_of(mod, node)
             if exec_call is not None:
@@ -96,11 +97,11 @@ class PySpawnMatcher:
                 if plan is None:
                     break
                 if isinstance(node, cst.Try) and not _try_is_tail(mod, node):
-                    self.beyond(node, "the `try` around exec does more than report the failure")
+                    self.beyond(node, "try-around-exec")
                 continue
             self.setup(node)
         if plan is None and not self.failed:
-            self.beyond(body[-1], "the child does not exec: os.posix_spawn always does")
+            self.beyond(body[-1], "does-not-exec")
         self.r.drop_conditions(self.accepted)
         if not self.failed and plan is not None and not self.r.beyond_spawn:
             self.prove(plan)
@@ -118,7 +119,7 @@ class PySpawnMatcher:
                 and isinstance(node.targets[0].target, cst.Name) and "os.open" in mod.qualified(node.value.func):
             call = node.value
             if not (pure_args(call) and positional(call) and len(call.args) in (2, 3)):
-                self.beyond(node, f"`{mod.code(node)[:60]}` is not an os.open os.posix_spawn can repeat")
+                self.beyond(node, "open-not-repeatable", code=mod.code(node)[:60])
                 return
             a = [mod.code(x.value) for x in call.args]
             var = node.targets[0].target.value
@@ -133,11 +134,11 @@ class PySpawnMatcher:
                 self.fd_steps.append(step)
                 self.accepted.add(id(node))
                 return
-            self.beyond(node, f"condition `if {mod.code(node.test)}`: os.posix_spawn runs no code in the child")
+            self.beyond(node, "condition", head=mod.code(node.test))
             return
         call = node.value if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call) else None
         if call is None or not pure_args(call) or not positional(call):
-            self.beyond(node, f"`{mod.code(node)[:60]}` is not os.posix_spawn set-up")
+            self.beyond(node, "not-setup", code=mod.code(node)[:60])
             return
         step = self.fd_step(call)
         if step is not None:
@@ -159,7 +160,7 @@ class PySpawnMatcher:
             self.attrs["setsigmask"] = a[1]
             self.notes.append((line, f"signal mask {a[1]} → setsigmask"))
         else:
-            self.beyond(node, f"`{mod.code(node)[:60]}` has no os.posix_spawn equivalent")
+            self.beyond(node, "no-spawn-equivalent", code=mod.code(node)[:60])
 
     def fd(self, expr) -> Optional[fds.Fd]:
         if isinstance(expr, cst.Integer):
@@ -220,7 +221,7 @@ class PySpawnMatcher:
             wanted = {fd.text for s in fds._flat(steps) for fd in fds._fds(s) if fd.value is None} - self.open_vars
             proof = fds.prove(steps, tuple(self.origins(wanted)), "python")
             if not proof.exact:
-                self.failed.append(Reason(proof.line, proof.reason))
+                self.failed.append(R("descriptors-inexact", proof.line, detail=proof.reason))
                 return
             for a in proof.actions:
                 step = steps[a.step]
@@ -234,11 +235,10 @@ class PySpawnMatcher:
                     path, flags, mode = self.opens[a.line]
                     actions.append(f"(os.POSIX_SPAWN_OPEN, {a.dst.text}, {path}, {_strip_cloexec(flags)}, {mode})")
                     notes.append((a.line, f"os.open({path}) moved onto fd {a.dst.text} → os.POSIX_SPAWN_OPEN"))
-            notes += [(s.line, f"`{s.stmt}` does nothing (a descriptor duplicated onto itself): left out")
-                      for s in steps if isinstance(s, fds.Dup2) and s.src == s.dst]
+            notes += [R("left-out", s.line, stmt=s.stmt) for s in steps if isinstance(s, fds.Dup2) and s.src == s.dst]
         session = sessions.solve(tuple(self.session_steps), "python")
         if not session.exact:
-            self.failed.append(Reason(session.line, session.reason))
+            self.failed.append(R("session-inexact", session.line, detail=session.reason))
             return
         if session.setsid:
             self.attrs["setsid"] = "True"
@@ -247,12 +247,13 @@ class PySpawnMatcher:
             self.attrs["setpgroup"] = session.pgroup
             step = [s for s in self.session_steps if isinstance(s, sessions.Setpgid)][-1]
             notes.append((step.line, f"{step.stmt} → setpgroup={session.pgroup}"))
-        notes += list(session.dropped)
+        notes += [R("session-left-out", ln, detail=why) for ln, why in session.dropped]
         if self.sigdef:
             self.attrs["setsigdef"] = "(" + ", ".join(self.sigdef) + ("," if len(self.sigdef) == 1 else "") + ")"
         plan.file_actions = actions
         plan.attrs = self.attrs
-        plan.lines = [Reason(ln, text) for ln, text in sorted(notes, key=lambda n: n[0])]
+        plan.lines = sorted((n if not isinstance(n, tuple) else R("spawn-action", n[0], detail=n[1]) for n in notes),
+                            key=lambda r: r.line)
 
 
 def _strip_cloexec(flags: str) -> str:
@@ -293,34 +294,33 @@ def _is_tail(mod: Module, node) -> bool:
         return True
     if "os.write" in q and call.args and mod.code(call.args[0].value) in ("2", "sys.stderr.fileno()"):
         return True
-    return "builtins.print" in q and _prints_to_stderr(call)
+    return "builtins.print" in q and calls.prints_to_stderr(call)
 
 
 def _exec_plan(mod: Module, call: cst.Call, node, beyond) -> Optional[SpawnPlan]:
     (name,) = sorted(mod.qualified(call.func) & set(calls.EXECS))[:1]
     spawn, list_form, has_env = calls.EXECS[name]
     if not pure_args(call) or any(a.keyword is not None for a in call.args):
-        beyond(node, f"the arguments of `{mod.code(call.func)}` are not plain expressions")
+        beyond(node, "exec-arguments-unplain", name=mod.code(call.func))
         return None
     args = [a for a in call.args]
     texts = [("*" if a.star == "*" else "") + mod.code(a.value) for a in args]
     if any(a.star == "**" for a in args) or (has_env and args and args[-1].star):
-        beyond(node, f"`{mod.code(call.func)}` is called with unpacked arguments")
+        beyond(node, "exec-arguments-unpacked", name=mod.code(call.func))
         return None
     env = texts[-1] if has_env else "os.environ"
     if spawn == "posix_spawnp" and has_env and env != "os.environ":
-        beyond(node, f"`{mod.code(call.func)}()` looks the program up in the PATH of the environment it is "
-                     "given; os.posix_spawnp uses the caller's PATH, which can differ")
+        beyond(node, "exec-path-environment", name=mod.code(call.func))
         return None
     rest = texts[:-1] if has_env else texts
     if not rest:
-        beyond(node, f"`{mod.code(call.func)}` without a path")
+        beyond(node, "exec-without-path", name=mod.code(call.func))
         return None
     if list_form:
         argv = "[" + ", ".join(rest[1:]) + "]"
     else:
         if len(rest) != 2 or rest[1].startswith("*"):
-            beyond(node, f"`{mod.code(call.func)}` called with {len(rest)} arguments")
+            beyond(node, "exec-argument-count", name=mod.code(call.func), n=len(rest))
             return None
         argv = rest[1]
     return SpawnPlan(spawn, rest[0], argv, env)

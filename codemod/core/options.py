@@ -1,0 +1,26 @@
+"""The options of one run: the command line merged over the configuration
+file.  Each engine turns them into what its analysis reads
+(:meth:`codemod.engines.base.Engine.load`)."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    include_review: bool = False
+    target: str = "glibc"
+    aliases: tuple = ()
+    exec_wrappers: tuple = ()
+    safe_functions: tuple = ()
+    spawnp: bool = False         # execvp & co. may become posix_spawnp (no /bin/sh fallback for scripts)
+    max_parse_memory: int = 400  # MB a file's parse may use: larger C files are skipped, Python stopped
+    diffs: bool = False          # also make each changed file's unified diff (FileResult.patch)
+    renders: bool = False        # the outputs render single fixes (SARIF fixes, review patches, -i)
+
+    @functools.cached_property
+    def needles(self) -> tuple:
+        """Byte strings one of which a file must contain to be parsed at all."""
+        from codemod.files.grepfilter import needles
+        return needles(self.aliases)
