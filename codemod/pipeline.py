@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from codemod.core import limits
-from codemod.core.model import FileResult, LoadError, Reason, Skip, Status, applies
+from codemod.core.model import FileResult, LoadError, Skip, Status, applies
 from codemod.core.options import RunOptions
 from codemod.core.reasons import reason
 
@@ -82,5 +82,3 @@ def _analyse(eng, source: bytes, path: str, options: RunOptions) -> FileResult:
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(path, Status.FAILED, [], source, error=f"internal error: {type(exc).__name__}: {exc}")
 
-
-__all__ = ["FileResult", "Reason", "RunOptions", "process_source", "select"]

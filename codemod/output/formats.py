@@ -35,7 +35,8 @@ def output_format(name: str) -> Callable:
 
 
 def writer(name: str) -> Callable:
-    if not _FORMATS:
-        for module in MODULES:
-            importlib.import_module(module)
+    """The registered writer of format ``name`` (every format module is
+    imported: one may have been imported, and so registered, on its own)."""
+    for module in MODULES:
+        importlib.import_module(module)
     return _FORMATS[name]

@@ -600,9 +600,7 @@ def _words(before, unit, step, child_end, spawn_end, world, language, known, ste
     if isinstance(u, Open):
         return u.line, _open_words(steps, unit, world, language)
     if isinstance(step, Dup2):
-        src, dst = values.get(step.src.text, step.src.value), values.get(step.dst.text, step.dst.value)
-        if step.src.value is not None:
-            src = step.src.value
+        dst = values.get(step.dst.text, step.dst.value)
         if spawn_end == FAILED and child_end != STOPPED:
             why = _not_open_why(step.src, before, known)
             return step.line, (f"`{step.stmt}` fails when `{step.src.text}` is not an open descriptor{why}; "

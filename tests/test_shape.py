@@ -1,0 +1,155 @@
+"""The joins between the parts: engine registry, fixes and their
+applicability, reason kinds, report formats, renders that cross processes."""
+import json
+import pickle
+import re
+from pathlib import Path
+
+import pytest
+
+from codemod.core.model import Applicability, Finding, Fix, Status, Verdict, applies
+from codemod.core.options import RunOptions
+from codemod.core.reasons import KINDS
+from codemod.pipeline import process_source
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def test_the_registry_knows_every_engine_and_its_files():
+    from codemod.engines.base import engine, engines, extensions, handled_files
+    assert {e.language for e in engines()} == {"c", "python"}
+    assert extensions() == {".c": "c", ".h": "c", ".py": "python"}
+    assert handled_files() == "C or Python file (.c, .h, .py)"
+    assert engine("c").column_unit == "bytes" and engine("python").column_unit == "code points"
+
+
+def test_no_language_dispatch_outside_the_engines():
+    """Adding a language must not mean editing the walk, the pipeline or the outputs."""
+    offenders = []
+    for path in (ROOT / "codemod").rglob("*.py"):
+        rel = path.relative_to(ROOT / "codemod").as_posix()
+        if rel.startswith("engines/") or rel == "core/reasons.py":
+            continue
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"""language\s*[!=]=\s*["']|["'](c|python)["']\s*[!=]=""", line):
+                offenders.append(f"{rel}:{n}: {line.strip()}")
+    assert not offenders
+
+
+def test_an_engine_words_its_own_load_errors():
+    from codemod.core.model import LoadError
+    from codemod.engines.base import engine
+    loaded = engine("python").load(b"print 'x'\nvfork\n", "old.py", RunOptions())
+    assert isinstance(loaded, LoadError) and "line 1" in loaded and "Python 2" in loaded
+
+
+@pytest.mark.parametrize("verdict,applicability,default,opted", [
+    (Verdict.SPAWN, Applicability.SAFE, True, True),
+    (Verdict.FORK, Applicability.SAFE, True, True),
+    (Verdict.REVIEW, Applicability.UNSAFE, False, True),
+    (Verdict.NOTE, Applicability.DISPLAY, False, False),
+])
+def test_applies_follows_the_applicability(verdict, applicability, default, opted):
+    f = Finding("a.c", 1, 1, "c", verdict, "m", (), None, Fix(applicability, 0))
+    assert applies(f, include_review=False) is default
+    assert applies(f, include_review=True) is opted
+    assert not applies(Finding("a.c", 1, 1, "c", verdict, "m"), include_review=True)
+
+
+def test_each_verdict_is_one_row_of_the_kinds_table():
+    from codemod.core.model import KINDS as VERDICT_KINDS
+    from codemod.output.sarif import rules
+    assert set(VERDICT_KINDS) == set(Verdict)
+    assert [r["id"] for r in rules()] == [v.info.rule for v in Verdict]
+
+
+def test_findings_are_values():
+    result = process_source((GOLDEN / "c" / "mixed_sites" / "input.c").read_bytes(), "m.c", "c", RunOptions())
+    f = result.findings[0]
+    with pytest.raises(AttributeError):
+        f.verdict = Verdict.NOTE
+
+
+def _golden_results():
+    for lang, ext, language in (("c", "c", "c"), ("py", "py", "python")):
+        for case in sorted((GOLDEN / lang).iterdir()):
+            src = case / f"input.{ext}"
+            if src.exists():
+                yield process_source(src.read_bytes(), src.name, language, RunOptions(include_review=True))
+
+
+def test_every_reason_has_a_kind_from_the_catalogue():
+    kinds = set()
+    for result in _golden_results():
+        for f in result.findings:
+            assert f.reasons, f
+            for r in f.reasons:
+                assert r.kind in KINDS, r
+                kinds.add(r.kind)
+    assert len(kinds) > 30
+
+
+def test_json_and_sarif_carry_the_kind(cli, tmp_path):
+    (tmp_path / "a.c").write_bytes((GOLDEN / "c" / "review_exec_errno_handoff" / "input.c").read_bytes())
+    _, out, _ = cli("scan", "--format", "json", str(tmp_path))
+    (f,) = json.loads(out)["findings"]
+    assert f["reasons"][0]["kind"] == "shared-write"
+    _, out, _ = cli("scan", "--format", "sarif", str(tmp_path))
+    (item,) = json.loads(out)["runs"][0]["results"]
+    assert item["properties"]["reasons"][0]["kind"] == "shared-write"
+
+
+def test_every_format_name_is_registered():
+    from codemod.output import formats
+    assert set(formats.NAMES) == {n for n in formats.NAMES if formats.writer(n)} == set(formats._FORMATS)
+
+
+@pytest.mark.parametrize("case,language,ext", [
+    ("mixed_sites", "c", "c"), ("spawn_session_and_signals", "python", "py"),
+])
+def test_renders_cross_processes_without_a_second_parse(case, language, ext, monkeypatch):
+    """What a worker sends back renders single fixes in the main process, and
+    nothing there parses the file again."""
+    folder = "c" if language == "c" else "py"
+    source = (GOLDEN / folder / case / f"input.{ext}").read_bytes()
+    result = process_source(source, f"x.{ext}", language, RunOptions(include_review=True, renders=True))
+    assert result.status is Status.CHANGED
+    sent = pickle.loads(pickle.dumps(result))
+    from codemod.engines.c import engine as c_engine
+    from codemod.engines.py import engine as py_engine
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed again")
+    monkeypatch.setattr(c_engine.CFile, "__init__", no_parse)
+    monkeypatch.setattr(py_engine.PyFile, "__init__", no_parse)
+    fixed = [f for f in sent.findings if f.fix is not None]
+    assert sent.render(fixed) == result.new
+    for f in fixed:
+        single = sent.render([f])
+        assert single is not None and single != source
+
+
+def test_python_renders_are_made_only_when_the_command_needs_them():
+    source = (GOLDEN / "py" / "spawn_session_and_signals" / "input.py").read_bytes()
+    result = process_source(source, "x.py", "python", RunOptions())
+    assert result.renderer is None and result.render([f for f in result.findings if f.fix]) is None
+
+
+def test_a_python_failure_tail_may_print_to_stderr():
+    source = b"""import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+
+def run(path):
+    pid = libc.vfork()
+    if pid == 0:
+        os.execv(path, [path])
+        print("exec failed", file=sys.stderr)
+        os._exit(127)
+    if pid < 0:
+        return -1
+    return pid
+"""
+    result = process_source(source, "t.py", "python", RunOptions())
+    assert result.error is None
+    assert [f.verdict for f in result.findings] == [Verdict.SPAWN]
