@@ -321,7 +321,14 @@ class CFile:
         return _parses_as_cleanly(new, self.ranges, edits, _error_count(self.root))
 
     def renderer(self, options) -> "EditRenderer":
-        return EditRenderer(self.headers, self.ranges, _error_count(self.root))
+        """The findings' edits render anywhere.  When the command renders
+        single fixes, each is checked here, where a fast incremental parse
+        of the original tree is at hand."""
+        verified: frozenset = frozenset()
+        if options.renders:
+            verified = frozenset(f.fix.key for f in self.findings
+                                 if f.fix is not None and not self.verify(self.render([f])))
+        return EditRenderer(self.headers, self.ranges, _error_count(self.root), verified)
 
     @functools.cached_property
     def headers(self) -> "HeaderPlan":
@@ -375,12 +382,15 @@ class EditRenderer:
     headers: HeaderPlan
     ranges: Optional[list]
     errors: int            # ERROR and MISSING nodes in the original
+    verified: frozenset = frozenset()    # keys of fixes already checked alone
 
     def render(self, original: bytes, findings: list) -> Optional[bytes]:
         edits = _edits(findings, self.headers)
         if any(a.overlaps(b) for i, a in enumerate(edits) for b in edits[i + 1:]):
             return None
         new = apply_edits(original, edits)
+        if len(findings) == 1 and findings[0].fix.key in self.verified:
+            return new
         return None if _parses_as_cleanly(new, self.ranges, edits, self.errors) else new
 
 
