@@ -60,8 +60,9 @@ def test_applies_follows_the_applicability(verdict, applicability, default, opte
 def test_each_verdict_is_one_row_of_the_kinds_table():
     from codemod.core.model import KINDS as VERDICT_KINDS
     from codemod.output.sarif import rules
-    assert set(VERDICT_KINDS) == set(Verdict)
-    assert [r["id"] for r in rules()] == [v.info.rule for v in Verdict]
+    assert [r["id"] for r in rules()] == list(VERDICT_KINDS)
+    assert {row.verdict for row in VERDICT_KINDS.values()} == set(Verdict)
+    assert all(VERDICT_KINDS[v.rule].verdict is v for v in Verdict)
 
 
 def test_findings_are_values():

@@ -21,11 +21,12 @@ class Verdict(str, enum.Enum):
 
     @property
     def rule(self) -> str:
-        return KINDS[self].rule
+        """The rule of a finding of this verdict unless its fix names another kind."""
+        return _DEFAULT_RULES[self]
 
     @property
     def info(self) -> "KindInfo":
-        return KINDS[self]
+        return KINDS[self.rule]
 
 
 class Applicability(str, enum.Enum):
@@ -38,9 +39,11 @@ class Applicability(str, enum.Enum):
 
 @dataclass(frozen=True)
 class KindInfo:
-    """Everything the outputs say about one verdict: a new rewrite kind is one row of KINDS."""
+    """Everything the outputs say about one kind of finding: a new rewrite
+    kind is one row of KINDS (its fix names it in ``Fix.kind``)."""
 
     rule: str              # SARIF rule id, JSON "rule"
+    verdict: "Verdict"     # what it counts as
     title: str             # SARIF shortDescription
     help: str              # SARIF fullDescription and help
     level: str             # SARIF level
@@ -49,28 +52,30 @@ class KindInfo:
     fix_text: str = ""     # SARIF fix description
 
 
-KINDS = {
-    Verdict.SPAWN: KindInfo(
-        "vfork-to-spawn", "vfork call that posix_spawn can replace",
+_ROWS = (
+    KindInfo(
+        "vfork-to-spawn", Verdict.SPAWN, "vfork call that posix_spawn can replace",
         "The child only sets up file descriptors, the session, the process group or signals, "
         "then execs: posix_spawn does the same without sharing the parent's memory. "
         "`vfork-codemod apply` rewrites it.", "warning", "spawn", Applicability.SAFE, "rewrite to posix_spawn"),
-    Verdict.FORK: KindInfo(
-        "vfork-to-fork", "vfork call that fork can replace",
+    KindInfo(
+        "vfork-to-fork", Verdict.FORK, "vfork call that fork can replace",
         "The child is safe to run in a copy of the parent but needs more than posix_spawn offers. "
         "`vfork-codemod apply` rewrites it to fork (and exit to _exit).", "warning", "fork", Applicability.SAFE,
         "rewrite to fork"),
-    Verdict.REVIEW: KindInfo(
-        "vfork-review", "vfork call that needs a person",
+    KindInfo(
+        "vfork-review", Verdict.REVIEW, "vfork call that needs a person",
         "The tool cannot prove the child region safe to move off vfork: it writes memory the "
         "parent reads, calls unknown functions, leaves the region, or its bounds are unclear. "
         "`vfork-codemod review --out DIR` writes a patch explaining what to decide.", "error", "review",
         Applicability.UNSAFE, "proposed rewrite to fork"),
-    Verdict.NOTE: KindInfo(
-        "vfork-reference", "reference to vfork that is not a call",
+    KindInfo(
+        "vfork-reference", Verdict.NOTE, "reference to vfork that is not a call",
         "A declaration, a macro or vfork used as a value. Reported for completeness; never edited.",
         "note", "note", None),
-}
+)
+KINDS = {row.rule: row for row in _ROWS}                  # in SARIF's rule order
+_DEFAULT_RULES = {row.verdict: row.rule for row in reversed(_ROWS)}   # the first row of each verdict
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,7 @@ class Fix:
     key: int
     edits: tuple = ()
     needs: frozenset = frozenset()
+    kind: Optional[str] = None       # a rule of KINDS other than the verdict's first
 
 
 @dataclass(frozen=True)
@@ -133,7 +139,11 @@ class Finding:
 
     @property
     def rule(self) -> str:
-        return self.verdict.rule
+        return self.fix.kind if self.fix is not None and self.fix.kind else self.verdict.rule
+
+    @property
+    def info(self) -> KindInfo:
+        return KINDS[self.rule]
 
     @property
     def rewritable(self) -> bool:

@@ -7,7 +7,7 @@ import json
 import os
 
 from codemod import __version__
-from codemod.core.model import Applicability, Verdict
+from codemod.core.model import KINDS, Applicability
 from codemod.output.common import errors, printable
 from codemod.output.formats import Report, output_format
 
@@ -15,8 +15,7 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 def rules() -> list:
     out = []
-    for v in Verdict:
-        info = v.info
+    for info in KINDS.values():
         out.append({
             "id": info.rule,
             "name": info.rule.replace("-", " ").title().replace(" ", ""),
@@ -24,20 +23,20 @@ def rules() -> list:
             "fullDescription": {"text": info.help},
             "help": {"text": info.help, "markdown": info.help},
             "defaultConfiguration": {"level": info.level},
-            "properties": {"verdict": v.value},
+            "properties": {"verdict": info.verdict.value},
         })
     return out
 
 
 def document(results: list, missing: list) -> dict:
-    rule_index = {v.rule: i for i, v in enumerate(Verdict)}
+    rule_index = {rule: i for i, rule in enumerate(KINDS)}
     sarif_results = []
     for r in results:
         for f in r.findings:
             item = {
                 "ruleId": f.rule,
                 "ruleIndex": rule_index[f.rule],
-                "level": f.verdict.info.level,
+                "level": f.info.level,
                 "message": {"text": printable(f.message)},
                 "locations": [{
                     "physicalLocation": {
@@ -54,7 +53,7 @@ def document(results: list, missing: list) -> dict:
                 new = r.render([f])
                 if new is not None:
                     item["fixes"] = [{
-                        "description": {"text": f.verdict.info.fix_text},
+                        "description": {"text": f.info.fix_text},
                         "artifactChanges": [{"artifactLocation": {"uri": _uri(f.path)},
                                              "replacements": replacements(r.original, new)}],
                     }]

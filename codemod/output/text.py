@@ -14,7 +14,7 @@ def write_text(report: Report, stream) -> None:
     lines = []
     for r in report.results:
         for f in r.findings:
-            verdict = paint(f.verdict.value, f.verdict.info.colour, report.colour)
+            verdict = paint(f.verdict.value, f.info.colour, report.colour)
             lines.append(f"{display.path(f.path)}:{f.line}:{f.column}: {verdict}: {display.text(f.message)}")
     s = summary(report.results, report.files)
     counts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
