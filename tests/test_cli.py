@@ -11,7 +11,7 @@ import pytest
 from golden import GOLDEN
 
 SPAWN = GOLDEN / "c" / "spawn_execl_else_if" / "input.c"
-REVIEW = GOLDEN / "c" / "review_exec_errno_handoff" / "input.c"
+REVIEW = GOLDEN / "c" / "review_store_before_exec" / "input.c"
 NOTES = GOLDEN / "c" / "notes_only" / "input.c"
 CLEAN = GOLDEN / "c" / "no_vfork_at_all" / "input.c"
 
@@ -31,7 +31,7 @@ def test_scan_text_lines(cli, tmp_path, monkeypatch):
     lines = out.decode().splitlines()
     assert code == 1
     assert lines[0].startswith("src/a.c:12:8: spawn: child (lines 16-19) rewritten to posix_spawn")
-    assert lines[1].startswith("src/b.c:13:8: review: needs review: `exec_errno = errno`")
+    assert lines[1].startswith("src/b.c:15:8: review: needs review: `started = 1`")
     assert lines[-1] == "2 files scanned: 1 spawn, 0 fork, 1 review, 0 note"
 
 
@@ -133,7 +133,7 @@ def test_diff_names_review_sites_on_stderr(cli, tmp_path):
     tree(tmp_path, **{"a.c": SPAWN, "r.c": REVIEW, "e.c": GOLDEN / "c" / "review_error_region" / "input.c"})
     code, out, err = cli("diff", str(tmp_path))
     assert code == 1
-    assert f"{tmp_path / 'r.c'}:13:8: review: needs review: `exec_errno = errno`" in err
+    assert f"{tmp_path / 'r.c'}:15:8: review: needs review: `started = 1`" in err
     assert "(--include-review applies the proposed fork rewrite)" in err.splitlines()[1]
     assert f"{tmp_path / 'e.c'}:10:8: review:" in err
     assert "--include-review" not in err.splitlines()[0]

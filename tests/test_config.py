@@ -62,7 +62,7 @@ def test_dotfile_configuration_and_aliases_and_exec_wrappers(cli, tmp_path):
 def test_flags_override_the_file(cli, tmp_path):
     write(tmp_path / ".vfork-codemod.toml", 'target = "posix"\ninclude-review = true\n')
     write(tmp_path / "s.c", (GOLDEN / "c" / "spawn_chdir_setsid_gnu" / "input.c").read_bytes())
-    write(tmp_path / "r.c", (GOLDEN / "c" / "review_exec_errno_handoff" / "input.c").read_bytes())
+    write(tmp_path / "r.c", (GOLDEN / "c" / "review_store_before_exec" / "input.c").read_bytes())
     code, out, _ = cli("diff", str(tmp_path))
     assert b"+\tpid = fork();" in out and b"posix_spawn" not in out      # review applied, setsid -> fork
     code, out, _ = cli("diff", "--target", "glibc", "--no-include-review", str(tmp_path))

@@ -12,7 +12,7 @@ import pytest
 from golden import GOLDEN
 
 SPAWN = GOLDEN / "c" / "spawn_execl_else_if"
-REVIEW = GOLDEN / "c" / "review_exec_errno_handoff"
+REVIEW = GOLDEN / "c" / "review_store_before_exec"
 GIT = ["git", "-c", "user.email=d@e.f", "-c", "user.name=d"]
 CONTROL = set(range(0x20)) - {0x0a} | {0x7f}
 
@@ -132,11 +132,11 @@ def test_review_never_writes_through_a_planted_symlink(cli, tmp_path, monkeypatc
     out = tmp_path / "out"
     out.mkdir()
     victim = put(tmp_path / "victim.txt", b"precious\n")
-    for name in ("index.md", "index.json", "0001-src-r.c-L13.patch"):
+    for name in ("index.md", "index.json", "0001-src-r.c-L15.patch"):
         os.symlink(victim, out / name)
     code, _, err = cli("review", "src", "--out", "out")
     assert code == 0, err
-    assert (out / "0001-src-r.c-L13.patch").read_bytes().startswith(b"From ")
+    assert (out / "0001-src-r.c-L15.patch").read_bytes().startswith(b"From ")
     assert victim.read_bytes() == b"precious\n"
     assert not (out / "index.md").is_symlink() and (out / "index.md").read_text().startswith("# vfork-codemod")
     assert not any(p.is_symlink() for p in out.iterdir())
@@ -176,7 +176,7 @@ def test_patch_names_stay_short_for_long_paths(cli, tmp_path):
     code, _, err = cli("review", str(tmp_path / "src"), "--out", str(tmp_path / "out"))
     assert code == 0, err
     (patch,) = (tmp_path / "out").glob("*.patch")
-    assert len(patch.name.encode()) <= 100 and patch.name.endswith("-L13.patch")
+    assert len(patch.name.encode()) <= 100 and patch.name.endswith("-L15.patch")
 
 
 # -- 4 and 9. .gitignore lines ------------------------------------------------------

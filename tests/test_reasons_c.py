@@ -19,11 +19,74 @@ def reasons_of(case: str, **options):
     return [(f.verdict, [str(r) for r in f.reasons]) for f in result.findings]
 
 
-def test_exec_errno_handoff_names_variable_and_line():
-    ((verdict, reasons),) = reasons_of("review_exec_errno_handoff")
+def test_a_store_before_exec_names_variable_and_line():
+    ((verdict, reasons),) = reasons_of("review_store_before_exec")
     assert verdict is Verdict.REVIEW
-    assert reasons == ["line 18: `exec_errno = errno` writes `exec_errno`, declared outside the child "
+    assert reasons == ["line 19: `started = 1` writes `started`, declared outside the child "
                        "region: under vfork the parent sees this store, under fork or posix_spawn it does not"]
+
+
+def test_exec_errno_handoff_names_variable_and_line():
+    result = findings((GOLDEN / "c" / "handoff_errno_echo" / "input.c").read_bytes())
+    (f,) = result.findings
+    assert (f.verdict, f.rule) == (Verdict.FORK, "vfork-to-fork-pipe")
+    assert [str(r) for r in f.reasons] == [
+        "line 18: `exec_errno = errno;` hands `exec_errno` to the parent after a failed exec: posix_spawn "
+        "cannot; under fork a close-on-exec pipe carries it",
+        "line 13: vfork() becomes main_handoff_fork(): fork with a pipe made close-on-exec by pipe and "
+        "fcntl(FD_CLOEXEC); the child writes `exec_errno` to it after a failed exec, and the parent reads to "
+        "the end (the exec or exit of the child) and stores them before it goes on",
+        "line 13: pipe2 is declared only with _GNU_SOURCE (or not in POSIX.1-2008): the pipe is made by pipe "
+        "and fcntl(FD_CLOEXEC), and a thread that forks between the two calls would keep it open"]
+
+
+@pytest.mark.parametrize("store,kind", [
+    ("\t\tregister_only = errno;", "handoff-register"),
+    ("\t\tunknown_global = errno;", "handoff-undeclared"),
+    ("\t\tratio = 1;", "handoff-type"),
+])
+def test_a_handoff_the_pipe_cannot_carry_is_review(store, kind):
+    source = f"""#include <errno.h>
+#include <unistd.h>
+int run(char *const argv[])
+{{
+	register int register_only = 0;
+	double ratio = 0;
+	pid_t pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {{
+		execv(argv[0], argv);
+{store}
+		_exit(127);
+	}}
+	return register_only + (int)ratio;
+}}
+""".encode()
+    (f,) = findings(source).findings
+    assert f.verdict is Verdict.REVIEW and f.fix is None
+    assert [r.kind for r in f.reasons] == [kind]
+
+
+def test_only_errno_or_a_constant_after_the_exec_is_a_handoff():
+    source = b"""#include <errno.h>
+#include <unistd.h>
+int run(char *const argv[], int code)
+{
+	volatile int got = 0;
+	pid_t pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		got = code;
+		_exit(127);
+	}
+	return got;
+}
+"""
+    (f,) = findings(source).findings
+    assert f.verdict is Verdict.REVIEW and [r.kind for r in f.reasons] == ["shared-write"]
 
 
 def test_names_resolve_through_block_scopes_and_statics_are_shared():

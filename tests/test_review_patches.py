@@ -29,13 +29,13 @@ def test_one_patch_per_review_site_with_index(repo, cli):
     code, _, err = cli("review", "examples", "--out", "patches")
     assert code == 0
     names = sorted(p.name for p in (repo / "patches").glob("*.patch"))
-    assert names == ["0001-examples-legacyd-jobs.c-L40.patch"]
+    assert names == ["0001-examples-legacyd-hooks.c-L16.patch"]
     index = json.loads((repo / "patches" / "index.json").read_text())
     (entry,) = index["patches"]
-    assert entry["file"] == "examples/legacyd/jobs.c" and entry["line"] == 40
+    assert entry["file"] == "examples/legacyd/hooks.c" and entry["line"] == 16
     assert entry["verdict"] == "review" and entry["patch"] == names[0]
-    assert entry["reason"].startswith("line 45: `exec_errno = errno` writes `exec_errno`")
-    assert "| 0001-examples-legacyd-jobs.c-L40.patch | examples/legacyd/jobs.c | 40 | review |" in \
+    assert entry["reason"].startswith("line 20: `hook_started = 1` writes `hook_started`")
+    assert "| 0001-examples-legacyd-hooks.c-L16.patch | examples/legacyd/hooks.c | 16 | review |" in \
         (repo / "patches" / "index.md").read_text()
 
 
@@ -43,20 +43,20 @@ def test_patch_reads_as_a_mail_with_reasons_and_advice(repo, cli):
     cli("review", "examples", "--out", "patches")
     text = next((repo / "patches").glob("*.patch")).read_text()
     assert re.match(r"From [0-9a-f]{40} Mon Sep 17 00:00:00 2001\nFrom: .+\nDate: .+\n"
-                    r"Subject: \[PATCH\] vfork: review examples/legacyd/jobs.c:40 \(run_shell\)\n\n", text)
+                    r"Subject: \[PATCH\] vfork: review examples/legacyd/hooks.c:16 \(run_hook\)\n\n", text)
     body, _, diff = text.partition("\n---\n")
-    assert "- line 45: `exec_errno = errno` writes `exec_errno`" in body
-    assert "To decide:" in body and "pipe with O_CLOEXEC" in body
-    assert " examples/legacyd/jobs.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)" in diff
+    assert "- line 20: `hook_started = 1` writes `hook_started`" in body
+    assert "To decide:" in body and "close-on-exec pipe" in " ".join(body.split())
+    assert " examples/legacyd/hooks.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)" in diff
     assert "-\tpid = vfork();\n+\tpid = fork();" in diff
 
 
 def test_every_patch_applies_with_git_apply_and_git_am(repo, cli):
     code, _, _ = cli("review", "examples", "--out", "../patches", "--all")
     patches = sorted((repo.parent / "patches").glob("*.patch"))
-    assert len(patches) == 4
+    assert len(patches) == 5
     verdicts = [e["verdict"] for e in json.loads((repo.parent / "patches" / "index.json").read_text())["patches"]]
-    assert sorted(verdicts) == ["fork", "fork", "review", "spawn"]
+    assert sorted(verdicts) == ["fork", "fork", "fork", "review", "spawn"]
     for patch in patches:
         subprocess.run(["git", "apply", "--check", str(patch)], cwd=repo, check=True)
         subprocess.run(GIT + ["am", "-q", str(patch)], cwd=repo, check=True)
@@ -79,7 +79,8 @@ def test_advice_for_each_kind_of_review_reason():
     from codemod.core.model import Finding, Verdict
     from codemod.core.reasons import advice, reason
     cases = [
-        (("shared-write", dict(stmt="x = 1", via="", target="`x`, declared outside the child region")), "O_CLOEXEC"),
+        (("shared-write", dict(stmt="x = 1", via="", target="`x`, declared outside the child region")),
+         "close-on-exec pipe"),
         (("unknown-function", dict(name="prepare_child")), "safe-functions"),
         (("writes-stdio", dict(name="printf", what="the stdio buffers shared with the parent")), "fflush"),
         (("writes-environ", dict(name="setenv", what="environ, shared with the parent")), "envp"),

@@ -22,7 +22,8 @@ def test_required_structure(cli, tmp_path):
     driver = run["tool"]["driver"]
     assert driver["name"] == "vfork-codemod" and driver["version"]
     rules = driver["rules"]
-    assert [r["id"] for r in rules] == ["vfork-to-spawn", "vfork-to-fork", "vfork-review", "vfork-reference"]
+    assert [r["id"] for r in rules] == ["vfork-to-spawn", "vfork-to-fork", "vfork-review", "vfork-reference",
+                                        "vfork-to-fork-pipe"]
     for rule in rules:
         assert rule["shortDescription"]["text"] and rule["help"]["text"]
         assert rule["defaultConfiguration"]["level"] in ("note", "warning", "error")

@@ -92,7 +92,7 @@ def test_every_reason_has_a_kind_from_the_catalogue():
 
 
 def test_json_and_sarif_carry_the_kind(cli, tmp_path):
-    (tmp_path / "a.c").write_bytes((GOLDEN / "c" / "review_exec_errno_handoff" / "input.c").read_bytes())
+    (tmp_path / "a.c").write_bytes((GOLDEN / "c" / "review_store_before_exec" / "input.c").read_bytes())
     _, out, _ = cli("scan", "--format", "json", str(tmp_path))
     (f,) = json.loads(out)["findings"]
     assert f["reasons"][0]["kind"] == "shared-write"

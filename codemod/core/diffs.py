@@ -20,6 +20,8 @@ def unified(display: str, old: bytes, new: bytes, context: int = 3,
     changes: difflib then compares only the lines each edit touches instead
     of the whole file.  The hunks are the same kind difflib makes; only the
     alignment inside a run of changed lines may differ."""
+    if old == new:
+        return b""      # edits can cancel out (delete a line, insert the same later)
     a = _lines(old)
     b = _lines(new)
     if edits is None:

@@ -73,6 +73,12 @@ _ROWS = (
         "vfork-reference", Verdict.NOTE, "reference to vfork that is not a call",
         "A declaration, a macro or vfork used as a value. Reported for completeness; never edited.",
         "note", "note", None),
+    KindInfo(
+        "vfork-to-fork-pipe", Verdict.FORK, "vfork call whose child hands values back: fork with a pipe",
+        "After a failed exec the child stores errno or a constant for the parent (an exec-error hand-off). "
+        "`vfork-codemod apply` rewrites it to fork plus a close-on-exec pipe that carries those values, read "
+        "by the parent before it goes on.", "warning", "fork", Applicability.SAFE,
+        "rewrite to fork with a close-on-exec pipe for the values the child hands back"),
 )
 KINDS = {row.rule: row for row in _ROWS}                  # in SARIF's rule order
 _DEFAULT_RULES = {row.verdict: row.rule for row in reversed(_ROWS)}   # the first row of each verdict

@@ -23,9 +23,14 @@ ADVICE = {
     "shared-memory": Advice(
         "Decide whether the parent reads that memory after the child runs. Under vfork it sees the child's "
         "store; after fork or posix_spawn it does not.",
-        "To hand an exec error back, open a pipe with O_CLOEXEC before forking; the child writes errno to "
-        "it after a failed exec and _exits; the parent reads zero bytes when the exec succeeded (CPython's "
-        "_posixsubprocess does this). Other hand-offs need the same: a pipe, or shared memory set up on purpose."),
+        "When the child only stores errno or a constant after a failed exec, `vfork-codemod apply` rewrites "
+        "it to fork with a close-on-exec pipe that carries the values (CPython's _posixsubprocess does this). "
+        "Other hand-offs need the same by hand: a pipe, or shared memory set up on purpose."),
+    "handoff": Advice(
+        "The values the child stored for the parent now travel through a close-on-exec pipe, which the "
+        "parent reads to the end before it goes on, as vfork made it wait.",
+        "Nothing to do in a single-threaded program. In a threaded one, another thread that forks while "
+        "the pipe is open keeps its write end until that child execs or exits, and the parent waits that long."),
     "unknown-code": Advice(
         "Read that function (or macro): does it write memory the parent uses, take locks, allocate, or "
         "return into code that does?",
@@ -172,6 +177,21 @@ KINDS = {
     "writes-stack": _k("`{name}()` writes {what}"),
     "stdio-stream": _k("`{name}()` on `{stream}` writes the stdio buffers shared with the parent", "stdio"),
     "escapes": _k("`{name}()` leaves the child region", "leaves"),
+    # -- the exec-error hand-off (codemod.engines.c.handoff) ------------------
+    "handoff": _k("`{stmt}` hands `{name}` to the parent after a failed exec: posix_spawn cannot; under fork "
+                  "a close-on-exec pipe carries it", "handoff"),
+    "handoff-undeclared": _k("`{stmt}` hands `{name}` to the parent, whose declaration is not in this file: "
+                             "the pipe rewrite needs its type", "shared-memory"),
+    "handoff-register": _k("`{stmt}` hands `{name}` to the parent, but `{name}` is `register`: the pipe rewrite "
+                           "needs its address", "shared-memory"),
+    "handoff-type": _k("`{stmt}` hands `{name}` to the parent, whose type `{type}` is not an integer type the tool "
+                       "knows: the pipe carries integers", "shared-memory"),
+    "handoff-pipe": _k("vfork() becomes {helper}(): fork with a pipe made close-on-exec by {pipe}; the child "
+                       "writes {names} to it after a failed exec, and the parent reads to the end (the exec or "
+                       "exit of the child) and stores them before it goes on"),
+    "handoff-pipe-race": _k("pipe2 is declared only with _GNU_SOURCE (or not in POSIX.1-2008): the pipe is made "
+                            "by pipe and fcntl(FD_CLOEXEC), and a thread that forks between the two calls "
+                            "would keep it open"),
     # -- beyond posix_spawn (fork instead) ---------------------------------------
     "loop": _k({"c": "loop `{head}`: posix_spawn runs no code in the child",
                 "python": "loop over `{head}`: os.posix_spawn runs no code in the child"}),

@@ -11,6 +11,7 @@ The analysis walks every statement of the region and sorts what it finds:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -36,6 +37,18 @@ class ChildAnalysis(region.ChildBase):
         self.locals: dict = {}         # name -> declarator node
         self.unreadable = False        # ERROR nodes or #if inside: no rewrite may be proposed
         self.private: set = set()      # outer locals only the region mentions
+        self.handoffs: list = []       # Handoff: values stored for the parent after a failed exec
+        self.handoff_vars: list = []   # their variables (codemod.engines.c.handoff.Variable), once each
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """`exec_errno = errno;` after a failed exec: a value the child stores
+    for the parent to read (see codemod.engines.c.handoff)."""
+
+    name: str          # the variable, declared outside the region
+    stmt: Node         # the expression statement
+    assignment: Node   # its assignment expression
 
 
 @dataclass(frozen=True)
@@ -68,16 +81,58 @@ def analyse(body: list, options: Options, private: Optional[dict] = None,
     result = ChildAnalysis()
     result.private = set(private or {})
     result.locals.update(private or {})
-    checker = _Checker(result, options, private or {})
+    stmts = flatten(body)
+    checker = _Checker(result, options, private or {}, _handoff_candidates(stmts, options))
     for stmt in body:
         checker.visit(stmt, loops=0, switches=0)
-    stmts = flatten(body)
     if not result.review and not region.leaves(SYNTAX, stmts, lambda call: _never_returns(call, options.lookup)):
         last = stmts[-1] if stmts else body[-1]
         result.review.append(R("falls-out", line(last) if stmts else line(body[0]), last=short(last)))
-    if not result.review:
+    if result.handoffs and not result.review:
+        result.beyond_spawn += [R("handoff", line(h.stmt), stmt=short(h.stmt), name=h.name) for h in result.handoffs]
+    elif not result.review:
         result.plan = SpawnMatcher(result, options, origins).match(stmts)
     return result
+
+
+def _handoff_candidates(stmts: list, options: Options) -> dict:
+    """Assignments of errno or a constant to a plain variable, made at the
+    region's top level after its first exec (start byte -> statement)."""
+    out: dict = {}
+    after_exec = False
+    for stmt in stmts:
+        expr = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+        if expr is None:
+            continue
+        if expr.type == "call_expression":
+            spec = options.lookup(call_name(expr))
+            after_exec = after_exec or (spec is not None and spec.kind is Kind.EXEC)
+            continue
+        if after_exec and expr.type == "assignment_expression" and expr.child_by_field_name("operator").type == "=" \
+                and unparen(expr.child_by_field_name("left")).type == "identifier" \
+                and _handoff_value(expr.child_by_field_name("right")):
+            out[expr.start_byte] = stmt
+    return out
+
+
+_INTEGER = re.compile(r"^[-+]?(0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*$")
+
+
+def _handoff_value(node: Node) -> bool:
+    """`errno` or an integer constant (`1`, `-1`, `'x'`, `(int)2`)."""
+    node = unparen(node)
+    if node.type == "identifier":
+        return text(node) == "errno"
+    if node.type == "char_literal":
+        return True
+    if node.type == "number_literal":
+        return _INTEGER.match(text(node)) is not None
+    if node.type == "unary_expression" and node.child_by_field_name("operator").type in ("-", "+", "~"):
+        return _handoff_value(node.child_by_field_name("argument")) and \
+            unparen(node.child_by_field_name("argument")).type != "identifier"
+    if node.type == "cast_expression":
+        return _handoff_value(node.child_by_field_name("value"))
+    return False
 
 
 # --------------------------------------------------------------------------
@@ -92,10 +147,11 @@ class _Checker:
     write after a nested block that declared the same name is a write to
     the outer variable."""
 
-    def __init__(self, result: ChildAnalysis, options: Options, private: dict):
+    def __init__(self, result: ChildAnalysis, options: Options, private: dict, handoffs: Optional[dict] = None):
         self.r = result
         self.options = options
         self.scopes: list = [dict(private), {}]
+        self.handoffs = handoffs or {}
 
     def local(self, name: str):
         """The declarator of the region's variable ``name`` in scope here,
@@ -178,6 +234,11 @@ class _Checker:
         problem = self.outer_target(target)
         if problem:
             kind, fields = problem
+            name = text(unparen(target))
+            if not via and node.start_byte in self.handoffs and kind in ("shared-write", "static-write") \
+                    and name != "errno":
+                self.r.handoffs.append(Handoff(name, self.handoffs[node.start_byte], node))
+                return
             self.review(node, kind, stmt=short(node), via=via, **fields)
 
     def outer_target(self, target: Node) -> Optional[tuple]:

@@ -11,12 +11,12 @@ from codemod.core import layout, limits, region
 from codemod.core.edits import apply_edits
 from codemod.core.model import Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
-from codemod.engines.c import analysis, provenance, sites, spawn
+from codemod.engines.c import analysis, handoff, provenance, sites, spawn
 from codemod.engines.c.analysis import Options
 from codemod.engines.c.partial import shifted
 from codemod.engines.c.syntax import (
     PREPROC_BRANCHES, Node, captures, captures_near, declarators, depth, encode_text, enclosing, function_name, index,
-    line, parse, reparse, text,
+    line, parse, reparse, short, text,
 )
 
 R = For("c")
@@ -37,6 +37,16 @@ class _Words:
     def __contains__(self, name: str) -> bool:
         word = name.encode()
         return word in self.source and re.search(rb"\b" + re.escape(word) + rb"\b", self.source) is not None
+
+
+class _Either:
+    """``name in taken``: in either collection."""
+
+    def __init__(self, *collections):
+        self.collections = collections
+
+    def __contains__(self, name: str) -> bool:
+        return any(name in c for c in self.collections)
 
 
 @dataclass
@@ -63,6 +73,8 @@ class CFile:
         self._includes = captures("top-level-includes", self.root, max_start_depth=0)
         self._site_options = None
         self._rendered: Optional[tuple] = None    # (text, edits) of the last render()
+        self._generated: set = set()              # names generated for earlier sites
+        self._blocks: dict = {}                   # code blocks fixes need once (HeaderPlan.blocks)
         self.findings = self._analyse()
 
     @functools.cached_property
@@ -112,7 +124,9 @@ class CFile:
             def origins(wanted: set) -> tuple:
                 return provenance.origins(site, wanted, lambda name: options.lookup(name) is not None,
                                           sites.always_leaves)
-            return analysis.analyse(site.region.body, options, _private_locals(site), origins)
+            child = analysis.analyse(site.region.body, options, _private_locals(site), origins)
+            self._handoff_variables(site, child)
+            return child
 
         def no_spawn(child) -> list:
             against = list(site.no_spawn)
@@ -123,7 +137,8 @@ class CFile:
             return against
 
         decision = region.decide(site.review, site.region, R("region-undelimited", line(tok)), analyse, no_spawn,
-                                 lambda child: self._spawn_edits(site, child), lambda child: not child.unreadable)
+                                 lambda child: self._spawn_edits(site, child),
+                                 lambda child: not child.unreadable and not child.handoffs)
         fname = function_name(site.function) if site.function is not None else None
         finding = Finding(self.path, line(tok), tok.start_point.column + 1, "c", decision.verdict, "",
                           function=fname)
@@ -131,6 +146,8 @@ class CFile:
             return self._spawn(finding, key, site, decision.child, decision.spawn)
         reasons = decision.reasons
         fix = None
+        if decision.verdict is Verdict.FORK and decision.child.handoffs:
+            return self._handoff(finding, key, site, decision)
         if decision.fix == "fork":
             edits, needs = self._fork_edits(site, decision.child)
             fix = Fix(Verdict.REVIEW.info.applicability if decision.verdict is Verdict.REVIEW
@@ -164,6 +181,54 @@ class CFile:
         reasons.append(R("exec-failure-changes", line(site.call), result=text(site.result)))
         return replace(finding, message=f"child (lines {first}-{last}) rewritten to {plan.exec.spec.spawn}",
                        reasons=tuple(reasons), fix=Fix(Verdict.SPAWN.info.applicability, key, tuple(edits), needs))
+
+    def _handoff_variables(self, site, child) -> None:
+        """The type of each hand-off variable, or a review reason when the
+        pipe cannot carry it."""
+        child.handoff_vars = []
+        for h in child.handoffs:
+            if any(v.name == h.name for v in child.handoff_vars):
+                continue
+            var, problem = handoff.variable(site.function, self.root, h.name, site.call.start_byte)
+            if problem is not None:
+                kind, fields = problem
+                child.review.append(R(kind, line(h.stmt), stmt=short(h.stmt), name=h.name, **fields))
+                return
+            child.handoff_vars.append(var)
+
+    def _handoff(self, finding: Finding, key: int, site, decision) -> Finding:
+        child = decision.child
+        variables = child.handoff_vars
+        index = {v.name: i for i, v in enumerate(variables)}
+        fname = function_name(site.function) or "child"
+        names = handoff.names(fname, _Either(self.taken_names, self._generated))
+        self._generated |= set(vars(names).values())
+        options = self._options_for_site()
+        pipe2 = options.target == "glibc" and options.gnu_source
+        helper_lines = handoff.helpers(names, variables, [index[h.name] for h in child.handoffs], pipe2)
+        above = handoff.insertion_point(site.function)
+        start = layout.line_start(self.source, above.start_byte)
+        block = f"handoff:{key:06d}"
+        self._blocks[block] = (start, encode_text(self._lines(helper_lines, "")))
+        edits = []
+        args = ", ".join(f"&{v.name}" for v in variables)
+        edits.append(Edit(site.call.start_byte, site.call.end_byte, f"{names.fork}({args})".encode()))
+        for tag, h in enumerate(child.handoffs):
+            a = h.assignment
+            edits.append(Edit(a.start_byte, a.start_byte, f"{names.put}({tag}, ".encode()))
+            edits.append(Edit(a.end_byte, a.end_byte, b")"))
+        edits += [Edit(t.start_byte, t.end_byte, b"_exit") for t in child.exit_calls]
+        shown = ", ".join(f"`{v.name}`" for v in variables)
+        reasons = list(decision.reasons)
+        reasons.append(R("handoff-pipe", line(site.call), helper=names.fork, names=shown,
+                         pipe="pipe2(O_CLOEXEC)" if pipe2 else "pipe and fcntl(FD_CLOEXEC)"))
+        if not pipe2:
+            reasons.append(R("handoff-pipe-race", line(site.call)))
+        reasons += [R("exit-becomes-_exit", line(t)) for t in child.exit_calls]
+        fix = Fix(Verdict.FORK.info.applicability, key, tuple(edits),
+                  frozenset({"unistd.h", "errno.h", "fcntl.h", block}), kind="vfork-to-fork-pipe")
+        return replace(finding, message=region.message(decision, "fork with a close-on-exec pipe"),
+                       reasons=tuple(reasons), fix=fix)
 
     # -- rewrites ----------------------------------------------------------
     def _fork_edits(self, site, child) -> tuple:
@@ -342,16 +407,16 @@ class CFile:
         if includes:
             end = max(includes, key=lambda n: n.end_byte).end_byte
             # preproc_include ends after its newline; keep the file's line end.
-            return HeaderPlan(present, environ, end, nl, src[end - 1:end] != b"\n")
+            return HeaderPlan(present, environ, end, nl, src[end - 1:end] != b"\n", tuple(sorted(self._blocks.items())))
         pos = 0
         for child in self.root.children:
             if child.type not in ("comment", "preproc_def", "preproc_call"):
                 pos = layout.line_start(src, child.start_byte)
                 break
-        return HeaderPlan(present, environ, pos, nl, False)
+        return HeaderPlan(present, environ, pos, nl, False, tuple(sorted(self._blocks.items())))
 
 
-HEADER_ORDER = ("unistd.h", "errno.h", "signal.h", "spawn.h")
+HEADER_ORDER = ("unistd.h", "errno.h", "fcntl.h", "signal.h", "spawn.h")
 
 
 @dataclass(frozen=True)
@@ -364,15 +429,29 @@ class HeaderPlan:
     pos: int               # where new lines go
     nl: str
     lead: bool             # the last #include has no line end: start with one
+    # Code blocks a fix needs once, by name: (position, text).  Blocks at
+    # one position are inserted together, in name order (the helpers of two
+    # hand-off sites above one function).
+    blocks: tuple = ()
 
     def edits(self, wanted: set) -> list:
+        out = []
         lines = [f"#include <{h}>" for h in HEADER_ORDER if h in wanted and h not in self.present]
         if "environ" in wanted and not self.environ:
             lines.append("extern char **environ;")
-        if not lines:
-            return []
-        body = self.nl + self.nl.join(lines) if self.lead else self.nl.join(lines) + self.nl
-        return [Edit(self.pos, self.pos, encode_text(body))]
+        if lines:
+            body = self.nl + self.nl.join(lines) if self.lead else self.nl.join(lines) + self.nl
+            out.append(Edit(self.pos, self.pos, encode_text(body)))
+        at: dict = {}
+        for name, (pos, code) in self.blocks:
+            if name in wanted:
+                at.setdefault(pos, []).append(code)
+        for pos, texts in sorted(at.items()):
+            if out and out[0].start == pos:
+                out[0] = Edit(pos, pos, out[0].text + b"".join(texts))
+            else:
+                out.append(Edit(pos, pos, b"".join(texts)))
+        return out
 
 
 @dataclass(frozen=True)
@@ -398,7 +477,16 @@ def _edits(findings: list, headers: HeaderPlan) -> list:
     wanted: set = set()
     for f in findings:
         wanted |= f.fix.needs
-    return [e for f in findings for e in f.fix.edits] + headers.edits(wanted)
+    edits = [e for f in findings for e in f.fix.edits]
+    for h in headers.edits(wanted):
+        # A fix that inserts code where the header lines go (helpers above a
+        # function right after the #includes) comes after them.
+        same = next((i for i, e in enumerate(edits) if e.start == e.end == h.start), None)
+        if same is None:
+            edits.append(h)
+        else:
+            edits[same] = Edit(h.start, h.start, h.text + edits[same].text)
+    return edits
 
 
 def _parses_as_cleanly(new: bytes, ranges: Optional[list], edits: Optional[list], before: int) -> Optional[str]:

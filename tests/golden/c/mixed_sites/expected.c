@@ -60,8 +60,8 @@ static int shared_write(void)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		execl("/bin/echo", "echo", "third", (char *)NULL);
 		failed = 1;
+		execl("/bin/echo", "echo", "third", (char *)NULL);
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);
