@@ -59,7 +59,7 @@ def test_a_file_name_cannot_forge_a_hunk_in_a_review_patch(cli, tmp_path, monkey
                              capture_output=True, check=True).stdout.split(b"\0")
     assert [c for c in changed if c] == [(FORGED + "/t.c").encode()]
     index = (tmp_path / "out" / "index.md").read_bytes()
-    assert raw_controls(index) == set() and index.count(b"\n") == 5
+    assert raw_controls(index) == set() and index.count(b"\n") == 7     # 2 lines say how to apply
 
 
 # -- 2. escape sequences from names and source text ------------------------------
@@ -116,7 +116,7 @@ def test_the_interactive_prompt_shows_control_characters_escaped(tmp_path):
     env = dict(os.environ, NO_COLOR="1")
     child = pexpect.spawn(sys.executable, ["-m", "codemod", "apply", "--interactive", "."], cwd=str(tmp_path),
                           env=env, timeout=30)
-    child.expect(rb"\[y,n,a,d,q,\?\]")
+    child.expect(rb"\[y,n,a,d,A,q,\?\]")
     shown = child.before
     child.sendline("n")
     child.expect(pexpect.EOF)
@@ -433,13 +433,13 @@ def test_interactive_honours_color_never(tmp_path):
     pexpect = pytest.importorskip("pexpect")
     put(tmp_path / "a.c", (SPAWN / "input.c").read_bytes())
     child = _interactive(tmp_path, "--color", "never")
-    child.expect(rb"\[y,n,a,d,q,\?\]")
+    child.expect(rb"\[y,n,a,d,A,q,\?\]")
     shown = child.before
     child.sendline("n")
     child.expect(pexpect.EOF)
     assert b"\x1b[" not in shown + child.before
     coloured = _interactive(tmp_path, "--color", "always")
-    coloured.expect(rb"\[y,n,a,d,q,\?\]")
+    coloured.expect(rb"\[y,n,a,d,A,q,\?\]")
     assert b"\x1b[" in coloured.before
     coloured.sendline("q")
     coloured.expect(pexpect.EOF)
@@ -451,9 +451,9 @@ def test_ctrl_c_in_interactive_mode_says_what_was_written(tmp_path):
     put(tmp_path / "a.c", src)
     put(tmp_path / "b.c", src)
     child = _interactive(tmp_path, env_extra={"NO_COLOR": "1"})
-    child.expect(rb"\[y,n,a,d,q,\?\]")
+    child.expect(rb"\[y,n,a,d,A,q,\?\]")
     child.sendline("y")                        # a.c is written when its last change is decided
-    child.expect(rb"\[y,n,a,d,q,\?\]")
+    child.expect(rb"\[y,n,a,d,A,q,\?\]")
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()

@@ -1,5 +1,6 @@
-"""`vfork-codemod review`: patches a person can read, and that `git apply`
-and `git am` accept on the unchanged tree."""
+"""`vfork-codemod review`: patches a person can read, that `git apply` and
+`git am` accept (one by one on the unchanged tree, or as a series with
+--all), and whose commits say what they do."""
 import json
 import re
 import shutil
@@ -43,91 +44,109 @@ def test_patch_reads_as_a_mail_with_reasons_and_advice(repo, cli):
     cli("review", "examples", "--out", "patches")
     text = next((repo / "patches").glob("*.patch")).read_text()
     assert re.match(r"From [0-9a-f]{40} Mon Sep 17 00:00:00 2001\nFrom: .+\nDate: .+\n"
-                    r"Subject: \[PATCH\] vfork: review examples/legacyd/hooks.c:16 \(run_hook\)\n\n", text)
-    body, _, diff = text.partition("\n---\n")
-    assert "- line 20: `hook_started = 1` writes `hook_started`" in body
-    assert "To decide:" in body and "close-on-exec pipe" in " ".join(body.split())
-    assert " examples/legacyd/hooks.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)" in diff
-    assert "-\tpid = vfork();\n+\tpid = fork();" in diff
+                    r"Subject: \[PATCH\] examples/legacyd/hooks.c: run_hook: vfork -> fork "
+                    r"\[RFC: parent reads hook_started\]\n\n", text)
+    message, _, below = text.partition("\n---\n")
+    assert "- line 20: `hook_started = 1` writes `hook_started`" in message
+    # What only the reviewer needs stays out of the commit message.
+    assert "To decide:" not in message and "The diff below" not in message
+    assert "To decide:" in below and "close-on-exec pipe" in " ".join(below.split())
+    assert "The diff below is the proposed fork rewrite" in below
+    assert " examples/legacyd/hooks.c | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)" in below
+    assert "-\tpid = vfork();\n+\tpid = fork();" in below
 
 
-def test_every_patch_applies_with_git_apply_and_git_am(repo, cli):
+def test_review_patches_apply_alone_to_the_untouched_tree(repo, cli):
+    shutil.copy(ROOT / "tests" / "golden" / "c" / "review_shadowed_and_static_writes" / "input.c",
+                repo / "examples" / "two.c")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "two review sites in one file")
+    cli("review", "examples", "--out", "../patches")
+    patches = sorted((repo.parent / "patches").glob("*.patch"))
+    assert len(patches) >= 3
+    for patch in patches:
+        subprocess.run(["git", "apply", "--check", str(patch)], cwd=repo, check=True)
+        git(repo, "am", "-q", str(patch))
+        git(repo, "reset", "-q", "--hard", "HEAD~1")
+    index = (repo.parent / "patches" / "index.md").read_text()
+    assert "Each patch applies alone to the untouched tree" in index
+    assert json.loads((repo.parent / "patches" / "index.json").read_text())["series"] is False
+
+
+def git(repo, *args, **kwargs):
+    return subprocess.run(GIT + list(args), cwd=repo, check=True, capture_output=True, text=True, **kwargs)
+
+
+def test_all_is_a_series_git_am_applies_in_order(repo, cli):
     code, _, _ = cli("review", "examples", "--out", "../patches", "--all")
     patches = sorted((repo.parent / "patches").glob("*.patch"))
     assert len(patches) == 5
     verdicts = [e["verdict"] for e in json.loads((repo.parent / "patches" / "index.json").read_text())["patches"]]
     assert sorted(verdicts) == ["fork", "fork", "fork", "review", "spawn"]
-    for patch in patches:
-        subprocess.run(["git", "apply", "--check", str(patch)], cwd=repo, check=True)
-        subprocess.run(GIT + ["am", "-q", str(patch)], cwd=repo, check=True)
-        log = subprocess.run(["git", "log", "-1", "--format=%s"], cwd=repo, capture_output=True, text=True)
-        assert log.stdout.startswith("vfork: ")
-        subprocess.run(["git", "reset", "-q", "--hard", "HEAD~1"], cwd=repo, check=True)
+    git(repo, "am", "-q", *map(str, patches))
+    log = git(repo, "log", "--reverse", "--format=%s", "HEAD~5..").stdout.splitlines()
+    assert log == [
+        "examples/legacyd/hooks.c: run_hook: vfork -> fork [RFC: parent reads hook_started]",
+        "examples/legacyd/jobs.c: run_job: vfork -> fork",
+        "examples/legacyd/jobs.c: run_shell: vfork -> fork with a close-on-exec pipe",
+        "examples/legacyd/launch.c: run_filter: vfork -> posix_spawn",
+        "examples/legacyd/launch.c: run_detached: vfork -> fork"]
+    # The series ends where `apply --include-review` does.
+    tree = repo.parent / "applied"
+    shutil.copytree(ROOT / "examples", tree / "examples")
+    cli("apply", "--include-review", str(tree / "examples"))
+    for name in ("hooks.c", "jobs.c", "launch.c"):
+        assert (repo / "examples" / "legacyd" / name).read_bytes() == \
+            (tree / "examples" / "legacyd" / name).read_bytes(), name
+    assert "These patches are a series" in (repo.parent / "patches" / "index.md").read_text()
 
 
-def test_sites_without_a_proposal_are_listed_not_patched(tmp_path, cli):
-    src = ROOT / "tests" / "golden" / "c" / "review_error_region" / "input.c"
-    shutil.copy(src, tmp_path / "odd.c")
-    code, _, _ = cli("review", str(tmp_path / "odd.c"), "--out", str(tmp_path / "out"))
-    assert code == 0
-    assert not list((tmp_path / "out").glob("*.patch"))
-    (entry,) = json.loads((tmp_path / "out" / "index.json").read_text())["patches"]
-    assert entry["patch"] is None and "no rewrite can be proposed" in entry["note"]
+def test_a_series_over_a_multi_site_tree(repo, cli):
+    golden = ROOT / "tests" / "golden" / "c"
+    for case in ("mixed_sites", "spawn_execle_execlp", "handoff_two_variables", "review_shadowed_and_static_writes"):
+        shutil.copy(golden / case / "input.c", repo / "examples" / f"{case}.c")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "more sites")
+    cli("review", "examples", "--out", "../patches", "--all")
+    patches = sorted((repo.parent / "patches").glob("*.patch"))
+    assert len(patches) >= 12
+    git(repo, "am", "-q", *map(str, patches))
 
 
-def test_advice_for_each_kind_of_review_reason():
-    from codemod.core.model import Finding, Verdict
-    from codemod.core.reasons import advice, reason
-    cases = [
-        (("shared-write", dict(stmt="x = 1", via="", target="`x`, declared outside the child region")),
-         "close-on-exec pipe"),
-        (("unknown-function", dict(name="prepare_child")), "safe-functions"),
-        (("writes-stdio", dict(name="printf", what="the stdio buffers shared with the parent")), "fflush"),
-        (("writes-environ", dict(name="setenv", what="environ, shared with the parent")), "envp"),
-        (("writes-heap", dict(name="malloc", what="the allocator state shared with the parent")), "before vfork"),
-        (("returns", dict(stmt="return -1;")), "_exit(127)"),
-        (("result-returned", dict(function="spawn_it")), "wrapper"),
-        (("preproc-in-child", dict(directive="#ifdef DEBUG")), "configuration"),
-        (("error-node", dict(code="x")), "macro"),
-        (("missing-node", dict(code="BEGIN_CHILD", missing=";")), "macro"),
-    ]
-    for (kind, fields), word in cases:
-        r = reason(kind, 3, "c", **fields)
-        f = Finding("a.c", 1, 1, "c", Verdict.REVIEW, "m", (r,))
-        ((decide, fix),) = advice(f)
-        assert word in decide + fix, r.text
+def test_git_am_3_applies_the_series_to_a_tree_that_moved_on(repo, cli):
+    cli("review", "examples", "--out", "../patches", "--all")
+    for path in (repo / "examples" / "legacyd").glob("*.c"):
+        path.write_bytes(b"/* a header comment added later */\n/* and another line */\n" + path.read_bytes())
+    git(repo, "commit", "-qam", "unrelated change that shifts every file")
+    patches = sorted((repo.parent / "patches").glob("*.patch"))
+    text = patches[0].read_text()
+    assert re.search(r"^index [0-9a-f]{40}\.\.[0-9a-f]{40} 100644$", text, re.M)
+    git(repo, "am", "-3", "-q", *map(str, patches))
+    assert b"run_shell_handoff_fork(&exec_errno)" in (repo / "examples" / "legacyd" / "jobs.c").read_bytes()
 
 
-def test_advice_follows_the_kind_not_the_wording():
-    """A reason keeps its advice whatever its text says, and a word in quoted
-    code (`environ` here) brings no advice of its own."""
-    from codemod.core.model import Finding, Reason, Verdict
-    from codemod.core.reasons import advice
-    f = Finding("a.c", 1, 1, "c", Verdict.REVIEW, "m", (Reason(3, "unknown-function", "reworded entirely"),))
-    ((decide, fix),) = advice(f)
-    assert "safe-functions" in fix
-    f = Finding("a.c", 1, 1, "c", Verdict.REVIEW, "m", (Reason(3, "runs-in-both", "`environ_init();` runs in both"),))
-    assert advice(f) == [("Read the child region and decide whether it only execs or exits.",
-                          "Reduce it to set-up, one exec and _exit.")]
+def test_patches_are_authored_by_the_repository_identity(repo, cli, monkeypatch):
+    subprocess.run(["git", "config", "user.name", "Ada Reviewer"], cwd=repo, check=True)
+    subprocess.run(["git", "config", "user.email", "ada@example.org"], cwd=repo, check=True)
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+    cli("review", "examples", "--out", "patches")
+    text = next((repo / "patches").glob("*.patch")).read_text()
+    assert "\nFrom: Ada Reviewer <ada@example.org>\n" in text
 
 
-def test_every_reason_kind_formats_and_names_its_advice():
-    import string
-
-    from codemod.core.reasons import ADVICE, KINDS, reason
-    for kind, entry in KINDS.items():
-        assert entry.advice is None or entry.advice in ADVICE, kind
-        templates = entry.template.values() if isinstance(entry.template, dict) else [entry.template]
-        for language, template in zip(("c", "python"), templates):
-            fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
-            made = reason(kind, 7, language if isinstance(entry.template, dict) else "c",
-                          **{f: f"<{f}>" for f in fields})
-            assert made.kind == kind and made.line == 7 and "{" not in made.text, kind
-
-
-def test_diffstat_counts_lines_that_look_like_headers():
-    from codemod.core.diffs import unified
-    from codemod.output.patches import _diffstat
-    diff = unified("x.c", b"int i;\n--i;\n++i;\n", b"int i;\n")
-    assert b"\n---i;\n" in diff and b"\n-++i;\n" in diff
-    assert _diffstat("x.c", diff).endswith(" 1 file changed, 0 insertions(+), 2 deletions(-)\n")
+def test_hunks_show_every_line_a_reason_cites(tmp_path, cli):
+    """The reason cites `umask` far below the one changed line."""
+    lines = ["#include <sys/stat.h>", "#include <unistd.h>", "int run(char *const argv[])", "{",
+             "\tpid_t pid = vfork();", "\tif (pid < 0)", "\t\treturn -1;", "\tif (pid == 0) {"]
+    lines += [f"\t\tclose({fd});" for fd in range(3, 15)]
+    lines += ["\t\tumask(022);", "\t\texecv(argv[0], argv);", "\t\t_exit(127);", "\t}", "\treturn 0;", "}", ""]
+    (tmp_path / "far.c").write_text("\n".join(lines))
+    cli("review", "--all", str(tmp_path / "far.c"), "--out", str(tmp_path / "out"))
+    (patch,) = (tmp_path / "out").glob("*.patch")
+    text = patch.read_text()
+    cited = [int(n) for n in re.findall(r"^- line (\d+):", text, re.M)]
+    assert 21 in cited
+    hunks = [(int(a), int(b or 1)) for a, b in re.findall(r"^@@ -(\d+)(?:,(\d+))? ", text, re.M)]
+    for line in cited:
+        assert any(start <= line < start + length for start, length in hunks), (line, hunks)

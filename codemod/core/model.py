@@ -107,6 +107,9 @@ class Reason:
     line: int
     kind: str
     text: str
+    # A few words on what a rewrite would break (review reasons), for the
+    # subject of an [RFC] patch; not part of any report.
+    short: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.text}"

@@ -82,6 +82,24 @@ def _k(template, advice: Optional[str] = None) -> Kind:
     return Kind(template, advice)
 
 
+# What a fork proposal would break, in a few words, by advice key (the
+# subject of an [RFC] review patch); fields come from the reason's own.
+BREAKS = {
+    "shared-memory": ("parent reads {name}", "parent reads memory the child writes"),
+    "unknown-code": ("calls {name}() the tool does not know", "calls code the tool does not know"),
+    "stdio": ("{name}() writes stdio buffers", "writes stdio buffers"),
+    "environ": ("{name}() changes the environment", "changes the environment"),
+    "heap": ("{name}() allocates", "allocates"),
+    "leaves": ("child can leave its region", "child can leave its region"),
+    "wrapper": ("vfork wrapper", "vfork wrapper"),
+    "untracked-result": ("vfork result not followed", "vfork result not followed"),
+    "configuration": ("depends on the configuration", "depends on the configuration"),
+    "unparsable": ("code tree-sitter cannot parse", "code tree-sitter cannot parse"),
+    "ambiguous": ("unclear child region", "unclear child region"),
+    "handoff": ("parent reads {name}", "parent reads memory the child writes"),
+}
+
+
 _SPAWN = {"c": "posix_spawn", "python": "os.posix_spawn"}
 
 KINDS = {
@@ -269,11 +287,16 @@ KINDS = {
 
 def reason(kind: str, line: int, language: str = "c", **fields) -> Reason:
     """The reason of ``kind`` at ``line``, worded for ``language``."""
-    template = KINDS[kind].template
+    entry = KINDS[kind]
+    template = entry.template
     if isinstance(template, dict):
         template = template[language]
     fields.setdefault("spawn", _SPAWN.get(language, "posix_spawn"))
-    return Reason(line, kind, template.format(**fields))
+    short = ""
+    if entry.advice in BREAKS:
+        named, plain = BREAKS[entry.advice]
+        short = named.format(**fields) if "name" in fields else plain
+    return Reason(line, kind, template.format(**fields), short)
 
 
 class For:

@@ -55,6 +55,7 @@ class Engine:
     label: str = ""              # "C", "Python": in messages
     extensions: tuple = ()       # (".c", ".h")
     column_unit: str = "bytes"   # what Finding.column counts: "bytes" or "code points"
+    fork_name: str = "fork"      # what a fork rewrite calls, in messages and patch subjects
 
     def load(self, source: bytes, path: str, options) -> "Unit | LoadError | Skip":
         raise NotImplementedError

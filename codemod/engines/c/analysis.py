@@ -239,6 +239,7 @@ class _Checker:
                     and name != "errno":
                 self.r.handoffs.append(Handoff(name, self.handoffs[node.start_byte], node))
                 return
+            fields.setdefault("name", name)
             self.review(node, kind, stmt=short(node), via=via, **fields)
 
     def outer_target(self, target: Node) -> Optional[tuple]:

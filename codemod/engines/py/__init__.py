@@ -15,6 +15,7 @@ class PyEngine(Engine):
     label = "Python"
     extensions = (".py",)
     column_unit = "code points"
+    fork_name = "os.fork"
 
     def options(self, run):
         """The analysis options for a run (codemod.core.options.RunOptions)."""

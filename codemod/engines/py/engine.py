@@ -17,7 +17,7 @@ from codemod.engines.py.sites import Module, PySite
 R = For("python")
 # Renders of every subset of a file's fixes are made for the outputs (SARIF,
 # review patches, interactive apply) up to this many fixes; beyond it, each
-# fix alone, all of them, and the set the run applies.
+# fix alone, each prefix in line order, and the set the run applies.
 ALL_SUBSETS_UP_TO = 4
 
 
@@ -120,7 +120,9 @@ class PyFile:
             wanted = {frozenset(c) for n in range(1, len(keys) + 1) for c in combinations(keys, n)}
         else:
             from codemod.core.model import applies
-            wanted = {frozenset([k]) for k in keys} | {frozenset(keys)} | {
+            # Each alone, every prefix in line order (a review series stacks
+            # them), and the set the run applies.
+            wanted = {frozenset([k]) for k in keys} | {frozenset(keys[:n]) for n in range(1, len(keys) + 1)} | {
                 frozenset(f.fix.key for f in fixable if applies(f, options.include_review))}
         by_key = {f.fix.key: f for f in fixable}
         table = {}
