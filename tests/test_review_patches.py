@@ -86,11 +86,11 @@ def test_all_is_a_series_git_am_applies_in_order(repo, cli):
     git(repo, "am", "-q", *map(str, patches))
     log = git(repo, "log", "--reverse", "--format=%s", "HEAD~5..").stdout.splitlines()
     assert log == [
-        "examples/legacyd/hooks.c: run_hook: vfork -> fork [RFC: parent reads hook_started]",
         "examples/legacyd/jobs.c: run_job: vfork -> fork",
         "examples/legacyd/jobs.c: run_shell: vfork -> fork with a close-on-exec pipe",
         "examples/legacyd/launch.c: run_filter: vfork -> posix_spawn",
-        "examples/legacyd/launch.c: run_detached: vfork -> fork"]
+        "examples/legacyd/launch.c: run_detached: vfork -> fork",
+        "examples/legacyd/hooks.c: run_hook: vfork -> fork [RFC: parent reads hook_started]"]
     # The series ends where `apply --include-review` does.
     tree = repo.parent / "applied"
     shutil.copytree(ROOT / "examples", tree / "examples")
@@ -110,7 +110,20 @@ def test_a_series_over_a_multi_site_tree(repo, cli):
     cli("review", "examples", "--out", "../patches", "--all")
     patches = sorted((repo.parent / "patches").glob("*.patch"))
     assert len(patches) >= 12
-    git(repo, "am", "-q", *map(str, patches))
+    rfc = [i for i, p in enumerate(patches) if "[RFC:" in p.read_text().split("\n\n", 1)[0]]
+    assert rfc and rfc == list(range(rfc[0], len(patches)))      # the proposals come last
+    git(repo, "am", "-q", *map(str, patches[:rfc[0]]))
+    # Stopping before the first RFC gives what `apply` makes.
+    applied = repo.parent / "plain"
+    shutil.copytree(ROOT / "examples", applied / "examples")
+    golden_files = {c: golden / c / "input.c" for c in
+                    ("mixed_sites", "spawn_execle_execlp", "handoff_two_variables", "review_shadowed_and_static_writes")}
+    for case, src in golden_files.items():
+        shutil.copy(src, applied / "examples" / f"{case}.c")
+    cli("apply", str(applied / "examples"))
+    for path in (applied / "examples").rglob("*.c"):
+        assert (repo / path.relative_to(applied)).read_bytes() == path.read_bytes(), path.name
+    git(repo, "am", "-q", *map(str, patches[rfc[0]:]))
 
 
 def test_git_am_3_applies_the_series_to_a_tree_that_moved_on(repo, cli):

@@ -45,30 +45,35 @@ def write_patches(results: list, out_dir: str, include_auto: bool, author: Optio
     author = author or identity()
     entries = []
     number = 0
-    for r in results:
-        applied: list = []         # this file's findings already in the series
-        base = r.original
-        for f in r.findings:
-            if f.verdict is Verdict.NOTE or (f.verdict is not Verdict.REVIEW and not include_auto):
-                continue
-            entry = {**{("file" if k == "path" else "file_bytes"): v for k, v in path_fields(f.path).items()},
-                     "line": f.line, "column": f.column, "verdict": f.verdict.value, "rule": f.rule,
-                     "function": f.function, "reason": printable(str(f.reasons[0])) if f.reasons else "",
-                     "patch": None, "shown": display.path(f.path)}
-            new = r.render(applied + [f]) if include_auto else r.render([f])
-            if new is None:
-                entry["note"] = "no rewrite can be proposed for this site; see the reasons"
-            else:
-                number += 1
-                name = f"{number:04d}-{slug(f.path)}-L{f.line}.patch"
-                lines = _cited_lines(f, r.original, base)
-                diff = unified(f.path, base, new, context=_context(f.path, base, new, lines))
-                outdir.write(out, name, format_patch(f, diff, base, new, _mode(r.path), author))
-                entry["patch"] = name
-                if include_auto:
-                    applied.append(f)
-                    base = new
-            entries.append(entry)
+    applied: dict = {}        # per file: its findings already in the series, and the text they make
+    # A series puts the proven rewrites first and the review proposals (RFCs)
+    # after them, so a reviewer can take the first part and stop.
+    phases = ((lambda f: f.verdict in (Verdict.SPAWN, Verdict.FORK)), (lambda f: f.verdict is Verdict.REVIEW)) \
+        if include_auto else ((lambda f: f.verdict is Verdict.REVIEW),)
+    for wanted in phases:
+        for n, r in enumerate(results):
+            done, base = applied.get(n, ([], r.original))
+            for f in r.findings:
+                if not wanted(f):
+                    continue
+                entry = {**{("file" if k == "path" else "file_bytes"): v for k, v in path_fields(f.path).items()},
+                         "line": f.line, "column": f.column, "verdict": f.verdict.value, "rule": f.rule,
+                         "function": f.function, "reason": printable(str(f.reasons[0])) if f.reasons else "",
+                         "patch": None, "shown": display.path(f.path)}
+                new = r.render(done + [f]) if include_auto else r.render([f])
+                if new is None:
+                    entry["note"] = "no rewrite can be proposed for this site; see the reasons"
+                else:
+                    number += 1
+                    name = f"{number:04d}-{slug(f.path)}-L{f.line}.patch"
+                    lines = _cited_lines(f, r.original, base)
+                    diff = unified(f.path, base, new, context=_context(f.path, base, new, lines))
+                    outdir.write(out, name, format_patch(f, diff, base, new, _mode(r.path), author))
+                    entry["patch"] = name
+                    if include_auto:
+                        done, base = done + [f], new
+                entries.append(entry)
+            applied[n] = (done, base)
     shown = [e.pop("shown") for e in entries]
     doc = {"version": 1, "series": include_auto, "patches": entries}
     outdir.write(out, "index.json", (json.dumps(doc, indent=2) + "\n").encode())
@@ -218,7 +223,8 @@ def _git_diff(path: str, diff: bytes, old_blob: str, new_blob: str, mode: str) -
 
 def _index_md(entries: list, shown: list, series: bool) -> str:
     how = ("These patches are a series: each is made on the tree with the earlier ones applied. Apply them "
-           "in order, all together: `git am *.patch` (`git am -3` on a tree that has moved on)." if series else
+           "in order: `git am *.patch` (`git am -3` on a tree that has moved on). The proven rewrites come "
+           "first, the review proposals ([RFC]) last: stop before them to take only what the tool proved." if series else
            "Each patch applies alone to the untouched tree (`git am NNNN-*.patch`); they are not a series: "
            "two patches for one file may not apply one after the other.")
     lines = ["# vfork-codemod review patches", "", how, "",
