@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
                         help="leave out walked files matching this gitignore-style pattern (repeatable)")
         sp.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore files")
+        sp.add_argument("--force-exclude", action="store_true",
+                        help="apply the exclude patterns to paths named on the command line too "
+                             "(pre-commit names every staged file)")
         sp.add_argument("--alias", action="append", default=[], metavar="NAME",
                         help="a project name that behaves like vfork (repeatable)")
         sp.add_argument("--exec-wrapper", action="append", default=[], metavar="NAME",
@@ -63,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="report every vfork site and its verdict")
     common(scan, rewriting=False)
     scan.add_argument("--format", choices=formats.NAMES, default="text")
+    scan.add_argument("--baseline", metavar="FILE",
+                      help="an earlier `scan --format json` output: sites already in it are not reported "
+                           "and do not fail the run (matched without line numbers)")
+    scan.add_argument("--report-unused-suppressions", action="store_true",
+                      help="report `vfork-codemod: ignore` comments that cover no site (they fail the run)")
     diff = sub.add_parser("diff", help="print the rewrites as a unified diff (git apply accepts it)")
     common(diff, rewriting=True)
     apply = sub.add_parser("apply", help="rewrite the files in place")
@@ -127,7 +135,7 @@ def _options(args, cfg) -> tuple:
         or getattr(args, "format", None) == "sarif",
     )
     ignore = Ignore(excludes=[(cfg.root or ".", cfg.exclude), (".", args.exclude)],
-                    gitignore=not args.no_gitignore)
+                    gitignore=not args.no_gitignore, force=args.force_exclude)
     return options, ignore
 
 
@@ -198,7 +206,7 @@ def _report_left_alone(results: list, include_review: bool) -> None:
     from codemod.core.model import Verdict, applies
     for r in results:
         for f in r.findings:
-            if f.verdict is Verdict.REVIEW and not applies(f, include_review):
+            if f.verdict is Verdict.REVIEW and not f.suppressed and not applies(f, include_review):
                 hint = " (--include-review applies the proposed fork rewrite)" if f.rewritable else ""
                 print(f"{display.path(f.path)}:{f.line}:{f.column}: review: {display.text(f.message)}{hint}",
                       file=sys.stderr)
@@ -239,12 +247,50 @@ def main(argv: Optional[list] = None) -> int:
 
 def _scan(args, options, run: Run) -> int:
     from codemod.core.model import actionable
-    report = formats.Report(run.results, run.missing, run.files, options, color.enabled(sys.stdout, args.color))
+    results = run.results
+    if args.baseline:
+        try:
+            results = _without_baseline(results, args.baseline)
+        except UsageError as exc:
+            print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
+            return EXIT_ERROR
+    unused = [(r.path, line, rules) for r in results for line, rules in r.unused_suppressions] \
+        if args.report_unused_suppressions else None
+    report = formats.Report(results, run.missing, run.files, options, color.enabled(sys.stdout, args.color),
+                            unused)
     formats.writer(args.format)(report, sys.stdout)
-    failed = _errors_to_stderr(run.results, run.missing)
+    failed = _errors_to_stderr(results, run.missing)
     if failed:
         return EXIT_ERROR
-    return EXIT_FINDINGS if any(actionable(f) for r in run.results for f in r.findings) else EXIT_OK
+    found = any(actionable(f) for r in results for f in r.findings) or bool(unused)
+    return EXIT_FINDINGS if found else EXIT_OK
+
+
+def _without_baseline(results: list, path: str) -> list:
+    """The results with the findings of the baseline file left out (each
+    baseline entry hides one finding with the same fingerprint)."""
+    import dataclasses
+    import json
+    from collections import Counter
+    try:
+        with open(path, "rb") as fh:
+            doc = json.loads(fh.read())
+        known = Counter(f["fingerprint"] for f in doc["findings"] if not f.get("suppressed"))
+    except OSError as exc:
+        raise UsageError(f"--baseline {path}: {exc.strerror}")
+    except (ValueError, KeyError, TypeError):
+        raise UsageError(f"--baseline {path}: not the JSON of `vfork-codemod scan --format json` from this "
+                         "version (findings with fingerprints)")
+    out = []
+    for r in results:
+        kept = []
+        for f in r.findings:
+            if not f.suppressed and known[f.fingerprint] > 0:
+                known[f.fingerprint] -= 1
+                continue
+            kept.append(f)
+        out.append(dataclasses.replace(r, findings=kept) if len(kept) != len(r.findings) else r)
+    return out
 
 
 def _diff(args, options, run: Run) -> int:

@@ -32,6 +32,15 @@ def select(findings: list, include_review: bool) -> tuple:
     return taken, out
 
 
+def _marked(findings: list, source: bytes, path: str, eng) -> tuple:
+    """Findings with their fingerprints and inline suppressions, and the
+    suppression comments that matched nothing."""
+    from codemod.core import suppress
+    findings = [dataclasses.replace(f, fingerprint=suppress.fingerprint(
+        f.path, f.rule, f.function, suppress.site_text(source, f.line))) for f in findings]
+    return suppress.apply(findings, source, eng.comment_markers)
+
+
 def process_source(source: bytes, path: str, language: str, options: RunOptions) -> FileResult:
     """Analyse one file's bytes and compute its rewritten bytes."""
     result = _process(source, path, language, options)
@@ -65,16 +74,18 @@ def _analyse(eng, source: bytes, path: str, options: RunOptions) -> FileResult:
             return FileResult(path, Status.SKIPPED, [], source, error=str(unit))
         if isinstance(unit, LoadError):
             return FileResult(path, Status.FAILED, [], source, error=str(unit))
-        picked, findings = select(unit.findings, options.include_review)
+        findings, unused = _marked(unit.findings, source, path, eng)
+        picked, findings = select(findings, options.include_review)
         renderer = unit.renderer(options) if any(f.fix is not None for f in findings) else None
         if not picked:
-            return FileResult(path, Status.UNCHANGED, findings, source, renderer=renderer)
+            return FileResult(path, Status.UNCHANGED, findings, source, renderer=renderer,
+                              unused_suppressions=unused)
         new = unit.render(picked)
         problem = unit.verify(new)
         if problem:
             return FileResult(path, Status.FAILED, findings, source, error=f"rewrite withheld: {problem}")
         return FileResult(path, Status.CHANGED, findings, source, new, renderer=renderer,
-                          edits=unit.edits_of(new))
+                          edits=unit.edits_of(new), unused_suppressions=unused)
     except RecursionError:
         return FileResult(path, Status.FAILED, [], source, error="nesting too deep to analyse")
     except limits.TooDeep as exc:

@@ -50,7 +50,8 @@ def test_scan_json_document(cli, tmp_path, monkeypatch):
     assert code == 2
     assert doc["version"] == 1
     (f,) = doc["findings"]
-    assert set(f) == {"path", "line", "column", "language", "verdict", "rule", "message", "reasons", "function"}
+    assert set(f) == {"path", "line", "column", "language", "verdict", "rule", "message", "reasons", "function",
+                      "suppressed", "fingerprint"}
     assert (f["path"], f["line"], f["column"], f["language"], f["verdict"], f["rule"], f["function"]) == \
         ("a.c", 12, 8, "c", "spawn", "vfork-to-spawn", "run_echo")
     assert f["reasons"] and all({"line", "kind", "message"} == set(r) for r in f["reasons"])

@@ -148,7 +148,7 @@ def test_pre_commit_hook_definition():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     (hook,) = hooks
     assert hook["id"] == "vfork-codemod" and hook["language"] == "python"
-    assert hook["entry"] == "vfork-codemod scan"
+    assert hook["entry"] == "vfork-codemod scan --force-exclude"     # pre-commit names excluded files too
     import re
     assert all(re.search(hook["files"], f) for f in ("a.c", "b.h", "c.py"))
     assert not re.search(hook["files"], "README.md")

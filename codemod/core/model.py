@@ -145,6 +145,8 @@ class Finding:
     reasons: tuple = ()
     function: Optional[str] = None
     fix: Optional[Fix] = None
+    suppressed: bool = False       # an inline `vfork-codemod: ignore` covers it
+    fingerprint: str = ""          # the site without its line number (codemod.core.suppress)
 
     @property
     def rule(self) -> str:
@@ -169,6 +171,8 @@ class Finding:
             "message": self.message,
             "reasons": [{"line": r.line, "kind": r.kind, "message": r.text} for r in self.reasons],
             "function": self.function,
+            "suppressed": self.suppressed,
+            "fingerprint": self.fingerprint,
         }
 
 
@@ -176,7 +180,7 @@ def applies(finding: Finding, include_review: bool) -> bool:
     """Whether the finding's fix is made: safe fixes always, unsafe ones
     (review proposals) only when asked, display-only ones never."""
     fix = finding.fix
-    if fix is None:
+    if fix is None or finding.suppressed:
         return False
     if fix.applicability is Applicability.SAFE:
         return True
@@ -184,8 +188,8 @@ def applies(finding: Finding, include_review: bool) -> bool:
 
 
 def actionable(finding: Finding) -> bool:
-    """A site a person or the tool must act on (everything but notes)."""
-    return finding.verdict is not Verdict.NOTE
+    """A site a person or the tool must act on (everything but notes and suppressed sites)."""
+    return finding.verdict is not Verdict.NOTE and not finding.suppressed
 
 
 class LoadError(str):
@@ -223,6 +227,8 @@ class FileResult:
     # Renders chosen subsets of the findings' fixes without the engine's
     # parse (see codemod.engines.base.Renderer); crosses process boundaries.
     renderer: Optional[object] = field(default=None, repr=False)
+    # Suppression comments that covered no site: [(line, rules)].
+    unused_suppressions: list = field(default_factory=list)
 
     def render(self, findings: list) -> Optional[bytes]:
         """The file with just these findings' fixes made, or None when that

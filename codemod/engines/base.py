@@ -56,6 +56,7 @@ class Engine:
     extensions: tuple = ()       # (".c", ".h")
     column_unit: str = "bytes"   # what Finding.column counts: "bytes" or "code points"
     fork_name: str = "fork"      # what a fork rewrite calls, in messages and patch subjects
+    comment_markers: tuple = ()  # what starts a comment, for `vfork-codemod: ignore`
 
     def load(self, source: bytes, path: str, options) -> "Unit | LoadError | Skip":
         raise NotImplementedError

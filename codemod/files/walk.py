@@ -81,15 +81,33 @@ class Rules:
 class Ignore:
     """Decides which walked files to leave out: .gitignore files (in the
     walked folders and above them, up to the repository root) and exclude
-    patterns.  Paths named on the command line are never left out."""
+    patterns.  Paths named on the command line are left out only with
+    ``force`` (--force-exclude), and then by the exclude patterns alone."""
 
-    def __init__(self, excludes: list = (), gitignore: bool = True):
+    def __init__(self, excludes: list = (), gitignore: bool = True, force: bool = False):
         """``excludes``: (folder, patterns) pairs; patterns are relative to their folder."""
         from codemod.files.gitignore import read_lines
         self.excludes = [Rules(os.path.abspath(str(folder)), read_lines("\n".join(patterns).encode(
                                    "utf-8", "surrogateescape")))
                          for folder, patterns in excludes if patterns]
         self.gitignore = gitignore
+        self.force = force
+
+    def excluded(self, path: str) -> bool:
+        """An exclude pattern matches ``path`` or one of the folders it is in."""
+        abspath = os.path.abspath(path)
+        for rules in self.excludes:
+            if not abspath.startswith(rules.base + "/"):
+                if rules.verdict(abspath, False):
+                    return True
+                continue
+            parts = abspath[len(rules.base) + 1:].split("/")
+            for i in range(1, len(parts)):
+                if rules.verdict(rules.base + "/" + "/".join(parts[:i]), True):
+                    return True
+            if rules.verdict(abspath, False):
+                return True
+        return False
 
     def rules_above(self, top: str) -> list:
         """.gitignore rules of the folders above ``top``, up to the repository root."""
@@ -187,6 +205,8 @@ def discover_groups(paths: list, ignore: Optional[Ignore] = None, stale: Optiona
     for arg in paths:
         if not os.path.lexists(arg):
             yield Missing(arg, "no such file or directory")
+            continue
+        if ignore.force and ignore.excluded(arg):
             continue
         if os.path.isdir(arg) and not os.path.islink(arg):
             for base, prefix, files in walk_dirs(os.path.normpath(arg), ignore, stale):

@@ -26,13 +26,14 @@ def path_fields(path: str) -> dict:
 def summary(results: list, files: int) -> dict:
     """Counts for the run; ``files`` is the number of files read (most of
     which have no result at all: they do not mention vfork)."""
-    verdicts = Counter(f.verdict.value for r in results for f in r.findings)
+    verdicts = Counter(f.verdict.value for r in results for f in r.findings if not f.suppressed)
     return {
         "files": files,
         "files_with_findings": sum(1 for r in results if r.findings),
         "errors": sum(1 for r in results if r.status is Status.FAILED),
         "skipped": sum(1 for r in results if r.status is Status.SKIPPED),
         **{v.value: verdicts.get(v.value, 0) for v in Verdict},
+        "suppressed": sum(1 for r in results for f in r.findings if f.suppressed),
     }
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import Callable, NamedTuple
 
-MODULES = ("codemod.output.text", "codemod.output.json", "codemod.output.sarif")
-NAMES = ("text", "json", "sarif")       # --format choices, known without importing the writers
+MODULES = ("codemod.output.text", "codemod.output.json", "codemod.output.sarif", "codemod.output.github")
+NAMES = ("text", "json", "sarif", "github")   # --format choices, known without importing the writers
 
 
 class Report(NamedTuple):
@@ -21,6 +21,7 @@ class Report(NamedTuple):
     files: int             # files read
     options: object        # codemod.core.options.RunOptions
     colour: bool           # the stream is a terminal that wants colour
+    unused: object = None  # [(path, line, rules)] of unused suppressions, when asked for
 
 
 _FORMATS: dict = {}

@@ -58,7 +58,8 @@ def _files(n: int) -> str:
 
 def _left_for_review(results: list, include_review: bool, out, on: bool) -> None:
     """Before the first question: the sites no question will be about."""
-    left = [f for r in results for f in r.findings if f.verdict is Verdict.REVIEW and not applies(f, include_review)]
+    left = [f for r in results for f in r.findings
+            if f.verdict is Verdict.REVIEW and not f.suppressed and not applies(f, include_review)]
     if not left:
         return
     print(color.paint(f"Left for review ({len(left)}; `vfork-codemod review` writes a patch for each):",

@@ -54,7 +54,7 @@ def write_patches(results: list, out_dir: str, include_auto: bool, author: Optio
         for n, r in enumerate(results):
             done, base = applied.get(n, ([], r.original))
             for f in r.findings:
-                if not wanted(f):
+                if not wanted(f) or f.suppressed:
                     continue
                 entry = {**{("file" if k == "path" else "file_bytes"): v for k, v in path_fields(f.path).items()},
                          "line": f.line, "column": f.column, "verdict": f.verdict.value, "rule": f.rule,

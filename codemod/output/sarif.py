@@ -40,11 +40,13 @@ def document(results: list, missing: list) -> dict:
                 "message": {"text": printable(f.message)},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(f.path)},
+                        "artifactLocation": _location(f.path),
                         "region": {"startLine": f.line, "startColumn": _code_point_column(r, f)},
                     },
                     **({"logicalLocations": [{"name": f.function, "kind": "function"}]} if f.function else {}),
                 }],
+                "partialFingerprints": {"vforkSite/v1": f.fingerprint},
+                **({"suppressions": [{"kind": "inSource"}]} if f.suppressed else {}),
                 "properties": {"verdict": f.verdict.value,
                                "reasons": [{"line": x.line, "kind": x.kind, "message": printable(x.text)}
                                            for x in f.reasons]},
@@ -54,7 +56,7 @@ def document(results: list, missing: list) -> dict:
                 if new is not None:
                     item["fixes"] = [{
                         "description": {"text": f.info.fix_text},
-                        "artifactChanges": [{"artifactLocation": {"uri": _uri(f.path)},
+                        "artifactChanges": [{"artifactLocation": _location(f.path),
                                              "replacements": replacements(r.original, new)}],
                     }]
             sarif_results.append(item)
@@ -71,6 +73,7 @@ def document(results: list, missing: list) -> dict:
             "invocations": [{"executionSuccessful": not notifications,
                              "toolExecutionNotifications": notifications}],
             "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": {BASE_ID: {"uri": _file_uri(os.getcwd()) + "/"}},
         }],
     }
 
@@ -95,6 +98,21 @@ def _content(data: bytes) -> dict:
         return {"text": data.decode("utf-8")}
     except UnicodeDecodeError:
         return {"binary": base64.b64encode(data).decode("ascii")}
+
+
+BASE_ID = "SRCROOT"     # relative paths are relative to the folder the tool ran in
+
+
+def _location(path: str) -> dict:
+    """An absolute path as a file:// URI; a relative one against SRCROOT."""
+    if os.path.isabs(path):
+        return {"uri": _file_uri(path)}
+    return {"uri": _uri(path), "uriBaseId": BASE_ID}
+
+
+def _file_uri(path: str) -> str:
+    from urllib.parse import quote
+    return "file://" + quote(os.path.abspath(path).encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _uri(path: str) -> str:

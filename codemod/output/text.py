@@ -14,12 +14,19 @@ def write_text(report: Report, stream) -> None:
     lines = []
     for r in report.results:
         for f in r.findings:
+            if f.suppressed:
+                continue
             verdict = paint(f.verdict.value, f.info.colour, report.colour)
             lines.append(f"{display.path(f.path)}:{f.line}:{f.column}: {verdict}: {display.text(f.message)}")
+    for path, line, rules in report.unused or ():
+        which = f"[{','.join(sorted(rules))}]" if rules else ""
+        lines.append(f"{display.path(path)}:{line}: unused suppression: `vfork-codemod: ignore{which}` "
+                     "covers no site")
     s = summary(report.results, report.files)
     counts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
     problems = errors(report.results, report.missing)
-    lines.append(f"{s['files']} files scanned: {counts}" + (f", {len(problems)} errors" if problems else ""))
+    lines.append(f"{s['files']} files scanned: {counts}" + (f", {s['suppressed']} suppressed" if s["suppressed"] else "")
+                 + (f", {len(problems)} errors" if problems else ""))
     stream.flush()
     stream.buffer.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
     stream.flush()

@@ -13,6 +13,7 @@ class CEngine(Engine):
     label = "C"
     extensions = (".c", ".h")
     column_unit = "bytes"
+    comment_markers = ("//", "/*")
 
     def options(self, run):
         """The analysis options for a run (codemod.core.options.RunOptions)."""

@@ -16,6 +16,7 @@ class PyEngine(Engine):
     extensions = (".py",)
     column_unit = "code points"
     fork_name = "os.fork"
+    comment_markers = ("#",)
 
     def options(self, run):
         """The analysis options for a run (codemod.core.options.RunOptions)."""
