@@ -19,15 +19,66 @@ from codemod.files.walk import Ignore, Missing, Target, discover_groups
 # main() after the grep prefilter has started: it reads while they load.
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a did-you-mean for a mistyped command."""
+
+    def error(self, message: str):
+        import difflib
+        import re
+        bad = re.search(r"invalid choice: '([^']*)'", message)
+        if bad and self.prog == "vfork-codemod":
+            near = difflib.get_close_matches(bad.group(1), COMMAND_NAMES, n=1)
+            if near:
+                message += f"; did you mean '{near[0]}'?"
+        super().error(message)
+
+
+COMMAND_NAMES = ("scan", "diff", "apply", "review", "rule")
+
+# Options accepted before the command as well as after it
+# (`vfork-codemod --color never scan .`); after the command wins.
+GLOBAL = {"color": "auto", "config": None, "jobs": 0, "quiet": False}
+
+HELP = {
+    "scan": ("report every vfork site and its verdict",
+             "Report every vfork site with its verdict (spawn, fork, review, note), a message and the reasons.",
+             "examples:\n  vfork-codemod scan src/\n  vfork-codemod scan --format sarif -o vfork.sarif .\n"
+             "  vfork-codemod scan --baseline vfork-baseline.json .\n\n"
+             "exit status: 0 no spawn, fork or review site (or --exit-zero), 1 sites found, 2 errors"),
+    "diff": ("print the rewrites as a unified diff (git apply accepts it)",
+             "Print the proven rewrites (and with --include-review the proposals) as a unified diff.",
+             "examples:\n  vfork-codemod diff src/ | git apply\n  vfork-codemod diff --target posix src/\n\n"
+             "exit status: 0 no change (or --exit-zero), 1 changes printed, 2 errors"),
+    "apply": ("rewrite the files in place",
+              "Rewrite the files in place, atomically, keeping mode, owner and encoding.",
+              "examples:\n  vfork-codemod apply src/\n  vfork-codemod apply --interactive src/\n\n"
+              "exit status: 0 done, 2 errors (130 Ctrl-C, 128+N another signal)"),
+    "review": ("write one git format-patch file per review site",
+               "Write a git format-patch file per review site (with --all: a series of every site) and an index.",
+               "examples:\n  vfork-codemod review src/ --out review/\n"
+               "  vfork-codemod review --all src/ --out review/ && git am review/*.patch\n\n"
+               "exit status: 0 written, 2 errors"),
+}
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="vfork-codemod",
+    p = _Parser(
+        prog="vfork-codemod", allow_abbrev=False,
         description="Find vfork(2) in C and Python code and rewrite it to posix_spawn or fork, "
                     "or explain why a person must decide.",
         epilog="Exit status: 0 nothing to do (or done), 1 sites found / changes printed, 2 errors.",
     )
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    version = f"%(prog)s {__version__}"
+    p.add_argument("--version", action="version", version=version)
+    _global_options(p, argparse.SUPPRESS)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=argparse.ArgumentParser)
+
+    def command(name: str, **extra) -> argparse.ArgumentParser:
+        short, description, epilog = HELP[name]
+        sp = sub.add_parser(name, help=short, description=description, epilog=epilog, allow_abbrev=False,
+                            formatter_class=argparse.RawDescriptionHelpFormatter, **extra)
+        sp.add_argument("--version", action="version", version=version)
+        return sp
 
     def common(sp, rewriting: bool):
         sp.add_argument("paths", nargs="*", default=["."], metavar="PATH",
@@ -35,9 +86,6 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--target", choices=("glibc", "posix"), default=None,
                         help="glibc (default) allows addchdir_np and POSIX_SPAWN_SETSID; "
                              "posix uses POSIX.1-2008 features only")
-        sp.add_argument("--config", metavar="FILE",
-                        help="configuration file (default: the nearest pyproject.toml with "
-                             "[tool.vfork-codemod], or .vfork-codemod.toml)")
         sp.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
                         help="leave out walked files matching this gitignore-style pattern (repeatable)")
         sp.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore files")
@@ -56,32 +104,66 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--max-parse-memory", type=_megabytes, default=None, metavar="MB",
                         help="memory one file's parse may use (default 400): larger C files are skipped "
                              "with a note, a Python parse that needs more is stopped and reported")
-        sp.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-        sp.add_argument("-j", "--jobs", type=_positive, default=0, metavar="N",
-                        help="worker processes (default: one per CPU; 1 runs in-process)")
+        _global_options(sp, argparse.SUPPRESS)
         if rewriting:
             sp.add_argument("--include-review", action=argparse.BooleanOptionalAction, default=None,
                             help="also apply the proposed fork rewrite of review sites")
 
-    scan = sub.add_parser("scan", help="report every vfork site and its verdict")
+    def reporting(sp):
+        sp.add_argument("-o", "--output-file", metavar="FILE", help="write the output to FILE instead of stdout")
+        sp.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when sites or changes are found (errors still exit 2)")
+
+    scan = command("scan")
     common(scan, rewriting=False)
+    reporting(scan)
     scan.add_argument("--format", choices=formats.NAMES, default="text")
+    scan.add_argument("--statistics", action="store_true", help="print counts per rule and verdict instead of sites")
     scan.add_argument("--baseline", metavar="FILE",
                       help="an earlier `scan --format json` output: sites already in it are not reported "
                            "and do not fail the run (matched without line numbers)")
     scan.add_argument("--report-unused-suppressions", action="store_true",
                       help="report `vfork-codemod: ignore` comments that cover no site (they fail the run)")
-    diff = sub.add_parser("diff", help="print the rewrites as a unified diff (git apply accepts it)")
+    diff = command("diff")
     common(diff, rewriting=True)
-    apply = sub.add_parser("apply", help="rewrite the files in place")
+    reporting(diff)
+    apply = command("apply")
     common(apply, rewriting=True)
     apply.add_argument("-i", "--interactive", action="store_true",
                        help="show each change and ask whether to apply it (needs a terminal)")
-    review = sub.add_parser("review", help="write one git format-patch file per review site")
+    review = command("review")
     common(review, rewriting=False)
     review.add_argument("--out", required=True, metavar="DIR", help="folder for the patches and the index")
     review.add_argument("--all", action="store_true", help="also write patches for spawn and fork sites")
+    rule = sub.add_parser("rule", help="explain a rule: what it finds, why, an example, its fix's safety",
+                          description="Explain a rule, as `ruff rule` does; `--all` lists every rule.",
+                          epilog="examples:\n  vfork-codemod rule vfork-to-spawn\n  vfork-codemod rule --all\n\n"
+                                 "exit status: 0 explained, 2 unknown rule",
+                          allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter)
+    rule.add_argument("--version", action="version", version=version)
+    rule.add_argument("rule", nargs="?", metavar="RULE", help="a rule id, e.g. vfork-to-spawn")
+    rule.add_argument("--all", action="store_true", help="list every rule")
     return p
+
+
+def _global_options(sp, default) -> None:
+    sp.add_argument("--config", metavar="FILE", default=default,
+                    help="configuration file (default: the nearest pyproject.toml with "
+                         "[tool.vfork-codemod], or .vfork-codemod.toml)")
+    sp.add_argument("--color", choices=("auto", "always", "never"), default=default,
+                    help="colour the output: auto (a terminal, unless NO_COLOR), always, never")
+    sp.add_argument("-j", "--jobs", type=_positive, default=default, metavar="N",
+                    help="worker processes (default: one per CPU; 1 runs in-process)")
+    sp.add_argument("-q", "--quiet", action="store_true", default=default,
+                    help="print sites, changes and errors only: no summary, notes or progress")
+
+
+def _parse(argv: Optional[list]):
+    args = _parser().parse_args(argv)
+    for name, value in GLOBAL.items():
+        if not hasattr(args, name):
+            setattr(args, name, value)
+    return args
 
 
 def _positive(text: str) -> int:
@@ -165,6 +247,7 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
     return Run(results, missing, files, stale)
 
 
+QUIET = False             # -q: no progress bar
 PROGRESS_DELAY = 1.0      # seconds before the bar appears: short runs stay quiet
 PROGRESS_INTERVAL = 0.5   # seconds between redraws
 
@@ -172,7 +255,7 @@ PROGRESS_INTERVAL = 0.5   # seconds between redraws
 def _progress(items):
     """Pass the walk through, counting its files in a progress bar on stderr
     when stderr is a terminal; nothing is drawn otherwise."""
-    if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+    if QUIET or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
         yield from items
         return
     from tqdm import tqdm
@@ -186,13 +269,13 @@ def _progress(items):
                 bar.update(len(item.files))   # a folder's files
 
 
-def _errors_to_stderr(results: list, missing: list) -> bool:
+def _errors_to_stderr(results: list, missing: list, quiet: bool = False) -> bool:
     from codemod.core.model import Status
     on = color.enabled(sys.stderr)
     for m in missing:
         print(color.paint(f"vfork-codemod: {display.path(m.display)}: {m.reason}", "error", on), file=sys.stderr)
     for r in results:
-        if r.status is Status.SKIPPED:
+        if r.status is Status.SKIPPED and not quiet:
             print(f"vfork-codemod: {display.path(r.path)}: note: {display.text(r.error or 'skipped')}",
                   file=sys.stderr)
         if r.status is Status.FAILED:
@@ -213,7 +296,11 @@ def _report_left_alone(results: list, include_review: bool) -> None:
 
 
 def main(argv: Optional[list] = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
+    global QUIET
+    QUIET = args.quiet
+    if args.command == "rule":
+        return _rule(args)
     try:
         _check_names(args)
         cfg = config.load(args.paths, args.config)
@@ -236,9 +323,12 @@ def main(argv: Optional[list] = None) -> int:
     finally:
         if grep is not None:
             grep.stop()
-    _stale_notes(run.stale, remove=args.command == "apply")
+    _stale_notes(run.stale, remove=args.command == "apply", quiet=args.quiet)
     try:
         return COMMANDS[args.command](args, options, run)
+    except OutputError as exc:
+        print(f"vfork-codemod: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except (KeyboardInterrupt, Stopped) as exc:
         print(f"vfork-codemod: {_signal_name(exc)}; files already written are complete, the others untouched",
               file=sys.stderr)
@@ -256,14 +346,56 @@ def _scan(args, options, run: Run) -> int:
             return EXIT_ERROR
     unused = [(r.path, line, rules) for r in results for line, rules in r.unused_suppressions] \
         if args.report_unused_suppressions else None
-    report = formats.Report(results, run.missing, run.files, options, color.enabled(sys.stdout, args.color),
-                            unused)
-    formats.writer(args.format)(report, sys.stdout)
-    failed = _errors_to_stderr(results, run.missing)
+    with _output(args) as out:
+        report = formats.Report(results, run.missing, run.files, options,
+                                out is sys.stdout and color.enabled(sys.stdout, args.color), unused, args.quiet)
+        if args.statistics:
+            out.write(_statistics(results))
+        else:
+            formats.writer(args.format)(report, out)
+    failed = _errors_to_stderr(results, run.missing, args.quiet)
     if failed:
         return EXIT_ERROR
     found = any(actionable(f) for r in results for f in r.findings) or bool(unused)
-    return EXIT_FINDINGS if found else EXIT_OK
+    return EXIT_FINDINGS if found and not args.exit_zero else EXIT_OK
+
+
+def _statistics(results: list) -> str:
+    """`--statistics`: how many sites of each rule and verdict."""
+    from collections import Counter
+    counts = Counter((f.rule, f.verdict.value) for r in results for f in r.findings if not f.suppressed)
+    if not counts:
+        return ""
+    width = max(len(rule) for rule, _ in counts)
+    return "".join(f"{n:>6}  {rule:<{width}}  {verdict}\n"
+                   for (rule, verdict), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+class _output:
+    """stdout, or the file of -o/--output-file (written whole, UTF-8)."""
+
+    def __init__(self, args):
+        self.path = getattr(args, "output_file", None)
+        self.stream = None
+
+    def __enter__(self):
+        if self.path is None:
+            return sys.stdout
+        import io
+        self.buffer = io.BytesIO()
+        self.stream = io.TextIOWrapper(self.buffer, encoding="utf-8", errors="surrogateescape", newline="")
+        return self.stream
+
+    def __exit__(self, kind, value, tb):
+        if self.stream is None or kind is not None:
+            return False
+        self.stream.flush()
+        try:
+            with open(self.path, "wb") as fh:
+                fh.write(self.buffer.getvalue())
+        except OSError as exc:
+            raise OutputError(f"{display.path(self.path)}: {exc.strerror}")
+        return False
 
 
 def _without_baseline(results: list, path: str) -> list:
@@ -296,36 +428,39 @@ def _without_baseline(results: list, path: str) -> list:
 def _diff(args, options, run: Run) -> int:
     results, missing = run.results, run.missing
     from codemod.core.model import Status
-    failed = _errors_to_stderr(results, missing)
-    _report_left_alone(results, options.include_review)
+    failed = _errors_to_stderr(results, missing, args.quiet)
+    if not args.quiet:
+        _report_left_alone(results, options.include_review)
     from codemod.core.diffs import unified
     changed = [r for r in results if r.status is Status.CHANGED]
-    on = color.enabled(sys.stdout, args.color)
-    for r in changed:
-        patch = r.patch if r.patch is not None else unified(r.path, r.original, r.new, edits=r.edits)
-        if on:
-            sys.stdout.write(color.diff(patch.decode("utf-8", "replace"), on))
-        else:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(patch)
-    sys.stdout.flush()
+    with _output(args) as out:
+        on = out is sys.stdout and color.enabled(sys.stdout, args.color)
+        for r in changed:
+            patch = r.patch if r.patch is not None else unified(r.path, r.original, r.new, edits=r.edits)
+            if on:
+                out.write(color.diff(patch.decode("utf-8", "replace"), on))
+            else:
+                out.flush()
+                out.buffer.write(patch)
+        out.flush()
     if failed:
         return EXIT_ERROR
-    return EXIT_FINDINGS if changed else EXIT_OK
+    return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_OK
 
 
 def _apply(args, options, run: Run) -> int:
     results, missing = run.results, run.missing
     from codemod.core.model import Status
     from codemod.files.atomic import ChangedOnDisk, DeferInterrupt, NotWritten, write_atomically
-    failed = _errors_to_stderr(results, missing)
+    failed = _errors_to_stderr(results, missing, args.quiet)
     if args.interactive:
         from codemod.output import interactive
         *_, write_failed, status = interactive.run(results, options, colour=args.color)
         if status:
             return status
         return EXIT_ERROR if failed or write_failed else EXIT_OK
-    _report_left_alone(results, options.include_review)
+    if not args.quiet:
+        _report_left_alone(results, options.include_review)
     changed = [r for r in results if r.status is Status.CHANGED]
     written = 0
     with DeferInterrupt() as interrupt:
@@ -345,21 +480,40 @@ def _apply(args, options, run: Run) -> int:
         print(f"vfork-codemod: {why}: rewrote {written} of {len(changed)} files completely; "
               "the others are untouched", file=sys.stderr)
         return interrupt.status
-    print(f"rewrote {written} of {len(changed)} files", file=sys.stderr)
+    if not args.quiet:
+        print(f"rewrote {written} of {len(changed)} files", file=sys.stderr)
     return EXIT_ERROR if failed else EXIT_OK
 
 
 def _review(args, options, run: Run) -> int:
     from codemod.output.patches import write_patches
-    failed = _errors_to_stderr(run.results, run.missing)
+    failed = _errors_to_stderr(run.results, run.missing, args.quiet)
     try:
         entries = write_patches(run.results, args.out, args.all)
     except OutputError as exc:
         print(f"vfork-codemod: {exc}", file=sys.stderr)
         return EXIT_ERROR
     written = sum(1 for e in entries if e["patch"])
-    print(f"wrote {written} patches and an index to {display.path(args.out)}", file=sys.stderr)
+    if not args.quiet:
+        print(f"wrote {written} patches and an index to {display.path(args.out)}", file=sys.stderr)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _rule(args) -> int:
+    from codemod.core.model import KINDS
+    from codemod.output import rules
+    if args.all or not args.rule:
+        sys.stdout.write(rules.listing())
+        return EXIT_OK
+    if args.rule not in KINDS:
+        import difflib
+        near = difflib.get_close_matches(args.rule, list(KINDS), n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        print(f"vfork-codemod: unknown rule {display.text(args.rule)!r}{hint}; `vfork-codemod rule --all` "
+              "lists them", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(rules.explain(args.rule))
+    return EXIT_OK
 
 
 def _signal_name(exc: BaseException) -> str:
@@ -373,7 +527,7 @@ def _signal_status(exc: BaseException) -> int:
     return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
 
 
-def _stale_notes(stale: list, remove: bool) -> None:
+def _stale_notes(stale: list, remove: bool, quiet: bool = False) -> None:
     """Temporary files a killed run left: `apply` removes them, the other
     commands say they are there."""
     for path, shown, pid in stale:       # codemod.files.walk.Stale
@@ -385,7 +539,7 @@ def _stale_notes(stale: list, remove: bool) -> None:
             except OSError as exc:
                 print(f"vfork-codemod: {display.path(shown)}: cannot remove a temporary file left by an "
                       f"interrupted run ({exc.strerror})", file=sys.stderr)
-        else:
+        elif not quiet:
             print(f"vfork-codemod: {display.path(shown)}: note: a temporary file left by an interrupted run "
                   f"(pid {pid}); `vfork-codemod apply` removes it", file=sys.stderr)
 

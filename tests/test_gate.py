@@ -131,3 +131,49 @@ def test_sarif_fingerprints_and_uris(cli, tmp_path, monkeypatch):
     _, out, _ = cli("scan", "--format", "sarif", str(tmp_path / "a.c"))
     (absolute,) = json.loads(out)["runs"][0]["results"]
     assert absolute["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": (tmp_path / "a.c").as_uri()}
+
+
+def test_standard_flags(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.c").write_bytes(REVIEW)
+    (tmp_path / "s.c").write_bytes(SPAWN)
+    code, out, _ = cli("--color", "never", "-q", "scan", ".")         # global options before the command
+    assert code == 1 and out.decode().splitlines()[-1].startswith("s.c:10:14: spawn:")
+    code, out, _ = cli("scan", "--exit-zero", ".")
+    assert code == 0 and b"2 files scanned" in out
+    code, out, _ = cli("scan", "--statistics", ".")
+    assert code == 1 and out.decode().split() == ["1", "vfork-review", "review", "1", "vfork-to-spawn", "spawn"]
+    code, out, _ = cli("scan", "--format", "json", "-o", "report.json", ".")
+    assert code == 1 and out == b"" and len(json.loads((tmp_path / "report.json").read_text())["findings"]) == 2
+    code, out, _ = cli("diff", "--output-file", "changes.diff", "--exit-zero", ".")
+    assert code == 0 and out == b"" and (tmp_path / "changes.diff").read_bytes().startswith(b"--- a/s.c")
+    code, _, err = cli("scan", "-o", str(tmp_path / "no" / "such" / "dir.json"), ".")
+    assert code == 2 and "dir.json" in err
+
+
+def test_usage_errors_help_the_user(tmp_path):
+    import subprocess
+    import sys
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "codemod", *args], capture_output=True, text=True, cwd=tmp_path)
+    proc = run("scna", ".")
+    assert proc.returncode == 2 and "did you mean 'scan'?" in proc.stderr
+    proc = run("scan", "--form", "json", ".")                          # no abbreviations
+    assert proc.returncode == 2 and "unrecognized arguments: --form" in proc.stderr
+    for command in ("scan", "diff", "apply", "review", "rule"):
+        assert run(command, "--version").stdout.startswith("vfork-codemod ")
+        text = run(command, "--help").stdout
+        assert "exit status:" in text and "examples:" in text, command
+
+
+def test_rule_explains_each_rule(cli):
+    from codemod.core.model import KINDS
+    code, out, _ = cli("rule", "--all")
+    assert code == 0 and [line.split()[0] for line in out.decode().splitlines()] == list(KINDS)
+    for rule in KINDS:
+        code, out, _ = cli("rule", rule)
+        text = out.decode()
+        assert code == 0 and text.startswith(f"# {rule} ") and "Before:" in text and "Fix safety:" in text
+    code, _, err = cli("rule", "vfork-to-spwn")
+    assert code == 2 and "did you mean vfork-to-spawn?" in err

@@ -22,6 +22,7 @@ class Report(NamedTuple):
     options: object        # codemod.core.options.RunOptions
     colour: bool           # the stream is a terminal that wants colour
     unused: object = None  # [(path, line, rules)] of unused suppressions, when asked for
+    quiet: bool = False    # -q: the sites only, no summary
 
 
 _FORMATS: dict = {}

@@ -25,8 +25,10 @@ def write_text(report: Report, stream) -> None:
     s = summary(report.results, report.files)
     counts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
     problems = errors(report.results, report.missing)
-    lines.append(f"{s['files']} files scanned: {counts}" + (f", {s['suppressed']} suppressed" if s["suppressed"] else "")
-                 + (f", {len(problems)} errors" if problems else ""))
+    if not report.quiet:
+        lines.append(f"{s['files']} files scanned: {counts}"
+                     + (f", {s['suppressed']} suppressed" if s["suppressed"] else "")
+                     + (f", {len(problems)} errors" if problems else ""))
     stream.flush()
-    stream.buffer.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+    stream.buffer.write("".join(line + "\n" for line in lines).encode("utf-8", "surrogateescape"))
     stream.flush()
