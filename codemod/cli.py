@@ -110,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
                             help="also apply the proposed fork rewrite of review sites")
 
     def reporting(sp):
+        sp.add_argument("--stdin-filename", metavar="NAME",
+                        help="with the path `-`: the name (and so the language) of the source read from stdin")
         sp.add_argument("-o", "--output-file", metavar="FILE", help="write the output to FILE instead of stdout")
         sp.add_argument("--exit-zero", action="store_true",
                         help="exit 0 even when sites or changes are found (errors still exit 2)")
@@ -313,6 +315,8 @@ def main(argv: Optional[list] = None) -> int:
     from codemod.files.atomic import Stopped, stop_on_signals
     stop_on_signals()
     jobs = args.jobs or parallel.default_jobs()
+    if "-" in args.paths:
+        return _from_stdin(args, cfg)
     grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
     try:
         options, ignore = _options(args, cfg)
@@ -396,6 +400,30 @@ class _output:
         except OSError as exc:
             raise OutputError(f"{display.path(self.path)}: {exc.strerror}")
         return False
+
+
+def _from_stdin(args, cfg) -> int:
+    """`scan -` / `diff -`: the source comes from standard input, named by --stdin-filename."""
+    from codemod.engines.base import handled_files
+    from codemod.files.walk import language_of
+    from codemod.pipeline import process_source
+    if args.command not in ("scan", "diff") or args.paths != ["-"]:
+        print("vfork-codemod: `-` (standard input) is for scan and diff, and alone among the paths",
+              file=sys.stderr)
+        return EXIT_ERROR
+    name = args.stdin_filename
+    language = language_of(name) if name else None
+    if language is None:
+        print(f"vfork-codemod: reading standard input needs --stdin-filename NAME, the name of a "
+              f"{handled_files()}", file=sys.stderr)
+        return EXIT_ERROR
+    options, _ = _options(args, cfg)
+    result = process_source(sys.stdin.buffer.read(), name, language, options)
+    if options.diffs and result.new is not None:
+        from codemod.core.diffs import unified
+        result.patch = unified(name, result.original, result.new, edits=result.edits)
+    run = Run([result] if result.findings or result.error else [], [], 1, [])
+    return COMMANDS[args.command](args, options, run)
 
 
 def _without_baseline(results: list, path: str) -> list:

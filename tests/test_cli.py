@@ -30,9 +30,9 @@ def test_scan_text_lines(cli, tmp_path, monkeypatch):
     code, out, err = cli("scan", "src")
     lines = out.decode().splitlines()
     assert code == 1
-    assert lines[0].startswith("src/a.c:12:8: spawn: child (lines 16-19) rewritten to posix_spawn")
+    assert lines[0].startswith("src/a.c:12:8: spawn: fixable with posix_spawn: child (lines 16-19)")
     assert lines[1].startswith("src/b.c:15:8: review: needs review: `started = 1`")
-    assert lines[-1] == "2 files scanned: 1 spawn, 0 fork, 1 review, 0 note"
+    assert lines[-1] == "2 files scanned: 1 spawn, 0 fork, 1 review, 0 note; 1 fixable with `vfork-codemod apply`"
 
 
 def test_scan_exit_zero_when_only_notes(cli, tmp_path):

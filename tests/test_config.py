@@ -146,12 +146,14 @@ def test_progress_bar_counts_files_on_a_terminal(tmp_path, monkeypatch):
 
 def test_pre_commit_hook_definition():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    (hook,) = hooks
+    (hook, fix) = hooks
     assert hook["id"] == "vfork-codemod" and hook["language"] == "python"
     assert hook["entry"] == "vfork-codemod scan --force-exclude"     # pre-commit names excluded files too
+    assert fix["id"] == "vfork-codemod-fix" and fix["entry"] == "vfork-codemod apply --force-exclude"
     import re
-    assert all(re.search(hook["files"], f) for f in ("a.c", "b.h", "c.py"))
-    assert not re.search(hook["files"], "README.md")
+    for h in (hook, fix):
+        assert all(re.search(h["files"], f) for f in ("a.c", "b.h", "c.py"))
+        assert not re.search(h["files"], "README.md")
 
 
 def test_pre_commit_entry_fails_on_new_vfork(tmp_path):

@@ -112,7 +112,7 @@ def test_github_annotations(cli, tmp_path, monkeypatch):
     lines = out.decode().splitlines()
     assert code == 1
     assert lines[0].startswith("::error file=a%2Cb.c,line=15,col=8,title=vfork-review::needs review: ")
-    assert lines[1].startswith("::warning file=s.c,line=10,col=14,title=vfork-to-spawn::child (lines")
+    assert lines[1].startswith("::warning file=s.c,line=10,col=14,title=vfork-to-spawn::fixable with posix_spawn")
 
 
 def test_sarif_fingerprints_and_uris(cli, tmp_path, monkeypatch):
@@ -177,3 +177,48 @@ def test_rule_explains_each_rule(cli):
         assert code == 0 and text.startswith(f"# {rule} ") and "Before:" in text and "Fix safety:" in text
     code, _, err = cli("rule", "vfork-to-spwn")
     assert code == 2 and "did you mean vfork-to-spawn?" in err
+
+
+def test_the_walk_honours_git_info_exclude_and_core_excludes_file(cli, tmp_path, monkeypatch):
+    import subprocess
+    repo = tmp_path / "repo"
+    (repo / "gen").mkdir(parents=True)
+    (repo / "tmp").mkdir()
+    for folder in ("gen", "tmp"):
+        (repo / folder / "v.c").write_bytes(SPAWN)
+    (repo / "kept.c").write_bytes(SPAWN)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "exclude").write_text("gen/\n")
+    (tmp_path / "global-ignore").write_text("tmp/\n")
+    subprocess.run(["git", "config", "core.excludesFile", str(tmp_path / "global-ignore")], cwd=repo, check=True)
+    monkeypatch.chdir(repo)
+    code, out, _ = cli("scan", "-j", "1", ".")
+    assert b"kept.c" in out and b"gen/" not in out and b"tmp/" not in out and b"1 files scanned" in out
+    code, out, _ = cli("scan", "-j", "1", "--no-gitignore", ".")
+    assert b"3 files scanned" in out
+
+
+def test_source_from_stdin(tmp_path):
+    import subprocess
+    import sys
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "codemod", *args], input=SPAWN, capture_output=True,
+                              cwd=tmp_path)
+    proc = run("scan", "-", "--stdin-filename", "src/x.c")
+    assert proc.returncode == 1 and proc.stdout.startswith(b"src/x.c:10:14: spawn: fixable with posix_spawn")
+    proc = run("diff", "-", "--stdin-filename", "src/x.c")
+    assert proc.returncode == 1 and proc.stdout.startswith(b"--- a/src/x.c\n+++ b/src/x.c\n")
+    proc = run("scan", "-")
+    assert proc.returncode == 2 and b"--stdin-filename" in proc.stderr
+    proc = run("apply", "-")
+    assert proc.returncode == 2 and b"scan and diff" in proc.stderr
+
+
+def test_scan_says_fixable_not_rewritten(cli, tmp_path):
+    (tmp_path / "s.c").write_bytes(SPAWN)
+    _, out, _ = cli("scan", str(tmp_path))
+    text = out.decode()
+    assert "rewritten" not in text and ": spawn: fixable with posix_spawn" in text
+    assert text.splitlines()[-1].endswith("; 1 fixable with `vfork-codemod apply`")

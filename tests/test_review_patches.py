@@ -87,7 +87,7 @@ def test_all_is_a_series_git_am_applies_in_order(repo, cli):
     log = git(repo, "log", "--reverse", "--format=%s", "HEAD~5..").stdout.splitlines()
     assert log == [
         "examples/legacyd/jobs.c: run_job: vfork -> fork",
-        "examples/legacyd/jobs.c: run_shell: vfork -> fork with a close-on-exec pipe",
+        "examples/legacyd/jobs.c: run_shell: vfork -> fork and a close-on-exec pipe",
         "examples/legacyd/launch.c: run_filter: vfork -> posix_spawn",
         "examples/legacyd/launch.c: run_detached: vfork -> fork",
         "examples/legacyd/hooks.c: run_hook: vfork -> fork [RFC: parent reads hook_started]"]

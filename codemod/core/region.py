@@ -228,7 +228,7 @@ def message(decision: Decision, fork_name: str) -> str:
     reasons = decision.reasons
     if decision.verdict is Verdict.REVIEW:
         return f"needs review: {reasons[0].text}"
-    return f"rewritten to {fork_name}: {reasons[0].text}" if reasons else f"rewritten to {fork_name}"
+    return f"fixable with {fork_name}: {reasons[0].text}" if reasons else f"fixable with {fork_name}"
 
 
 # --------------------------------------------------------------------------

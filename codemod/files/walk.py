@@ -33,6 +33,28 @@ class Missing(NamedTuple):
     reason: str
 
 
+_EXCLUDES_FILES: dict = {}
+
+
+def _global_excludes_file(root: str) -> Optional[str]:
+    """core.excludesFile as git resolves it for the repository at ``root``
+    (git's default, $XDG_CONFIG_HOME/git/ignore, when it is unset)."""
+    if root not in _EXCLUDES_FILES:
+        import subprocess
+        found = None
+        try:
+            proc = subprocess.run(["git", "config", "--path", "--get", "core.excludesFile"], cwd=root,
+                                  capture_output=True, text=True, timeout=10)
+            found = proc.stdout.strip() or None
+        except (OSError, subprocess.SubprocessError):
+            pass
+        if found is None:
+            home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+            found = os.path.join(home, "git", "ignore")
+        _EXCLUDES_FILES[root] = found
+    return _EXCLUDES_FILES[root]
+
+
 class Folder(NamedTuple):
     """The handled files of one walked folder."""
 
@@ -120,11 +142,28 @@ class Ignore:
             if rules is not None:
                 chain.append(rules)
             if os.path.exists(os.path.join(folder, ".git")):
-                return list(reversed(chain))
+                # Lowest first, as git reads them: core.excludesFile, then
+                # .git/info/exclude, then the .gitignore files.
+                return self.repository_rules(folder) + list(reversed(chain))
             parent = os.path.dirname(folder)
             if parent == folder:
                 return []      # not in a repository: only the walked folders count
             folder = parent
+
+    def repository_rules(self, root: str) -> list:
+        """The user's core.excludesFile and the repository's .git/info/exclude,
+        anchored at the work tree ``root``."""
+        from codemod.files.gitignore import read_lines
+        out = []
+        for path in (_global_excludes_file(root), os.path.join(root, ".git", "info", "exclude")):
+            if path is None:
+                continue
+            try:
+                with open(path, "rb") as fh:
+                    out.append(Rules(root, read_lines(fh.read())))
+            except OSError:
+                continue
+        return out
 
     def rules_in(self, folder: str) -> Optional[Rules]:
         """The rules of ``folder``/.gitignore, if it has one."""

@@ -140,7 +140,7 @@ def _context(path: str, old: bytes, new: bytes, cited: set) -> int:
 def subject(f: Finding) -> str:
     """What the commit does: `launch.c: run_filter: vfork -> posix_spawn`; a
     review proposal says what it would break: `[RFC: parent reads exec_errno]`."""
-    target = re.search(r"rewritten to ([^:]+)", f.message)
+    target = re.search(r"fixable with ([^:]+)", f.message)
     if target:
         goal = target.group(1)
     else:

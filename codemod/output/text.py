@@ -22,13 +22,16 @@ def write_text(report: Report, stream) -> None:
         which = f"[{','.join(sorted(rules))}]" if rules else ""
         lines.append(f"{display.path(path)}:{line}: unused suppression: `vfork-codemod: ignore{which}` "
                      "covers no site")
+    from codemod.core.model import applies
+    fixable = sum(1 for r in report.results for f in r.findings if applies(f, include_review=False))
     s = summary(report.results, report.files)
     counts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
     problems = errors(report.results, report.missing)
     if not report.quiet:
         lines.append(f"{s['files']} files scanned: {counts}"
                      + (f", {s['suppressed']} suppressed" if s["suppressed"] else "")
-                     + (f", {len(problems)} errors" if problems else ""))
+                     + (f", {len(problems)} errors" if problems else "")
+                     + (f"; {fixable} fixable with `vfork-codemod apply`" if fixable else ""))
     stream.flush()
     stream.buffer.write("".join(line + "\n" for line in lines).encode("utf-8", "surrogateescape"))
     stream.flush()

@@ -179,7 +179,7 @@ class CFile:
                          name=plan.exec.node.child_by_field_name("function").text.decode(),
                          spawn=plan.exec.spec.spawn))
         reasons.append(R("exec-failure-changes", line(site.call), result=text(site.result)))
-        return replace(finding, message=f"child (lines {first}-{last}) rewritten to {plan.exec.spec.spawn}",
+        return replace(finding, message=f"fixable with {plan.exec.spec.spawn}: child (lines {first}-{last})",
                        reasons=tuple(reasons), fix=Fix(Verdict.SPAWN.info.applicability, key, tuple(edits), needs))
 
     def _handoff_variables(self, site, child) -> None:
@@ -227,7 +227,7 @@ class CFile:
         reasons += [R("exit-becomes-_exit", line(t)) for t in child.exit_calls]
         fix = Fix(Verdict.FORK.info.applicability, key, tuple(edits),
                   frozenset({"unistd.h", "errno.h", "fcntl.h", block}), kind="vfork-to-fork-pipe")
-        return replace(finding, message=region.message(decision, "fork with a close-on-exec pipe"),
+        return replace(finding, message=region.message(decision, "fork and a close-on-exec pipe"),
                        reasons=tuple(reasons), fix=fix)
 
     # -- rewrites ----------------------------------------------------------

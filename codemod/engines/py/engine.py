@@ -62,8 +62,8 @@ class PyFile:
                 R("exec-becomes", site.line, spawn=plan.function),
                 R("exec-failure-changes", site.line,
                   caught=f" (caught: `{site.result} = -1`)" if site.error_path else "")]
-            message = f"child (lines {self.mod.line(site.region.body[0])}-" \
-                      f"{self.mod.positions[site.region.body[-1]].end.line}) rewritten to os.{plan.function}"
+            message = f"fixable with os.{plan.function}: child (lines {self.mod.line(site.region.body[0])}-" \
+                      f"{self.mod.positions[site.region.body[-1]].end.line})"
             return replace(f, message=message, reasons=tuple(reasons), fix=fix)
         return replace(f, message=region.message(decision, "os.fork"), reasons=tuple(decision.reasons), fix=fix)
 
