@@ -222,3 +222,20 @@ def test_scan_says_fixable_not_rewritten(cli, tmp_path):
     text = out.decode()
     assert "rewritten" not in text and ": spawn: fixable with posix_spawn" in text
     assert text.splitlines()[-1].endswith("; 1 fixable with `vfork-codemod apply`")
+
+
+def test_completion_scripts_follow_the_parser(cli, tmp_path):
+    import shutil
+    import subprocess
+    code, out, _ = cli("completion", "bash")
+    script = tmp_path / "c.bash"
+    script.write_bytes(out)
+    assert code == 0 and b"--report-unused-suppressions" in out and b"complete -F _vfork_codemod" in out
+    if shutil.which("bash"):
+        probe = ('source "$1"; COMP_WORDS=(vfork-codemod scan --format ""); COMP_CWORD=3; _vfork_codemod; '
+                 'echo "${COMPREPLY[@]}"; COMP_WORDS=(vfork-codemod r); COMP_CWORD=1; _vfork_codemod; '
+                 'echo "${COMPREPLY[@]}"')
+        proc = subprocess.run(["bash", "-c", probe, "bash", str(script)], capture_output=True, text=True, check=True)
+        assert proc.stdout.splitlines() == ["text json sarif github", "review rule"]
+    code, out, _ = cli("completion", "zsh")
+    assert code == 0 and out.startswith(b"#compdef vfork-codemod") and b"'--baseline[]'" in out
