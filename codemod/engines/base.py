@@ -57,6 +57,7 @@ class Engine:
     column_unit: str = "bytes"   # what Finding.column counts: "bytes" or "code points"
     fork_name: str = "fork"      # what a fork rewrite calls, in messages and patch subjects
     comment_markers: tuple = ()  # what starts a comment, for `vfork-codemod: ignore`
+    preload_early: bool = False  # import it while grep reads, before any file needs it (cheap imports only)
 
     def load(self, source: bytes, path: str, options) -> "Unit | LoadError | Skip":
         raise NotImplementedError

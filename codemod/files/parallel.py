@@ -92,6 +92,14 @@ def analyse(path: str, display: str, language: str, options: RunOptions) -> File
     return result
 
 
+def _preload_early() -> None:
+    """Import the engines that are cheap to import and likely needed."""
+    from codemod.engines.base import engines
+    for e in engines():
+        if e.preload_early:
+            e.preload()
+
+
 def _preload_engines(found: list) -> None:
     """Import the engines of these files before workers are forked, so each need not."""
     from codemod.engines.base import engine
@@ -147,6 +155,7 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
         for batch in _batches(items, BATCH):
             walked.append(batch)
             reported += grep.reported()     # keep the pipes flowing
+        _preload_early()                    # while grep still reads; forked workers inherit it
         where = _WalkIndex(walked)
         seen: set = set()                   # overlapping paths: grep reports a file twice
         while grep.running():
