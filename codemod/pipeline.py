@@ -36,8 +36,9 @@ def _marked(findings: list, source: bytes, path: str, eng) -> tuple:
     """Findings with their fingerprints and inline suppressions, and the
     suppression comments that matched nothing."""
     from codemod.core import suppress
+    lines = source.split(b"\n") if findings else []
     findings = [dataclasses.replace(f, fingerprint=suppress.fingerprint(
-        f.path, f.rule, f.function, suppress.site_text(source, f.line))) for f in findings]
+        f.path, f.rule, f.function, suppress.site_text(lines, f.line))) for f in findings]
     return suppress.apply(findings, source, eng.comment_markers)
 
 

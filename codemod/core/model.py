@@ -130,6 +130,7 @@ class Fix:
     edits: tuple = ()
     needs: frozenset = frozenset()
     kind: Optional[str] = None       # a rule of KINDS other than the verdict's first
+    target: str = ""                 # what the rewrite calls: "posix_spawn", "os.fork", ...
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,8 @@ def apply(findings: list, source: bytes, markers: tuple) -> tuple:
     return out, [(ln, rules) for ln, rules in sorted(found.items()) if ln not in used]
 
 
-def site_text(source: bytes, line: int) -> str:
-    lines = source.split(b"\n")
+def site_text(lines: list, line: int) -> str:
+    """The whitespace-normalised text of ``line`` (1-based) of ``lines``."""
     text = lines[line - 1] if 0 < line <= len(lines) else b""
     return " ".join(text.decode("utf-8", "surrogateescape").split())
 

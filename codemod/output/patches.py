@@ -140,9 +140,8 @@ def _context(path: str, old: bytes, new: bytes, cited: set) -> int:
 def subject(f: Finding) -> str:
     """What the commit does: `launch.c: run_filter: vfork -> posix_spawn`; a
     review proposal says what it would break: `[RFC: parent reads exec_errno]`."""
-    target = re.search(r"fixable with ([^:]+)", f.message)
-    if target:
-        goal = target.group(1)
+    if f.fix is not None and f.fix.target:
+        goal = f.fix.target
     else:
         from codemod.engines.base import engine
         goal = engine(f.language).fork_name

@@ -151,7 +151,7 @@ class CFile:
         if decision.fix == "fork":
             edits, needs = self._fork_edits(site, decision.child)
             fix = Fix(Verdict.REVIEW.info.applicability if decision.verdict is Verdict.REVIEW
-                      else Verdict.FORK.info.applicability, key, tuple(edits), needs)
+                      else Verdict.FORK.info.applicability, key, tuple(edits), needs, target="fork")
         if decision.verdict is Verdict.FORK:
             reasons = reasons + [R("exit-becomes-_exit", line(t)) for t in decision.child.exit_calls]
         return replace(finding, message=region.message(decision, "fork"), reasons=tuple(reasons), fix=fix)
@@ -180,7 +180,8 @@ class CFile:
                          spawn=plan.exec.spec.spawn))
         reasons.append(R("exec-failure-changes", line(site.call), result=text(site.result)))
         return replace(finding, message=f"fixable with {plan.exec.spec.spawn}: child (lines {first}-{last})",
-                       reasons=tuple(reasons), fix=Fix(Verdict.SPAWN.info.applicability, key, tuple(edits), needs))
+                       reasons=tuple(reasons), fix=Fix(Verdict.SPAWN.info.applicability, key, tuple(edits), needs,
+                                                       target=plan.exec.spec.spawn))
 
     def _handoff_variables(self, site, child) -> None:
         """The type of each hand-off variable, or a review reason when the
@@ -225,9 +226,10 @@ class CFile:
         if not pipe2:
             reasons.append(R("handoff-pipe-race", line(site.call)))
         reasons += [R("exit-becomes-_exit", line(t)) for t in child.exit_calls]
+        target = "fork and a close-on-exec pipe"
         fix = Fix(Verdict.FORK.info.applicability, key, tuple(edits),
-                  frozenset({"unistd.h", "errno.h", "fcntl.h", block}), kind="vfork-to-fork-pipe")
-        return replace(finding, message=region.message(decision, "fork and a close-on-exec pipe"),
+                  frozenset({"unistd.h", "errno.h", "fcntl.h", block}), kind="vfork-to-fork-pipe", target=target)
+        return replace(finding, message=region.message(decision, target),
                        reasons=tuple(reasons), fix=fix)
 
     # -- rewrites ----------------------------------------------------------
@@ -477,16 +479,7 @@ def _edits(findings: list, headers: HeaderPlan) -> list:
     wanted: set = set()
     for f in findings:
         wanted |= f.fix.needs
-    edits = [e for f in findings for e in f.fix.edits]
-    for h in headers.edits(wanted):
-        # A fix that inserts code where the header lines go (helpers above a
-        # function right after the #includes) comes after them.
-        same = next((i for i, e in enumerate(edits) if e.start == e.end == h.start), None)
-        if same is None:
-            edits.append(h)
-        else:
-            edits[same] = Edit(h.start, h.start, h.text + edits[same].text)
-    return edits
+    return [e for f in findings for e in f.fix.edits] + headers.edits(wanted)
 
 
 def _parses_as_cleanly(new: bytes, ranges: Optional[list], edits: Optional[list], before: int) -> Optional[str]:

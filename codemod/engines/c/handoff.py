@@ -27,7 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from codemod.engines.c.syntax import Node, declarators, text
+from codemod.engines.c.spawn import free_name
+from codemod.engines.c.syntax import Node, declarators, index, text
 
 # Types whose values a `long` carries exactly (an `unsigned long` round-trips
 # through gcc's modulo conversion).
@@ -66,7 +67,7 @@ def variable(fn: Node, root: Node, name: str, before: int) -> tuple:
 def _declaration(fn: Node, name: str, before: int) -> Optional[Node]:
     """The declaration of local or parameter ``name`` of ``fn`` (a plain identifier), before ``before``."""
     found = None
-    for node in _walk_declarations(fn):
+    for node in index(fn).of("declaration", "parameter_declaration"):
         if node.start_byte >= before:
             break
         if any(text(d) == name and _plain(d) for d in declarators(node)):
@@ -84,18 +85,6 @@ def _file_declaration(root: Node, name: str, before: int) -> Optional[Node]:
     return found
 
 
-def _walk_declarations(fn: Node):
-    stack = [fn]
-    out = []
-    while stack:
-        n = stack.pop()
-        if n.type in ("declaration", "parameter_declaration"):
-            out.append(n)
-            continue
-        stack.extend(reversed(n.children))
-    return sorted(out, key=lambda n: n.start_byte)
-
-
 def _plain(ident: Node) -> bool:
     """``ident`` declares a plain variable, not an array, pointer or function."""
     parent = ident.parent
@@ -111,14 +100,8 @@ class Names:
 
 
 def names(function: str, taken) -> Names:
-    def free(base: str) -> str:
-        candidate, n = base, 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{base}{n}"
-        return candidate
     stem = function or "child"
-    return Names(free(f"{stem}_handoff_fork"), free(f"{stem}_handoff_put"), free(f"{stem}_handoff_fd"))
+    return Names(*(free_name(f"{stem}_handoff_{part}", taken) for part in ("fork", "put", "fd")))
 
 
 def helpers(n: Names, variables: list, tags: list, pipe2: bool) -> list:

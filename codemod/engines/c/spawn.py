@@ -27,16 +27,20 @@ class Names:
     pid: str = "spawn_pid"
 
     @classmethod
-    def avoiding(cls, taken: set) -> "Names":
+    def avoiding(cls, taken) -> "Names":
         names = cls()
         for field in vars(names):
-            base = getattr(names, field)
-            candidate, n = base, 1
-            while candidate in taken:
-                n += 1
-                candidate = f"{base}{n}"
-            setattr(names, field, candidate)
+            setattr(names, field, free_name(getattr(names, field), taken))
         return names
+
+
+def free_name(base: str, taken) -> str:
+    """``base``, or ``base2``, ``base3``... : the first not ``in taken``."""
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
 
 
 def render(plan: SpawnPlan, result: str, direct_pid: bool, names: Names, null: str) -> list:

@@ -56,7 +56,8 @@ class PyFile:
         key = len(self.plans)
         plan = decision.spawn
         self.plans.append((site, decision.fix, plan))
-        fix = Fix(decision.verdict.info.applicability, key)
+        fix = Fix(decision.verdict.info.applicability, key,
+                  target=f"os.{plan.function}" if decision.verdict is Verdict.SPAWN else "os.fork")
         if decision.verdict is Verdict.SPAWN:
             reasons = plan.lines + [
                 R("exec-becomes", site.line, spawn=plan.function),
