@@ -98,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="a project function that execs or exits and never returns (repeatable)")
         sp.add_argument("--safe-function", action="append", default=[], metavar="NAME",
                         help="a project function a child may call (repeatable)")
+        sp.add_argument("--include-dir", action="append", default=[], metavar="DIR",
+                        help="also read the definitions in DIR (helpers, wrappers, noreturn declarations) "
+                             "without analysing its files (repeatable)")
+        sp.add_argument("--project", action=argparse.BooleanOptionalAction, default=None,
+                        help="learn project helpers, wrappers and redirects from the rest of the tree "
+                             "(default); --no-project analyses each file alone")
         sp.add_argument("--spawnp", action=argparse.BooleanOptionalAction, default=None,
                         help="let execvp/execlp/execvpe become posix_spawnp, accepting that a file without "
                              "#! then fails with ENOEXEC instead of running under /bin/sh (default: fork)")
@@ -124,6 +130,9 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--baseline", metavar="FILE",
                       help="an earlier `scan --format json` output: sites already in it are not reported "
                            "and do not fail the run (matched without line numbers)")
+    scan.add_argument("--explain", action="store_true",
+                      help="text format: also list what the project index learned (wrappers, redirects, "
+                           "helpers and their summaries)")
     scan.add_argument("--report-unused-suppressions", action="store_true",
                       help="report `vfork-codemod: ignore` comments that cover no site (they fail the run)")
     diff = command("diff")
@@ -197,6 +206,12 @@ def _megabytes(text: str) -> int:
     return value
 
 
+def _check_dirs(args) -> None:
+    for folder in args.include_dir:
+        if not os.path.isdir(folder):
+            raise UsageError(f"--include-dir {folder!r}: not a folder")
+
+
 def _check_names(args) -> None:
     for flag, key, values in (("--alias", "aliases", args.alias), ("--exec-wrapper", "exec-wrappers",
                                                                    args.exec_wrapper),
@@ -222,6 +237,8 @@ def _options(args, cfg) -> tuple:
         safe_functions=tuple(dict.fromkeys(cfg.safe_functions + args.safe_function)),
         spawnp=cfg.spawnp if args.spawnp is None else args.spawnp,
         max_parse_memory=args.max_parse_memory or cfg.max_parse_memory,
+        include_dirs=tuple(dict.fromkeys(cfg.include_dirs + args.include_dir)),
+        project=cfg.project if args.project is None else args.project,
         diffs=args.command == "diff",
         renders=args.command == "review" or getattr(args, "interactive", False)
         or getattr(args, "format", None) == "sarif",
@@ -238,12 +255,16 @@ class Run(NamedTuple):
     missing: list          # Missing: paths that could not be used
     files: int             # files read
     stale: list            # Stale: temporary files an interrupted run left
+    project: object = None  # (Knowledge, Tree) when the project index ran
 
 
 def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
     from codemod.engines.base import handled_files
     missing = []
     stale: list = []
+
+    from codemod.files.tree import Tree
+    tree = Tree(paths, (".c", ".h"), options.include_dirs)
 
     def targets():
         for item in _progress(discover_groups(paths, ignore, stale)):
@@ -252,9 +273,20 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
             elif isinstance(item, Target) and item.language is None:
                 missing.append(Missing(item.display, f"not a {handled_files()}"))
             else:
+                if isinstance(item, Target):
+                    tree.add(item.path, item.display)
+                else:
+                    for name, _ in item.files:
+                        tree.add(item.base + name, item.prefix + name)
                 yield item
     results, files = parallel.run(targets(), options, jobs, grep)
-    return Run(results, missing, files, stale)
+    project = None
+    if options.project and any(r.language == "c" and (r.asks or r.findings) for r in results):
+        from codemod.engines.base import engine
+        results, knowledge = engine("c").learn(tree, results, options,
+                                               lambda found, opts: parallel.analyse_files(found, opts, jobs))
+        project = (knowledge, tree)
+    return Run(results, missing, files, stale, project)
 
 
 QUIET = False             # -q: no progress bar
@@ -317,6 +349,7 @@ def main(argv: Optional[list] = None) -> int:
         return EXIT_OK
     try:
         _check_names(args)
+        _check_dirs(args)
         cfg = config.load(args.paths, args.config)
         if args.command == "apply" and args.interactive and not sys.stdin.isatty():
             raise UsageError("apply --interactive needs a terminal on standard input; "
@@ -364,7 +397,8 @@ def _scan(args, options, run: Run) -> int:
         if args.report_unused_suppressions else None
     with _output(args) as out:
         report = formats.Report(results, run.missing, run.files, options,
-                                out is sys.stdout and color.enabled(sys.stdout, args.color), unused, args.quiet)
+                                out is sys.stdout and color.enabled(sys.stdout, args.color), unused, args.quiet,
+                                _project(run, options), args.explain)
         if args.statistics:
             out.write(_statistics(results))
         else:
@@ -374,6 +408,15 @@ def _scan(args, options, run: Run) -> int:
         return EXIT_ERROR
     found = any(actionable(f) for r in results for f in r.findings) or bool(unused)
     return EXIT_FINDINGS if found and not args.exit_zero else EXIT_OK
+
+
+def _project(run: Run, options) -> Optional[dict]:
+    """What the project index learned, for the reports (None: it did not run)."""
+    if run.project is None:
+        return None
+    from codemod.engines.c.index import describe
+    knowledge, tree = run.project
+    return describe(knowledge, options, tree)
 
 
 def _statistics(results: list) -> str:
@@ -434,7 +477,7 @@ def _from_stdin(args, cfg) -> int:
     if options.diffs and result.new is not None:
         from codemod.core.diffs import unified
         result.patch = unified(name, result.original, result.new, edits=result.edits)
-    run = Run([result] if result.findings or result.error else [], [], 1, [])
+    run = Run([result] if result.findings or result.error else [], [], 1, [], None)
     return COMMANDS[args.command](args, options, run)
 
 

@@ -75,18 +75,21 @@ def _analyse(eng, source: bytes, path: str, options: RunOptions) -> FileResult:
             return FileResult(path, Status.SKIPPED, [], source, error=str(unit))
         if isinstance(unit, LoadError):
             return FileResult(path, Status.FAILED, [], source, error=str(unit))
+        asks = frozenset(getattr(unit, "asks", ()))
+        notes = list(getattr(unit, "site_notes", ()))
         findings, unused = _marked(unit.findings, source, path, eng)
         picked, findings = select(findings, options.include_review)
         renderer = unit.renderer(options) if any(f.fix is not None for f in findings) else None
         if not picked:
             return FileResult(path, Status.UNCHANGED, findings, source, renderer=renderer,
-                              unused_suppressions=unused)
+                              unused_suppressions=unused, asks=asks, site_notes=notes)
         new = unit.render(picked)
         problem = unit.verify(new)
         if problem:
-            return FileResult(path, Status.FAILED, findings, source, error=f"rewrite withheld: {problem}")
+            return FileResult(path, Status.FAILED, findings, source, error=f"rewrite withheld: {problem}",
+                              asks=asks, site_notes=notes)
         return FileResult(path, Status.CHANGED, findings, source, new, renderer=renderer,
-                          edits=unit.edits_of(new), unused_suppressions=unused)
+                          edits=unit.edits_of(new), unused_suppressions=unused, asks=asks, site_notes=notes)
     except RecursionError:
         return FileResult(path, Status.FAILED, [], source, error="nesting too deep to analyse")
     except limits.TooDeep as exc:

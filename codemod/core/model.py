@@ -230,6 +230,11 @@ class FileResult:
     renderer: Optional[object] = field(default=None, repr=False)
     # Suppression comments that covered no site: [(line, rules)].
     unused_suppressions: list = field(default_factory=list)
+    # Names the analysis asked about and did not find in the C library (the
+    # project index looks them up in the rest of the tree).
+    asks: frozenset = field(default_factory=frozenset, repr=False)
+    # How calls through wrappers and redirects were judged: [(key, SiteNote)].
+    site_notes: list = field(default_factory=list, repr=False)
 
     def render(self, findings: list) -> Optional[bytes]:
         """The file with just these findings' fixes made, or None when that

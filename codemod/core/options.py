@@ -4,7 +4,7 @@ file.  Each engine turns them into what its analysis reads
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -18,9 +18,13 @@ class RunOptions:
     max_parse_memory: int = 400  # MB a file's parse may use: larger C files are skipped, Python stopped
     diffs: bool = False          # also make each changed file's unified diff (FileResult.patch)
     renders: bool = False        # the outputs render single fixes (SARIF fixes, review patches, -i)
+    include_dirs: tuple = ()     # folders outside the walk whose definitions the project index reads
+    project: bool = True         # learn from the other files of the tree (--no-project: each file alone)
+    knowledge: object = field(default=None, compare=False)   # what the index learned (codemod.engines.c.project)
+    extra_needles: tuple = ()    # names of wrappers and redirects the index found (their callers are parsed)
 
     @functools.cached_property
     def needles(self) -> tuple:
         """Byte strings one of which a file must contain to be parsed at all."""
         from codemod.files.grepfilter import needles
-        return needles(self.aliases)
+        return needles(self.aliases + self.extra_needles)

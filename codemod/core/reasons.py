@@ -69,6 +69,11 @@ ADVICE = {
         "The tool cannot tell which code only the child runs.",
         "Test the pid on its own: `if (pid == 0) { ... }`, with the failure and parent cases separate."),
 }
+ADVICE["project-code"] = Advice(
+    "Read the helper at the place named: the child may call it only if it writes nothing the parent reads "
+    "and never returns into the parent's frames.",
+    "Give the child its own copy of what the helper does (system calls only), or list the helper under "
+    "`safe-functions` in [tool.vfork-codemod] if the write does not matter to the parent.")
 FALLBACK = Advice("Read the child region and decide whether it only execs or exits.",
                   "Reduce it to set-up, one exec and _exit.")
 
@@ -97,6 +102,7 @@ BREAKS = {
     "unparsable": ("code tree-sitter cannot parse", "code tree-sitter cannot parse"),
     "ambiguous": ("unclear child region", "unclear child region"),
     "handoff": ("parent reads {name}", "parent reads memory the child writes"),
+    "project-code": ("{name}() writes shared memory", "project code writes shared memory"),
 }
 
 
@@ -280,6 +286,39 @@ KINDS = {
                                 "python": "a failed exec now raises OSError at the spawn{caught}"}),
     "exit-becomes-_exit": _k("`exit` becomes `_exit`: after fork, exit would flush copies of the parent's stdio "
                              "buffers", "stdio"),
+    # -- project code (the project index) --------------------------------------
+    "helper-unsafe": _k("`{name}()` ({where}) {why}", "project-code"),
+    "helper-ambiguous": _k("`{name}` is defined more than once in the tree, differently ({where}, {others}): "
+                           "the tool cannot tell which one is called", "project-code"),
+    "helper-no-body": _k("`{name}()` {what} at {where}, but its body is not in the analysed tree (add its folder "
+                         "with --include-dir): what it writes is unknown", "unknown-code"),
+    "helper-macro-value": _k("macro `{name}` ({where}) expands to `{body}`, which the tool cannot follow",
+                             "unknown-code"),
+    "helper-macro-unreadable": _k("macro `{name}()` ({where}) cannot be analysed: {why}", "unknown-code"),
+    "helper-too-deep": _k("`{name}` ({where}) calls project code more than {depth} levels deep; the tool stops "
+                          "there", "unknown-code"),
+    "helper-unreadable": _k("`{name}()` ({where}) does not parse cleanly on its own", "unknown-code"),
+    "helper-call": _k("`{name}()` is project code ({where}): {spawn} cannot run it"),
+    "helper-calls-exit": _k("`{name}()` ({where}) ends in exit(): after fork it flushes the stdio buffers the child "
+                            "copied from the parent a second time (under vfork it flushes the parent's own); only "
+                            "_exit is safe in a child", "stdio"),
+    "retry-macro": _k("`{name}` retries the call in a loop while it fails with EINTR: {spawn} cannot"),
+    "ptrace-request": _k("`ptrace({request}, ...)` acts on another process: only PTRACE_TRACEME is known to touch "
+                         "nothing but the child", "unknown-code"),
+    "never-execs": _k("no path of the child reaches exec or _exit: under vfork the parent stays suspended "
+                      "while it runs (forever when it never ends), under fork it would run at once", "leaves"),
+    # -- vfork under another name (codemod.engines.c.indirect) -----------------
+    "via-wrapper": _k("the call goes through the vfork wrapper {definition} ({where})"),
+    "via-redirect": _k("`{name}()` is vfork here: {definition} ({where}) redirects it"),
+    "via-wrapper-function": _k("`{name}()` ({where}) returns the vfork result: the child returns from it into "
+                               "this function, undefined under vfork", "wrapper"),
+    "via-handoff": _k("the child hands values to the parent through `{name}()`: the pipe rewrite needs the call "
+                      "itself", "shared-memory"),
+    "wrapper-body": _k("the wrapper `{name}` ({where}) does more than call vfork: {why}", "wrapper"),
+    "redirect-conditional": _k("the redirect holds only when {condition}: a build where it holds may have no "
+                               "working fork (a no-MMU target)", "configuration"),
+    "definition-call": _k("call at {where}: {state}"),
+    "definition-changes": _k("{what}"),
     # -- references that are not calls -----------------------------------------
     "reference": _k({"c": "`{code}` is {what}", "python": "{what}"}),
 }

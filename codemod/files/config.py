@@ -19,6 +19,8 @@ KEYS = {
     "exec-wrappers": "list of project functions that exec or exit and never return",
     "safe-functions": "list of project functions a child may call",
     "max-parse-memory": "a whole number of megabytes (at least 16)",
+    "include-dirs": "list of folders, relative to the configuration file, whose definitions the project index reads",
+    "project": "true or false (learn helpers and wrappers from the rest of the tree)",
 }
 NAME_KEYS = {"aliases": "C identifier", "exec-wrappers": "function name", "safe-functions": "function name"}
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -44,6 +46,8 @@ class Config:
         self.exec_wrappers: list = []
         self.safe_functions: list = []
         self.max_parse_memory = 400
+        self.include_dirs: list = []
+        self.project = True
         self.root = root          # folder the exclude patterns are relative to
         self.source = source      # the file it came from
 
@@ -145,7 +149,7 @@ def parse(table: dict, source: Path) -> Config:
         if key == "target":
             if value not in ("glibc", "posix"):
                 raise ConfigError(f"{source}: `target` must be {KEYS['target']}, not {value!r}")
-        elif key in ("include-review", "spawnp"):
+        elif key in ("include-review", "spawnp", "project"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{source}: `{key}` must be true or false, not {_kind(value)}")
         elif key == "max-parse-memory":
@@ -158,6 +162,11 @@ def parse(table: dict, source: Path) -> Config:
                 problem = bad_name(key, name)
                 if problem:
                     raise ConfigError(f"{source}: `{key}` entry {name!r}: {problem}")
+        if key == "include-dirs":
+            value = [str(cfg.root / v) for v in value]
+            missing = [v for v in value if not os.path.isdir(v)]
+            if missing:
+                raise ConfigError(f"{source}: `include-dirs` entry {missing[0]!r} is not a folder")
         setattr(cfg, attr, value)
     return cfg
 

@@ -230,6 +230,12 @@ class _WalkIndex:
         return None
 
 
+def analyse_files(files: list, options: RunOptions, jobs: int) -> list:
+    """FileResults of [(path on disk, path shown)] C files, in that order."""
+    found = [Hit(i, path, display, "c") for i, (path, display) in enumerate(files)]
+    return [r for _, r in sorted(_analyse_all(found, options, jobs), key=lambda kv: kv[0])]
+
+
 def _analyse_all(found: list, options: RunOptions, jobs: int) -> list:
     """(key, FileResult) for each :class:`Hit`: here when
     there are few, in worker processes when there are many."""

@@ -24,6 +24,8 @@ def write_json(report: Report, stream) -> None:
            "skipped": [{**path_fields(r.path), "message": printable(r.error or "")}
                        for r in results if r.status is Status.SKIPPED],
            "summary": summary(results, report.files)}
+    if report.project is not None:
+        doc["project"] = report.project
     if report.unused is not None:
         doc["unused_suppressions"] = [{**path_fields(path), "line": line, "rules": sorted(rules)}
                                       for path, line, rules in report.unused]

@@ -22,6 +22,8 @@ def write_text(report: Report, stream) -> None:
         which = f"[{','.join(sorted(rules))}]" if rules else ""
         lines.append(f"{display.path(path)}:{line}: unused suppression: `vfork-codemod: ignore{which}` "
                      "covers no site")
+    if report.explain:
+        lines += explain(report.project)
     from codemod.core.model import applies
     fixable = sum(1 for r in report.results for f in r.findings if applies(f, include_review=False))
     s = summary(report.results, report.files)
@@ -35,3 +37,26 @@ def write_text(report: Report, stream) -> None:
     stream.flush()
     stream.buffer.write("".join(line + "\n" for line in lines).encode("utf-8", "surrogateescape"))
     stream.flush()
+
+
+def explain(project) -> list:
+    """`scan --explain`: the project index, a line per wrapper, redirect and helper."""
+    if project is None:
+        return ["project: the index did not run (no C site asked about the rest of the tree, or --no-project)"]
+    out = []
+    for w in project["wrappers"]:
+        calls = len(w["calls"])
+        state = "all fork-safe" if w["fork_safe"] else "not all fork-safe"
+        out.append(f"project: {w['kind']} wrapper {w['name']} ({display.path(w['definition'])}): "
+                   f"{calls} call{'s' if calls != 1 else ''}" + (f", {state}" if calls else ""))
+    for r in project["redirects"]:
+        calls = len(r["calls"])
+        when = f", when {r['condition']}" if r["condition"] else ""
+        out.append(f"project: redirect of fork to vfork ({display.path(r['definition'])}{when}): reaches "
+                   f"{len(r['reaches'])} file{'s' if len(r['reaches']) != 1 else ''}, {calls} call"
+                   f"{'s' if calls != 1 else ''}")
+    for h in project["helpers"]:
+        out.append(f"project: {h['kind']} {h['name']} ({display.path(h['definition'])}): {display.text(h['summary'])}")
+    if "searches" in project:
+        out.append(f"project: {project['searches']} searches of the tree, {project['files_read']} files read")
+    return out

@@ -20,7 +20,12 @@ class CEngine(Engine):
         """The analysis options for a run (codemod.core.options.RunOptions)."""
         from codemod.engines.c.analysis import Options
         return Options(target=run.target, aliases=run.aliases, exec_wrappers=run.exec_wrappers,
-                       safe_functions=run.safe_functions, spawnp=run.spawnp)
+                       safe_functions=run.safe_functions, spawnp=run.spawnp, project=run.knowledge)
+
+    def learn(self, tree, results: list, run, analyse):
+        """The project index for this run (see codemod.engines.c.index)."""
+        from codemod.engines.c.index import learn
+        return learn(tree, results, run, analyse)
 
     def load(self, source: bytes, path: str, run):
         from codemod.core import limits

@@ -12,7 +12,7 @@ The analysis walks every statement of the region and sorts what it finds:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from codemod.core import region
@@ -39,6 +39,7 @@ class ChildAnalysis(region.ChildBase):
         self.private: set = set()      # outer locals only the region mentions
         self.handoffs: list = []       # Handoff: values stored for the parent after a failed exec
         self.handoff_vars: list = []   # their variables (codemod.engines.c.handoff.Variable), once each
+        self.exit_helpers: list = []   # (line, Spec) of calls that end in exit(): no fork rewrite
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,20 @@ class Options:
     exec_wrappers: tuple = ()      # project functions that exec or exit, never returning
     safe_functions: tuple = ()     # project functions a child may call
     spawnp: bool = False           # execvp & co. may become posix_spawnp (no /bin/sh fallback)
+    project: Optional[object] = field(default=None, compare=False)   # codemod.engines.c.project.Knowledge
+    path: str = ""                 # the file analysed, as shown (its own definitions come first)
+    asked: Optional[set] = field(default=None, compare=False)   # names missing from the C library, collected
 
-    def lookup(self, name: Optional[str]) -> Optional[libc.Spec]:
-        return libc.lookup(name or "", self.exec_wrappers, self.safe_functions)
+    def lookup(self, name: Optional[str], stack: tuple = ()) -> Optional[libc.Spec]:
+        """What a call of ``name`` does: the configuration first (it wins
+        over discovery), then the C library table, then the project index."""
+        found = libc.lookup(name or "", self.exec_wrappers, self.safe_functions)
+        if found is None and name and self.asked is not None and not stack:
+            self.asked.add(name)
+        if found is None and name and self.project is not None:
+            from codemod.engines.c import summaries
+            found = summaries.spec(name, self.project, self, stack)
+        return found
 
 
 def flatten(body: list) -> list:
@@ -72,22 +84,28 @@ def flatten(body: list) -> list:
 
 
 def analyse(body: list, options: Options, private: Optional[dict] = None,
-            origins: Callable[[set], tuple] = lambda wanted: ()) -> ChildAnalysis:
+            origins: Callable[[set], tuple] = lambda wanted: (), result: Optional[str] = None) -> ChildAnalysis:
     """Analyse the region ``body``.  ``private`` maps the names of function
     locals that only this region mentions to their declarators: the parent
     can never observe the child's writes to them.  ``origins(names)`` says
     which descriptor variables the code before vfork proves open
-    (see :mod:`codemod.engines.c.provenance`)."""
-    result = ChildAnalysis()
-    result.private = set(private or {})
-    result.locals.update(private or {})
+    (see :mod:`codemod.engines.c.provenance`).  ``result`` names the
+    variable receiving vfork's value: the child may store to it, since the
+    parent's own store of the result comes after the child has exec'd or
+    exited (clang's unix.Vfork checker allows exactly this)."""
+    analysis = ChildAnalysis()
+    analysis.private = set(private or {})
+    analysis.locals.update(private or {})
     stmts = flatten(body)
-    checker = _Checker(result, options, private or {}, _handoff_candidates(stmts, options))
+    checker = _Checker(analysis, options, private or {}, _handoff_candidates(stmts, options), result)
     for stmt in body:
         checker.visit(stmt, loops=0, switches=0)
+    result = analysis
     if not result.review and not region.leaves(SYNTAX, stmts, lambda call: _never_returns(call, options.lookup)):
         last = stmts[-1] if stmts else body[-1]
         result.review.append(R("falls-out", line(last) if stmts else line(body[0]), last=short(last)))
+    if not result.review and not checker.ends:
+        result.review.append(R("never-execs", line(stmts[0] if stmts else body[0])))
     if result.handoffs and not result.review:
         result.beyond_spawn += [R("handoff", line(h.stmt), stmt=short(h.stmt), name=h.name) for h in result.handoffs]
     elif not result.review:
@@ -147,11 +165,14 @@ class _Checker:
     write after a nested block that declared the same name is a write to
     the outer variable."""
 
-    def __init__(self, result: ChildAnalysis, options: Options, private: dict, handoffs: Optional[dict] = None):
+    def __init__(self, result: ChildAnalysis, options: Options, private: dict, handoffs: Optional[dict] = None,
+                 vfork_result: Optional[str] = None):
         self.r = result
         self.options = options
         self.scopes: list = [dict(private), {}]
         self.handoffs = handoffs or {}
+        self.vfork_result = vfork_result
+        self.ends = False              # some call execs or ends the process
 
     def local(self, name: str):
         """The declarator of the region's variable ``name`` in scope here,
@@ -253,7 +274,7 @@ class _Checker:
             local = self.local(name)
             if local is _STATIC:
                 return "static-write", {"name": name}
-            if local is not None:
+            if local is not None or name == self.vfork_result:
                 return None
             if name == "errno":
                 return "shared-write", {"target": "errno, which the child shares with the parent's thread"}
@@ -281,14 +302,31 @@ class _Checker:
         if name in ("vfork", "fork", "clone", "posix_spawn", "posix_spawnp", "system", "popen"):
             self.review(call, "spawns-again", name=name)
             return
-        spec = self.options.lookup(name)
+        spec = self.lookup(name)
+        if spec is not None and spec.kind in (Kind.EXEC, Kind.EXIT):
+            self.ends = True
         if spec is libc.EXEC_WRAPPER:
             self.beyond(call, "exec-wrapper", name=name)
             return
         if spec is None:
             self.review(call, "unknown-function", name=name)
             return
+        if spec.macro is not None:
+            self.expand(call, name, spec)
+            return
+        if spec.review is not None:
+            kind, fields = spec.review
+            self.review(call, kind, **fields)
+            return
+        if spec.beyond is not None:
+            kind, fields = spec.beyond
+            self.beyond(call, kind, **{"name": name, **fields})
+        if spec.flushes:
+            self.flushing(call, name, spec)
         args = arguments(call)
+        if name == "ptrace" and (not args or text(args[0]).strip() != "PTRACE_TRACEME"):
+            self.review(call, "ptrace-request", request=text(args[0]) if args else "")
+            return
         if spec.kind is Kind.SHARED:
             self.review(call, libc.WRITES_KIND[spec.writes], name=name, what=spec.writes)
             return
@@ -309,6 +347,51 @@ class _Checker:
             if idx < len(args) and not _null(args[idx]):
                 self.check_pointer_arg(call, args[idx], idx)
 
+    def lookup(self, name: str):
+        return self.options.lookup(name)
+
+    def flushing(self, call: Node, name: str, spec) -> None:
+        """A call that ends in exit() (err(), a project die()): fine where
+        posix_spawn replaces the child, not under fork."""
+        self.r.exit_helpers.append(R("helper-calls-exit", line(call), name=name, where=_where(spec)))
+
+    def expand(self, call: Node, name: str, spec) -> None:
+        """A function-like project macro: its expansion, with this call's
+        arguments, is analysed here, in the child's scopes."""
+        from codemod.engines.c import summaries
+        d = spec.macro
+        at = line(call)
+        depth = getattr(self, "_expanding", ())
+        if name in depth or len(depth) >= summaries.MAX_DEPTH:
+            self.review(call, "helper-too-deep", name=name, where=d.where, depth=summaries.MAX_DEPTH)
+            return
+        body = _substitute(d, [text(a) for a in arguments(call)])
+        fn = summaries.expansion_function(body) if body is not None else None
+        if fn is None:
+            self.review(call, "helper-macro-unreadable", name=name, where=d.where,
+                        why="its expansion here is not a statement or expression the tool can parse")
+            return
+        saved = (len(self.r.review), len(self.r.beyond_spawn), len(self.r.exit_calls), dict(self.r.conditions),
+                 dict(self.r.locals), self.handoffs)
+        self.handoffs = {}
+        self._expanding = depth + (name,)
+        try:
+            self.scopes.append({})
+            for stmt in statements(fn.child_by_field_name("body")):
+                self.visit(stmt, loops=0, switches=0)
+            self.scopes.pop()
+        finally:
+            self._expanding = depth
+        n_review, n_beyond, n_exit, conditions, locals_, self.handoffs = saved
+        self.r.conditions, self.r.locals = conditions, locals_
+        suffix = f" (in the expansion of `{name}()`, {d.where})"
+        for lst, n in ((self.r.review, n_review), (self.r.beyond_spawn, n_beyond)):
+            lst[n:] = [replace(r, line=at, text=r.text + suffix) for r in lst[n:]]
+        if len(self.r.exit_calls) > n_exit:
+            del self.r.exit_calls[n_exit:]
+            self.r.exit_helpers.append(R("helper-calls-exit", at, name=name, where=d.where))
+        self.beyond(call, "helper-call", name=name, where=d.where)
+
     def check_pointer_arg(self, call: Node, arg: Node, idx: int) -> None:
         """``arg`` is a pointer the callee writes through: `&x`, or an array name."""
         arg = unparen(arg)
@@ -319,6 +402,100 @@ class _Checker:
         if local is not None and local is not _STATIC and local.type == "array_declarator":
             return
         self.review(call, "pointer-arg-write", call=short(call), n=idx + 1, arg=text(arg))
+
+
+def _where(spec) -> str:
+    return spec.origin[1] if spec.origin else "the C library"
+
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
+
+
+def _substitute(d, args: list) -> Optional[str]:
+    """The macro body with its parameters replaced by ``args`` (None when
+    the counts do not fit)."""
+    params = list(d.params or ())
+    variadic = bool(params) and params[-1] == "..."
+    if variadic:
+        params.pop()
+        if len(args) < len(params):
+            return None
+        values = dict(zip(params, args))
+        values["__VA_ARGS__"] = ", ".join(args[len(params):])
+    else:
+        if args == [] and params == []:
+            values = {}
+        elif len(args) != len(params):
+            return None
+        else:
+            values = dict(zip(params, args))
+    return _IDENT.sub(lambda m: f"({values[m.group()]})" if m.group() in values and m.group() != "__VA_ARGS__"
+                      else values.get(m.group(), m.group()), d.text)
+
+
+class HelperChecker(_Checker):
+    """The checker run over a project function's body (see
+    :mod:`codemod.engines.c.summaries`): its parameters are its own, it may
+    return, and writes through pointer parameters are out-arguments."""
+
+    def __init__(self, fn: Node, options: Options, knowledge, stack: tuple):
+        from codemod.engines.c import summaries
+        self.params = summaries.param_names(fn)
+        private = {name: fn for name in self.params}
+        super().__init__(ChildAnalysis(), options, private, {})
+        self.stack = stack
+        self.problems: list = []
+        self.out_params: set = set()
+        self.calls: list = []
+        self.flushing_calls: list = []
+
+    def lookup(self, name: str):
+        return self.options.lookup(name, self.stack)
+
+    def review(self, node: Node, kind: str, **fields) -> None:
+        self.problems.append((node, kind, fields))
+
+    def first_problem(self):
+        return self.problems[0] if self.problems else None
+
+    def visit(self, node: Node, loops: int, switches: int) -> None:
+        if node.type == "return_statement":
+            for child in node.children:
+                super().visit(child, loops, switches)
+            return
+        if node.type == "call_expression":
+            self.calls.append(node)
+        super().visit(node, loops, switches)
+
+    def flushing(self, call: Node, name: str, spec) -> None:
+        self.flushing_calls.append(call)
+
+    def outer_target(self, target: Node):
+        from codemod.engines.c import summaries
+        base = summaries.pointer_base(target)
+        if base is not None and self.local(base) is not None and base in self.params and self.params[base][1]:
+            self.out_params.add(self.params[base][0])
+            return None
+        return super().outer_target(target)
+
+    def check_pointer_arg(self, call: Node, arg: Node, idx: int) -> None:
+        arg = unparen(arg)
+        if arg.type == "identifier" and text(arg) in self.params and self.params[text(arg)][1]:
+            self.out_params.add(self.params[text(arg)][0])
+            return
+        super().check_pointer_arg(call, arg, idx)
+
+    def never_returns(self, call: Node) -> bool:
+        return _never_returns(call, self.lookup)
+
+    def only_calls(self, *kinds) -> bool:
+        """Every call is of these kinds (DIAG: writes only to stderr), and
+        nothing is written through a parameter."""
+        for call in self.calls:
+            spec = self.lookup(call_name(call))
+            if spec is None or spec.kind not in kinds or spec.beyond is not None or spec is libc.EXEC_WRAPPER:
+                return False
+        return not self.out_params
 
 
 def _null(arg: Node) -> bool:

@@ -11,11 +11,11 @@ from codemod.core import layout, limits, region
 from codemod.core.edits import apply_edits
 from codemod.core.model import Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
-from codemod.engines.c import analysis, handoff, provenance, sites, spawn
+from codemod.engines.c import analysis, definitions, handoff, indirect, libc, provenance, sites, spawn, summaries
 from codemod.engines.c.analysis import Options
 from codemod.engines.c.partial import shifted
 from codemod.engines.c.syntax import (
-    PREPROC_BRANCHES, Node, captures, captures_near, declarators, depth, encode_text, enclosing, function_name, index,
+    PREPROC_BRANCHES, Node, call_name, captures, captures_near, declarators, depth, encode_text, enclosing, function_name, index,
     line, parse, reparse, short, text,
 )
 
@@ -66,8 +66,10 @@ class CFile:
         whole, see codemod.engines.c.partial)."""
         self.source = source
         self.path = path
-        self.options = options
+        self.options = replace(options, path=path, asked=set())
         self.ranges = ranges
+        self._via: dict = {}                      # start byte -> indirect.Via of calls through wrappers
+        self.site_notes: list = []                # project.SiteNote of those calls, for the index
         self.tree = parse(source, ranges)
         self.root = self.tree.root_node
         self._includes = captures("top-level-includes", self.root, max_start_depth=0)
@@ -87,13 +89,27 @@ class CFile:
         """The words of the file, which generated names avoid."""
         return _Words(self.source)
 
+    @property
+    def asks(self) -> frozenset:
+        """Names the analysis looked up and the C library table lacks."""
+        return frozenset(self.options.asked or ())
+
     # -- analysis ----------------------------------------------------------
     def _analyse(self) -> list:
         calls, refs = sites.find_references(self.root, self.options.aliases)
         self._check_depth(calls, refs)
+        via = indirect.calls(self.root, self.options.project, self.path, self.options.aliases)
+        known = {t.start_byte for t in calls}
+        calls = sorted(calls + [tok for start, (tok, _) in via.items() if start not in known],
+                       key=lambda n: n.start_byte)
+        self._via = {start: v for start, (_, v) in via.items()}
         findings = [self._site_finding(key, tok) for key, tok in enumerate(calls)]
         for ref in refs:
             fn = _enclosing_function(ref.node)
+            defined = definitions.finding(self, len(findings), ref, fn)
+            if defined is not None:
+                findings.append(defined)
+                continue
             findings.append(Finding(self.path, ref.line, ref.column, "c", Verdict.NOTE,
                                     f"{ref.what}: not a call, not rewritten",
                                     (R("reference", ref.line, code=_first_line(ref.node), what=ref.what),), fn))
@@ -117,14 +133,15 @@ class CFile:
         if levels > limits.MAX_SITE_DEPTH:
             raise limits.TooDeep(f"nesting too deep to analyse: the `vfork` at line {line(tok)} is nested more "
                                  f"than {limits.MAX_SITE_DEPTH:,} levels deep (no hand-written code is)")
-        site = sites.locate(tok)
         options = self._options_for_site()
+        site = sites.locate(tok, self._never_returns)
 
         def analyse():
             def origins(wanted: set) -> tuple:
                 return provenance.origins(site, wanted, lambda name: options.lookup(name) is not None,
                                           sites.always_leaves)
-            child = analysis.analyse(site.region.body, options, _private_locals(site), origins)
+            result = text(site.result) if site.result is not None and site.result.type == "identifier" else None
+            child = analysis.analyse(site.region.body, options, _private_locals(site), origins, result)
             self._handoff_variables(site, child)
             return child
 
@@ -139,9 +156,14 @@ class CFile:
         decision = region.decide(site.review, site.region, R("region-undelimited", line(tok)), analyse, no_spawn,
                                  lambda child: self._spawn_edits(site, child),
                                  lambda child: not child.unreadable and not child.handoffs)
+        if decision.verdict is Verdict.FORK and decision.child.exit_helpers:
+            decision = decision._replace(verdict=Verdict.REVIEW, reasons=list(decision.child.exit_helpers))
         fname = function_name(site.function) if site.function is not None else None
         finding = Finding(self.path, line(tok), tok.start_point.column + 1, "c", decision.verdict, "",
                           function=fname)
+        via = self._via.get(tok.start_byte)
+        if via is not None:
+            return definitions.via_finding(self, finding, key, site, decision, via)
         if decision.verdict is Verdict.SPAWN:
             return self._spawn(finding, key, site, decision.child, decision.spawn)
         reasons = decision.reasons
@@ -158,8 +180,21 @@ class CFile:
 
     def _options_for_site(self) -> Options:
         if self._site_options is None:
-            self._site_options = replace(self.options, gnu_source=self._gnu_source())
+            self._site_options = replace(self.options, gnu_source=self._gnu_source(), path=self.path)
         return self._site_options
+
+    def _never_returns(self, call: Node) -> bool:
+        """The call never returns: the C library's exits, and project
+        functions the index knows end the process or are declared noreturn."""
+        if sites.exits(call):
+            return True
+        options = self._options_for_site()
+        name = call_name(call)
+        spec = options.lookup(name)
+        if spec is not None and spec.kind is libc.Kind.EXIT:
+            return True
+        return options.project is not None and name is not None and \
+            summaries.declared_noreturn(name, options.project, options) is not None
 
     def _gnu_source(self) -> bool:
         found = captures("feature-macros", self.root, max_start_depth=0).get("feature.define", [])

@@ -7,7 +7,7 @@ site a review site: the tool never guesses what a function writes.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 
@@ -28,6 +28,17 @@ class Spec:
     out_args: tuple = ()
     # For SHARED: what it writes, for the reason text.
     writes: str = ""
+    # Project code (codemod.engines.c.summaries): where it is defined,
+    # ("`die()`", "src/util.c:12"); a reason a child may not call it
+    # (kind, fields); a reason posix_spawn cannot run it; a macro to expand
+    # at the call site; whether it ends in exit() (flushing stdio).
+    origin: tuple = ()
+    review: Optional[tuple] = None
+    beyond: Optional[tuple] = None
+    macro: Optional[object] = None
+    flushes: bool = False
+    # Where the fact comes from (man page or libc source), for the entries added from project use.
+    cite: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,29 @@ _TABLE: dict[str, Spec] = {
     **{name: Spec(Kind.SHARED, writes=_SHARED_ENV) for name in (
         "setenv", "unsetenv", "putenv", "clearenv",
     )},
+    # Added for project code seen in BSD and glibc trees; each with its source.
+    **{name: Spec(Kind.EXIT, flushes=True, cite="err(3): the err() functions do not return, but exit with the "
+                  "value of the argument eval (exit(3), which flushes stdio); glibc misc/err.c")
+       for name in ("err", "errx", "verr", "verrx", "errc", "verrc")},
+    **{name: Spec(Kind.DIAG, cite="err(3): the warn() functions display a formatted error message on the "
+                  "standard error output; glibc misc/err.c writes it with __fxprintf(stderr, ...)")
+       for name in ("warn", "warnx", "vwarn", "vwarnx", "warnc", "vwarnc")},
+    "sigset": Spec(Kind.SAFE, cite="sigset(3): System V API, sets the disposition of sig (glibc "
+                   "signal/sigset.c: sigaction and sigprocmask on the calling process)"),
+    **{name: Spec(Kind.SAFE, cite="sigset(3): sighold/sigrelse add sig to or remove it from the signal "
+                  "mask (glibc signal/sighold.c, sigrelse.c: sigprocmask)") for name in ("sighold", "sigrelse")},
+    "sigignore": Spec(Kind.SAFE, cite="sigset(3): sigignore sets the disposition of sig to SIG_IGN "
+                      "(glibc signal/sigignore.c: sigaction)"),
+    "fileno": Spec(Kind.SAFE, cite="fileno(3): returns the descriptor of the stream; glibc libio/fileno.c "
+                   "reads fp->_fileno, takes no lock and writes only errno (EBADF)"),
+    "gettid": Spec(Kind.SAFE, cite="gettid(2): returns the caller's thread ID; always successful"),
+    "ptrace": Spec(Kind.SAFE, cite="ptrace(2): PTRACE_TRACEME makes the calling process a tracee of its "
+                   "parent; the other requests act on another process (the analysis allows only TRACEME)"),
+    "TEMP_FAILURE_RETRY": Spec(Kind.SAFE, beyond=("retry-macro", {}),
+                               cite="glibc unistd.h: a statement expression that evaluates its argument again "
+                               "while it is -1 with errno EINTR (a loop)"),
+    **{name: Spec(Kind.SAFE, out_args=(0,), cite="stdarg(3): va_start, va_arg, va_copy and va_end work on the "
+                  "caller's own va_list (a local variable)") for name in ("va_start", "va_end", "va_copy")},
     "longjmp": Spec(Kind.ESCAPE), "siglongjmp": Spec(Kind.ESCAPE), "_longjmp": Spec(Kind.ESCAPE),
 }
 

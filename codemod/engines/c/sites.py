@@ -25,7 +25,7 @@ R = For("c")
 
 PREPROC_ALTERNATIVES = {"preproc_else", "preproc_elif", "preproc_elifdef"}
 LEAVING = {"return_statement", "goto_statement", "break_statement", "continue_statement"}
-_EXITS = {"_exit", "_Exit", "exit", "abort"}
+_EXITS = {"_exit", "_Exit", "exit", "abort", "err", "errx", "verr", "verrx", "errc", "verrc"}
 
 
 @dataclass
@@ -90,7 +90,8 @@ def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]
             continue
         refs.append(Reference(tok, line(tok), tok.start_point.column + 1, _describe(tok)))
     for arg in found.get("vfork.macro", []):
-        body = arg.text
+        from codemod.engines.c.project import blank_literals
+        body = blank_literals(arg.text.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
         for m in re.finditer(rb"(?<![A-Za-z0-9_])vfork(?![A-Za-z0-9_])", body):
             before = body[: m.start()]
             row = arg.start_point.row + before.count(b"\n")
@@ -131,7 +132,9 @@ def _describe_macro(arg: Node) -> str:
 # --------------------------------------------------------------------------
 # Locating a call's result, anchor and child region.
 
-def locate(tok: Node) -> Site:
+def locate(tok: Node, is_exit=None) -> Site:
+    """The site of the call ``tok`` names.  ``is_exit(call)`` says a call
+    never returns (the C library's, and what the project index knows)."""
     call = tok.parent
     site = Site(call=call, token=tok, function=enclosing(tok, "function_definition"))
     if in_error(call):
@@ -143,7 +146,7 @@ def locate(tok: Node) -> Site:
     _bind(site)
     if site.review:
         return site
-    _find_region(site)
+    _find_region(site, is_exit or exits)
     if not site.review:
         _find_error_path(site)
     return site
@@ -237,7 +240,7 @@ def _is_result(site: Site):
     return check
 
 
-def _find_region(site: Site) -> None:
+def _find_region(site: Site, is_exit) -> None:
     anchor = site.anchor
     if anchor.type == "while_statement":
         truth = outcomes.evaluate(anchor.child_by_field_name("condition"), _is_result(site))
@@ -245,9 +248,9 @@ def _find_region(site: Site) -> None:
             site.block(R("retry-loop-unclear", line(anchor)))
             return
         site.no_spawn.append(R("retry-loop", line(anchor)))
-        _scan(site, anchor, include_anchor=False)
+        _scan(site, anchor, False, is_exit)
         return
-    _scan(site, anchor, include_anchor=anchor.type in ("if_statement", "switch_statement"))
+    _scan(site, anchor, anchor.type in ("if_statement", "switch_statement"), is_exit)
 
 
 class Syntax:
@@ -313,10 +316,10 @@ def exits(call: Node) -> bool:
     return call_name(call) in _EXITS
 
 
-def _scan(site: Site, anchor: Node, include_anchor: bool) -> None:
+def _scan(site: Site, anchor: Node, include_anchor: bool, is_exit) -> None:
     """Walk the statements after the call until only the child is left,
     climbing out of `#if` branches (C's part of the walk)."""
-    scan = region.Scan(SYNTAX, _is_result(site), exits, site.review, site.no_spawn)
+    scan = region.Scan(SYNTAX, _is_result(site), is_exit, site.review, site.no_spawn)
     live = set(region.ALL)
     node, first = anchor, include_anchor
     while True:
@@ -351,7 +354,7 @@ def _other(site: Site, scan, stmt: Node, live: set):
     """C statements between vfork and the child's branch: a switch on the
     result, declarations, preprocessor lines."""
     if stmt.type == "switch_statement" and scan.is_result(stmt.child_by_field_name("condition")):
-        _split_switch(site, stmt, live)
+        _split_switch(site, stmt, live, scan)
         return "done"
     if stmt.type == "declaration" and not any(
             n.type in ("call_expression", "assignment_expression", "update_expression")
@@ -378,7 +381,7 @@ def _delete_branch(stmt: Node, cons: Node, alt_clause: Optional[Node], alt: Opti
     return (stmt.start_byte, stmt.end_byte, True)
 
 
-def _split_switch(site: Site, stmt: Node, live: set) -> None:
+def _split_switch(site: Site, stmt: Node, live: set, scan) -> None:
     body = stmt.child_by_field_name("body")
     cases = [c for c in statements(body)]
     for i, case in enumerate(cases):
@@ -390,7 +393,7 @@ def _split_switch(site: Site, stmt: Node, live: set) -> None:
             return
         if i > 0 and cases[i - 1].type == "case_statement":
             prev = [c for c in statements(cases[i - 1]) if c != cases[i - 1].child_by_field_name("value")]
-            if not prev or not always_leaves_list(prev):
+            if not prev or not region.leaves(SYNTAX, prev, scan.is_exit):
                 site.block(R("case-fallthrough", line(case)))
                 return
         site.region = Region("case", stmts, case, (case.start_byte, case.end_byte, True))

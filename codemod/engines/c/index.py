@@ -1,0 +1,362 @@
+"""Build the project index of one run, in rounds (see codemod.engines.c.project).
+
+1. The files that mention vfork have been analysed alone.  Their
+   definitions of wrappers (macros calling vfork, functions returning its
+   result) and redirects (`#define fork vfork`) are read, and so are the
+   names their analyses asked about and the C library lacks.
+2. Each round searches the walked tree (and ``--include-dir``) for the
+   names not yet searched, in one pass of the fast filter, parses each
+   file it reports once, and keeps the definitions of the wanted names.
+   The names a learned definition calls (and the macros around a
+   declaration, for noreturn) are wanted next, up to MAX_DEPTH rounds.
+   Files calling a wrapper, and files a redirect reaches, join the run.
+3. The files whose questions got answers, and the new ones, are analysed
+   again with the index; what their calls through wrappers were judged is
+   then handed to the files defining those wrappers, analysed last.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import re
+
+from codemod.core import limits
+from codemod.engines.c import libc
+from codemod.engines.c.project import (
+    NORETURN_WORDS, FileFacts, Knowledge, Redirect, Wrapper, blank_literals, facts,
+)
+
+MAX_DEPTH = 6
+_KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float for goto if
+inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void
+volatile while _Bool _Complex _Noreturn defined __attribute__ __typeof__ typeof __extension__ asm __asm__
+NULL""".split())
+_CALLED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+class _Index:
+    def __init__(self, tree, run):
+        self.tree = tree
+        self.run = run
+        self.facts: dict = {}           # path on disk -> FileFacts
+        self.searched: set = set()
+        self.analysed: set = set()      # paths on disk of the files the run analyses
+        self.knowledge = Knowledge()
+
+    def facts_of(self, path: str, wanted: tuple = ()) -> FileFacts:
+        """What ``path`` defines, parsed once per run; a file too big to
+        parse whole within --max-parse-memory is parsed only around the
+        ``wanted`` names, each time it is asked about."""
+        found = self.facts.get(path)
+        if found is not None:
+            return found
+        try:
+            with open(path, "rb") as fh:
+                source = fh.read()
+        except OSError:
+            source = b""
+        display = self.tree.display(path)
+        ranges = limits.c_ranges(source, self.run.max_parse_memory, tuple(w.encode() for w in wanted))
+        self.tree.reads += 1
+        if isinstance(ranges, limits.Skip):
+            return FileFacts(display, {}, {})
+        found = facts(source, display, ranges)
+        if ranges is None:
+            self.facts[path] = found
+        self.knowledge.globals.setdefault(found.path, {}).update(found.globals)
+        return found
+
+    def may_define(self, path: str, wanted: set) -> set:
+        """The ``wanted`` names ``path`` may define or declare, read from its
+        text before any parse: `#define NAME`, or `NAME(` on a line that
+        starts in column 0 with a word (a top-level definition or
+        declaration: `int name(void)`, GNU style `name (void)` after the
+        type line).  Calls are indented, so most files that only call a
+        helper are never parsed.  A definition written otherwise is missed,
+        and the child calling it stays review."""
+        if path in self.facts:
+            return wanted & self.facts[path].definitions.keys()
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return set()
+        # A macro of a .c file is seen only in that file: it counts when the
+        # file is one the run analyses.
+        own = path.endswith(".h") or path in self.analysed
+        return {(m.group(1) or m.group(2)).decode() for m in _definition_pattern(frozenset(wanted)).finditer(data)
+                if m.group(2) or own}
+
+    def learn_names(self, names: set) -> set:
+        """Search for ``names`` (and what their definitions call, to
+        MAX_DEPTH levels); returns the names that gained definitions."""
+        gained: set = set()
+        wanted = {n for n in names if _askable(n)} - self.searched
+        for _ in range(MAX_DEPTH):
+            if not wanted:
+                break
+            self.searched |= wanted
+            following: set = set()
+            for path in self.tree.search(wanted):
+                names = self.may_define(path, wanted)
+                if not names:
+                    continue
+                f = self.facts_of(path, tuple(names))
+                for name in names & f.definitions.keys():
+                    defs = self.knowledge.definitions.setdefault(name, [])
+                    for d in f.definitions[name]:
+                        if d not in defs:
+                            defs.append(d)
+                            gained.add(name)
+                            following |= _next_names(d)
+            wanted = {n for n in following if _askable(n)} - self.searched
+        return gained
+
+
+@functools.lru_cache(maxsize=16)
+def _definition_pattern(wanted: frozenset) -> "re.Pattern":
+    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(wanted, key=len, reverse=True))
+    return re.compile(rb"(?m)^(?:[ \t]*#[ \t]*define[ \t]+(" + alternatives + rb")\b|[A-Za-z_][^\n]*?"
+                      rb"(?<![A-Za-z0-9_])(" + alternatives + rb")[ \t]*\()")
+
+
+@functools.lru_cache(maxsize=16)
+def _call_pattern(names: frozenset) -> "re.Pattern":
+    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rb"(?<![A-Za-z0-9_])(" + alternatives + rb")[ \t]*\(")
+
+
+def _askable(name: str) -> bool:
+    return bool(name) and name not in _KEYWORDS and libc.lookup(name) is None
+
+
+def _next_names(d) -> set:
+    if d.kind == "function":
+        body = d.text[d.text.find("{"):] if "{" in d.text else ""
+        return set(_CALLED.findall(blank_literals(body)))
+    if d.kind == "macro":
+        body = d.text.strip()
+        called = set(_CALLED.findall(blank_literals(body)))
+        return called | ({body} if body.isidentifier() else set())
+    # Around a declaration, only words spelled like attribute macros
+    # (`NORETURN`, `__dead`, `ATTRIBUTE_NORETURN`) are followed.
+    return {w for w in d.words if w != d.name and len(w) > 2 and (w.startswith("_") or w.isupper())}
+
+
+def learn(tree, results: list, run, analyse) -> list:
+    """The results of the run with what the index changed.  ``analyse(files,
+    options)`` analyses [(path on disk, path shown)] and returns their results."""
+    index = _Index(tree, run)
+    k = index.knowledge
+    by_display = {display: path for path, display in tree.files.items()}
+    current = {r.path: r for r in results}
+    c_paths = [r.path for r in results if r.language == "c" and r.path in by_display]
+    if not c_paths:
+        return results, k
+    index.analysed = {by_display[d] for d in c_paths}
+    for display in c_paths:
+        _discover(index, index.facts_of(by_display[display], ("vfork",)), current[display])
+    site_files = _wrapper_callers(index)
+    index.learn_names(set().union(*(_next_names(w.definition) for w in k.wrappers.values())))
+    _reach_redirects(index)
+    redo: set = set(site_files)
+    for r in k.redirects:
+        redo |= {by_display.get(p) for p in r.files} - {None}
+    index.analysed |= redo
+    asked = {d: current[d].asks for d in c_paths}
+    for _ in range(MAX_DEPTH):
+        pending = set().union(*asked.values()) if asked else set()
+        gained = index.learn_names(pending)
+        redo |= {by_display[d] for d, names in asked.items() if names & gained}
+        redo -= {None}
+        if not redo:
+            break
+        options = _options(run, k)
+        files = [(p, tree.display(p)) for p in sorted(redo, key=_order(tree))]
+        asked = {}
+        for r in analyse(files, options):
+            before = current.get(r.path)
+            current[r.path] = r
+            new_asks = r.asks - (before.asks if before is not None else frozenset())
+            if new_asks - index.searched:
+                asked[r.path] = r.asks
+        redo = set()
+        if not asked:
+            break
+    # The definitions of wrappers and redirects, judged by their calls.
+    for r in current.values():
+        for key, note in r.site_notes:
+            for name in _chain(k, key):
+                k.sites.setdefault(name, []).append(note)
+    defining = {by_display.get(w.definition.path) for w in k.wrappers.values() if w.name in k.sites} | \
+        {by_display.get(r.definition.path) for r in k.redirects if r.definition.where in k.sites}
+    defining -= {None}
+    if defining:
+        for r in analyse([(p, tree.display(p)) for p in sorted(defining, key=_order(tree))], _options(run, k)):
+            current[r.path] = r
+    position = tree.position
+    first = {r.path for r in results}
+    out = sorted(current.values(), key=lambda r: position.get(r.path, len(position)))
+    return [r for r in out if r.path in first or r.findings or r.error], k
+
+
+def describe(k: Knowledge, run, tree=None) -> dict:
+    """What the index learned, for `scan --format json` (`project`) and
+    `scan --explain`: wrappers and redirects with their calls, and the
+    summary of every project helper and macro it read."""
+    from codemod.engines.c import summaries
+    from codemod.engines.c.analysis import Options
+    wrappers = [{"name": w.name, "kind": "function" if w.function else "macro", "definition": w.definition.where,
+                 "via": w.via, "calls": [f"{n.path}:{n.line}" for n in k.sites.get(w.name, [])],
+                 "fork_safe": all(n.fork_safe for n in k.sites.get(w.name, []))}
+                for w in k.wrappers.values()]
+    redirects = [{"definition": r.definition.where, "condition": r.definition.condition, "reaches": list(r.files),
+                  "calls": [f"{n.path}:{n.line}" for n in k.sites.get(r.definition.where, [])],
+                  "fork_safe": all(n.fork_safe for n in k.sites.get(r.definition.where, []))}
+                 for r in k.redirects]
+    helpers = []
+    for name in sorted(k.definitions):
+        defs = k.definitions[name]
+        d = next((d for d in defs if d.kind in ("function", "macro")), defs[0])
+        options = Options(target=run.target, exec_wrappers=run.exec_wrappers, safe_functions=run.safe_functions,
+                          project=k, path=d.path)
+        if d.kind == "macro" and d.params is None and any(w in d.text for w in NORETURN_WORDS):
+            summary = "marks declarations noreturn"
+        else:
+            summary = _summary(summaries.spec(name, k, options), k, options)
+        helpers.append({"name": name, "kind": d.kind, "definition": d.where,
+                        "others": [o.where for o in defs if o is not d], "summary": summary})
+    out = {"wrappers": wrappers, "redirects": redirects, "helpers": helpers}
+    if tree is not None:
+        out["searches"] = tree.searches
+        out["files_read"] = tree.reads
+    return out
+
+
+def _summary(spec, k, options) -> str:
+    from codemod.core.reasons import reason
+    from codemod.engines.c.libc import Kind
+    if spec is None:
+        return "unknown"
+    if spec.review is not None:
+        kind, fields = spec.review
+        return "not for a child: " + reason(kind, 0, "c", **fields).text
+    if spec.macro is not None:
+        return "macro, analysed where it is expanded"
+    words = {Kind.EXIT: "never returns", Kind.DIAG: "writes only diagnostics to stderr",
+             Kind.SAFE: "writes nothing the parent shares"}.get(spec.kind, spec.kind.value)
+    if spec.kind is Kind.EXIT and spec.flushes:
+        words += ", through exit() (not fork-safe in a child)"
+    if spec.out_args:
+        words += f"; writes through argument {', '.join(str(i + 1) for i in spec.out_args)}"
+    return words
+
+
+def _options(run, k):
+    needles = tuple(dict.fromkeys(list(k.wrappers) + [r.definition.name for r in k.redirects]))
+    return dataclasses.replace(run, knowledge=k, extra_needles=needles)
+
+
+def _order(tree):
+    order = {p: i for i, p in enumerate(tree.files)}
+    return lambda p: order.get(p, len(order))
+
+
+def _chain(k: Knowledge, key: str) -> list:
+    """``key`` and every wrapper it reaches vfork through."""
+    out = [key]
+    seen = {key}
+    w = k.wrappers.get(key)
+    while w is not None and w.via != "vfork" and w.via not in seen:
+        out.append(w.via)
+        seen.add(w.via)
+        w = k.wrappers.get(w.via)
+    return out
+
+
+def _discover(index: _Index, f: FileFacts, result) -> None:
+    """Wrappers and redirects defined in a file that mentions vfork."""
+    k = index.knowledge
+    for name, defs in f.definitions.items():
+        for d in defs:
+            if d.kind != "macro" or not d.calls_vfork():
+                continue
+            body = " ".join(d.text.split())
+            if name == "fork" and body in ("vfork", "vfork()"):
+                if all(r.definition != d for r in k.redirects):
+                    k.redirects.append(Redirect(d))
+            elif name != "vfork" and name not in k.wrappers:
+                k.wrappers[name] = Wrapper(name, d)
+        for d in defs:
+            if d.kind == "function" and name not in k.wrappers and _returns_vfork(d.text):
+                k.wrappers[name] = Wrapper(name, d)
+
+
+_STORED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*vfork\s*\(\s*\)")
+
+
+def _returns_vfork(body: str) -> bool:
+    """The function returns vfork's value: `return vfork();`, or a variable
+    it stored the value in (`pid = vfork(); ... return pid;`)."""
+    from codemod.engines.c.project import blank_literals
+    code = blank_literals(body)
+    if re.search(r"\breturn\s*\(?\s*vfork\s*\(", code):
+        return True
+    return any(re.search(r"\breturn\s*\(?\s*" + re.escape(v) + r"\s*\)?\s*;", code) for v in _STORED.findall(code))
+
+
+def _wrapper_callers(index: _Index) -> set:
+    """Files calling a wrapper (found in rounds: a macro defined in terms of
+    a wrapper is a wrapper too, `XX()` around `XVFORK()`)."""
+    k = index.knowledge
+    callers: set = set()
+    searched: set = set()
+    for _ in range(MAX_DEPTH):
+        names = set(k.wrappers) - searched
+        if not names:
+            break
+        searched |= names
+        for path in index.tree.search(names):
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                continue
+            called = {m.group(1).decode() for m in _call_pattern(frozenset(names)).finditer(data)}
+            # A static wrapper function is called only from its own file.
+            called = {n for n in called if not k.wrappers[n].definition.static
+                      or index.tree.display(path) == k.wrappers[n].definition.path}
+            if not called:
+                continue
+            callers.add(path)
+            if not re.search(rb"#[ \t]*define", data):
+                continue
+            f = index.facts_of(path, tuple(names))
+            for name, defs in f.definitions.items():
+                for d in defs:
+                    if name in k.wrappers or d.kind != "macro":
+                        continue
+                    via = next((w for w in names if d.calls_vfork([w]) and w != name), None)
+                    if via is not None:
+                        k.wrappers[name] = Wrapper(name, d, via)
+    return callers
+
+
+def _reach_redirects(index: _Index) -> None:
+    """The files each redirect reaches: its own, and those including its
+    header, directly or through other headers."""
+    k = index.knowledge
+    for i, r in enumerate(k.redirects):
+        own = r.definition.path
+        reached = [own]
+        frontier = [own] if own.endswith(".h") else []
+        while frontier:
+            header = os.path.basename(frontier.pop())
+            for path in index.tree.search([header]):
+                f = index.facts_of(path, (header,))
+                if f.path not in reached and any(os.path.basename(inc) == header for inc in f.includes):
+                    reached.append(f.path)
+                    if f.path.endswith(".h"):
+                        frontier.append(f.path)
+        k.redirects[i] = dataclasses.replace(r, files=tuple(reached))

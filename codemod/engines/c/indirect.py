@@ -1,0 +1,166 @@
+"""vfork called under another name: through a project wrapper or a redirect.
+
+*Wrappers* are macros whose body calls vfork (or another wrapper):
+``#define XVFORK() wrap(vfork())``, a statement expression that calls vfork
+and dies when it fails.  *Redirects* are ``#define fork vfork`` and
+``# define fork() vfork()``: calls spelled ``fork()`` are vfork calls
+wherever the line is in effect (the file after it, and the files including
+its header).  A *wrapper function* returns vfork's result.
+
+Each such call is a site, analysed like a direct call.  The rewrite is made
+where the name is defined, not at the calls (the wrapper's own failure
+handling stays as it is):
+
+* a wrapper macro: ``vfork`` in its body becomes ``fork`` when every call
+  of it in the tree (directly or through other wrappers) has a fork-safe
+  child; the calls themselves change only where a child's ``exit`` must
+  become ``_exit``;
+* a redirect: its line is removed when it is unconditional and every call
+  it reaches is fork-safe;
+* a wrapper function stays for review (the child returns from it, which is
+  undefined under vfork); its callers are review sites.
+
+Anything else (a call that is not fork-safe, a redirect under ``#if``, a
+wrapper whose body does more in the child than return vfork's value) is
+review, with the reasons naming the definition and the calls.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from codemod.core.reasons import For
+from codemod.engines.c import outcomes
+from codemod.engines.c.libc import Kind
+from codemod.engines.c.project import Knowledge, Wrapper
+from codemod.engines.c.syntax import Node, call_name, captures_near, line, text, unparen, walk
+
+R = For("c")
+_VFORK = re.compile(rb"(?<![A-Za-z0-9_])vfork(?![A-Za-z0-9_])")
+
+
+@dataclass(frozen=True)
+class Via:
+    """How a call reaches vfork."""
+
+    kind: str           # "wrapper", "wrapper-function" or "redirect"
+    name: str           # the name called
+    where: str          # file:line of the definition
+    definition: str     # `#define fork vfork`, `XVFORK()`: for messages
+
+
+def calls(root: Node, knowledge: Optional[Knowledge], path: str, aliases: tuple) -> dict:
+    """Call tokens through wrappers and redirects: start byte -> (token, Via)."""
+    out: dict = {}
+    if knowledge is None:
+        return out
+    for name, w in knowledge.wrappers.items():
+        if name in aliases or name == "vfork":
+            continue                  # the configuration's own aliases are direct calls
+        kind = "wrapper-function" if w.function else "wrapper"
+        for tok in _named_calls(root, name):
+            out[tok.start_byte] = (tok, Via(kind, name, w.definition.where, f"`{name}()`"))
+    for r in knowledge.redirects_for(path):
+        d = r.definition
+        after = _line_start(root, d.line) if d.path == path else 0
+        for tok in _named_calls(root, d.name):
+            if tok.start_byte >= after:
+                out[tok.start_byte] = (tok, Via("redirect", d.name, d.where, _directive(d)))
+    return out
+
+
+def _directive(d) -> str:
+    params = "()" if d.params is not None else ""
+    return f"`#define {d.name}{params} {' '.join(d.text.split())}`"
+
+
+def _line_start(root: Node, number: int) -> int:
+    src = root.text
+    pos = 0
+    for _ in range(number - 1 - root.start_point.row):
+        pos = src.find(b"\n", pos) + 1
+        if pos == 0:
+            return len(src)
+    return root.start_byte + pos
+
+
+def _named_calls(root: Node, name: str) -> list:
+    found = captures_near(root, name.encode(), "call-names").get("call.name", [])
+    return [n for n in found if text(n) == name]
+
+
+def wrapper_problem(w: Wrapper, options) -> Optional[str]:
+    """Why the wrapper's body does more in the child than hand back vfork's
+    value, or None.  The child runs the rest of the body with the result 0:
+    every `if` must be one the child does not enter (`if (p < 0) die()`),
+    every other call must write nothing (C library or summarised helper),
+    and every store must go to the body's own variables."""
+    from codemod.engines.c.summaries import expansion_function
+    if w.function:
+        return None
+    fn = expansion_function(w.definition.text)
+    if fn is None:
+        return "its body does not parse as a statement or expression"
+    inner = {"vfork", w.via}
+    results: set = set()
+    local: set = set()
+    for n in walk(fn):
+        if n.type == "init_declarator":
+            value = unparen(n.child_by_field_name("value"))
+            name = n.child_by_field_name("declarator")
+            if name is not None and name.type == "identifier":
+                local.add(text(name))
+                if value is not None and value.type == "call_expression" and call_name(value) in inner:
+                    results.add(text(name))
+        elif n.type == "assignment_expression":
+            value = unparen(n.child_by_field_name("right"))
+            left = unparen(n.child_by_field_name("left"))
+            if value is not None and value.type == "call_expression" and call_name(value) in inner \
+                    and left.type == "identifier":
+                results.add(text(left))
+
+    def is_result(node: Node) -> bool:
+        node = unparen(node)
+        return node is not None and ((node.type == "identifier" and text(node) in results)
+                                     or (node.type == "call_expression" and call_name(node) in inner))
+
+    skipped: list = []
+    for n in walk(fn):
+        if any(s.start_byte <= n.start_byte and n.end_byte <= s.end_byte for s in skipped):
+            continue
+        if n.type in ("if_statement", "conditional_expression"):
+            cond = n.child_by_field_name("condition")
+            taken = outcomes.evaluate(cond, is_result)
+            if taken["child"] is not False:
+                if n.type == "conditional_expression" and taken["child"] is True:
+                    skipped.append(n.child_by_field_name("alternative"))
+                    continue
+                return f"the child may run `if {' '.join(text(cond).split())}` inside it"
+            skipped.append(n.child_by_field_name("consequence"))
+        elif n.type == "call_expression":
+            name = call_name(n)
+            if name in inner:
+                continue
+            spec = options.lookup(name) if name else None
+            if spec is None or spec.review is not None or spec.flushes or spec.macro is not None \
+                    or spec.kind not in (Kind.SAFE, Kind.DIAG):
+                return f"the child runs `{' '.join(text(n).split())[:60]}` inside it"
+        elif n.type in ("assignment_expression", "update_expression"):
+            target = unparen(n.child_by_field_name("left") if n.type == "assignment_expression"
+                             else n.child_by_field_name("argument"))
+            if target.type != "identifier" or text(target) not in local | results:
+                return f"the child stores to `{text(target)}` inside it"
+    return None
+
+
+def vfork_edits(arg: Node) -> list:
+    """Byte ranges of `vfork` in a macro body, outside strings and comments."""
+    from codemod.engines.c.project import blank_literals
+    body = arg.text
+    code = blank_literals(body.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+    if len(code) != len(body):
+        return []
+    return [(arg.start_byte + m.start(), arg.start_byte + m.end()) for m in _VFORK.finditer(code)]
+
+

@@ -1,0 +1,253 @@
+"""What a project helper does when a child calls it.
+
+A function defined in the tree is analysed like a child region (the same
+checker, :mod:`codemod.engines.c.analysis`), with its parameters as its own
+locals, and summarised as a :class:`codemod.engines.c.libc.Spec`:
+
+* writes nothing the parent shares (``SAFE``; writes through pointer
+  parameters become out-arguments the caller must place in the child);
+* writes only diagnostics to stderr (``DIAG``);
+* never returns (``EXIT``: every path ends in _exit, abort, an exec
+  wrapper or another such helper; ``flushes`` when that is exit());
+* or may not be called in a child (``review``: which variable it writes,
+  which call it makes, at which line of which file).
+
+A function-like macro is not summarised on its own: its expansion is
+analysed at the call site (:meth:`codemod.engines.c.analysis._Checker.expand`).
+Helpers calling helpers recurse up to :data:`MAX_DEPTH`; a helper met again
+while being summarised counts as writing nothing and possibly returning
+(the least fixed point of what a cycle writes), and calls through function
+pointers stay unknown.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from codemod.core import region
+from codemod.engines.c import libc
+from codemod.engines.c.libc import Kind, Spec
+from codemod.engines.c.project import NORETURN_WORDS, Definition, Knowledge
+from codemod.engines.c.syntax import Node, declarators, parse, statements, text, unparen, walk
+
+MAX_DEPTH = 6
+MAX_VARIANTS = 8     # differing definitions of one name summarised before it counts as ambiguous
+
+
+def spec(name: str, knowledge: Knowledge, options, stack: tuple = ()) -> Optional[Spec]:
+    """The Spec of project name ``name`` as seen from ``options.path``, or None."""
+    defs = knowledge.lookup(name, options.path)
+    if not defs:
+        return None
+    # What a helper does does not depend on who calls it, only on which
+    # definitions the caller's file sees (its own statics first).
+    key = (name, tuple((d.path, d.line) for d in defs))
+    found = knowledge.summaries.get(key)
+    if found is None:
+        cycles = knowledge.summaries.get(_CYCLES, 0)
+        found = _spec(name, defs, knowledge, options, stack)
+        # A summary that leaned on a helper still being summarised (a
+        # cycle) holds only within that helper's own summary.
+        if knowledge.summaries.get(_CYCLES, 0) == cycles:
+            knowledge.summaries[key] = found
+    return found
+
+
+_CYCLES = "cycles met"
+
+
+def _spec(name: str, defs: list, knowledge: Knowledge, options, stack: tuple) -> Spec:
+    macros = [d for d in defs if d.kind == "macro"]
+    if macros:
+        return _macro(name, macros, knowledge, options, stack)
+    functions = list({d.text: d for d in defs if d.kind == "function"}.values())
+    if len(functions) > MAX_VARIANTS:
+        return _review(functions[0], "helper-ambiguous", others=f"and {len(functions) - 1} more")
+    if functions:
+        specs = [_function(d, knowledge, options, stack) for d in functions]
+        if any(s != specs[0] for s in specs[1:]):
+            return _review(functions[0], "helper-ambiguous",
+                           others=", ".join(d.where for d in functions[1:]))
+        return specs[0]
+    decl = defs[0]
+    if noreturn_declared(decl, knowledge, options):
+        return Spec(Kind.EXIT, origin=_origin(decl), review=("helper-no-body", {
+            "name": name, "where": decl.where, "what": "is declared noreturn"}))
+    return _review(decl, "helper-no-body", what="is declared")
+
+
+def noreturn_declared(d: Definition, knowledge: Knowledge, options, depth: int = 0) -> bool:
+    """``d`` carries noreturn: the attribute, `_Noreturn`, `[[noreturn]]`, or
+    a project macro whose body says one of those (`NORETURN`, `__dead`)."""
+    for word in d.words:
+        if word in NORETURN_WORDS:
+            return True
+        if depth < 4 and word != d.name:
+            for m in knowledge.lookup(word, options.path):
+                if m.kind == "macro" and m.params is None and (
+                        any(w in m.text for w in NORETURN_WORDS) or
+                        noreturn_declared(Definition(word, "macro", m.path, m.line, m.text, words=tuple(
+                            m.text.replace("(", " ").replace(")", " ").split())), knowledge, options, depth + 1)):
+                    return True
+    return False
+
+
+def declared_noreturn(name: str, knowledge: Knowledge, options) -> Optional[Definition]:
+    """A declaration or definition of ``name`` that says noreturn, if any."""
+    for d in knowledge.lookup(name, options.path):
+        if d.kind in ("declaration", "function") and noreturn_declared(d, knowledge, options):
+            return d
+    return None
+
+
+def _origin(d: Definition) -> tuple:
+    return (f"`{d.first_line}`", d.where)
+
+
+def _review(d: Definition, kind: str, **fields) -> Spec:
+    return Spec(Kind.SAFE, origin=_origin(d), review=(kind, {"name": d.name, "where": d.where, **fields}))
+
+
+def _macro(name: str, macros: list, knowledge: Knowledge, options, stack: tuple) -> Spec:
+    first = macros[0]
+    if any((m.text.strip(), m.params) != (first.text.strip(), first.params) for m in macros[1:]):
+        return _review(first, "helper-ambiguous", others=", ".join(m.where for m in macros[1:]))
+    body = first.text.strip()
+    if first.params is None:
+        # `#define xexit _exit`, then `xexit(1)`: the call is a call of the body.
+        if body.isidentifier() and body != name and len(stack) < MAX_DEPTH:
+            inner = options.lookup(body, stack + (name,))
+            if inner is not None:
+                return Spec(inner.kind, inner.out_args, inner.writes, origin=_origin(first),
+                            review=inner.review, beyond=inner.beyond or ("helper-call", {
+                                "name": name, "where": first.where}), macro=inner.macro, flushes=inner.flushes)
+        return _review(first, "helper-macro-value", body=" ".join(body.split())[:60])
+    if "#" in body.replace("#if", ""):
+        return _review(first, "helper-macro-unreadable", why="it pastes or stringifies tokens (# or ##)")
+    return Spec(Kind.EXIT if _macro_leaves(first) else Kind.SAFE, origin=_origin(first), macro=first)
+
+
+def _macro_leaves(d: Definition) -> bool:
+    """Every path through the macro's body ends the process."""
+    fn = expansion_function(d.text)
+    if fn is None:
+        return False
+    body = fn.child_by_field_name("body")
+    from codemod.engines.c import sites
+    return region.leaves(sites.SYNTAX, statements(body), lambda call: False)
+
+
+EXPANSION_NAME = "vfork_codemod_expansion"
+
+
+def expansion_function(body: str) -> Optional[Node]:
+    """The function ``void vfork_codemod_expansion(void) { <body>; }``
+    parsed, or None when that does not parse cleanly."""
+    src = f"void {EXPANSION_NAME}(void) {{\n{body.strip()};\n}}\n".encode("utf-8", "surrogateescape")
+    root = parse(src).root_node
+    if root.has_error:
+        return None
+    return next((n for n in root.children if n.type == "function_definition"), None)
+
+
+def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spec:
+    if d.name in stack:
+        knowledge.summaries[_CYCLES] = knowledge.summaries.get(_CYCLES, 0) + 1
+        return Spec(Kind.SAFE, origin=_origin(d), beyond=("helper-call", {"name": d.name, "where": d.where}))
+    if len(stack) >= MAX_DEPTH:
+        return _review(d, "helper-too-deep", depth=MAX_DEPTH)
+    root = parse(d.text.encode("utf-8", "surrogateescape")).root_node
+    fn = next((n for n in root.children if n.type == "function_definition"), None)
+    # Project macros before the name (`void FAST_FUNC f(...)`) leave an
+    # ERROR in the head; only the body and the parameters must be clean.
+    if fn is None or fn.child_by_field_name("body") is None or fn.child_by_field_name("body").has_error \
+            or _declarator(fn) is None or _declarator(fn).has_error:
+        return _review(d, "helper-unreadable")
+    from dataclasses import replace
+    from codemod.engines.c.analysis import HelperChecker
+    # Names inside the helper resolve from the helper's own file.
+    checker = HelperChecker(fn, replace(options, path=d.path, asked=None), knowledge, stack + (d.name,))
+    body = fn.child_by_field_name("body")
+    for stmt in statements(body):
+        checker.visit(stmt, loops=0, switches=0)
+    first = checker.first_problem()
+    if first is not None:
+        node, kind, fields = first
+        return _review(d, "helper-unsafe", why=_why(d, node, kind, fields, knowledge),
+                       at=f"{d.path}:{d.line + node.start_point.row}")
+    never = region.leaves(_syntax(), statements(body), checker.never_returns)
+    flushes = bool(checker.r.exit_calls) or bool(checker.flushing_calls)
+    kind = Kind.EXIT if never else (Kind.DIAG if checker.only_calls(Kind.DIAG) else Kind.SAFE)
+    # A helper that only reports and ends the child may stand in a failure
+    # tail that posix_spawn replaces; any other helper rules posix_spawn out.
+    quiet = kind is Kind.DIAG or (kind is Kind.EXIT and checker.only_calls(Kind.DIAG, Kind.EXIT))
+    beyond = None if quiet else ("helper-call", {"name": d.name, "where": d.where})
+    return Spec(kind, tuple(sorted(checker.out_params)), origin=_origin(d), beyond=beyond, flushes=flushes)
+
+
+def _syntax():
+    from codemod.engines.c import sites
+    return sites.SYNTAX
+
+
+def _why(d: Definition, node: Node, kind: str, fields: dict, knowledge: Knowledge) -> str:
+    """What the helper does that a child may not, worded for the caller's reason."""
+    from codemod.core.reasons import reason
+    at = f"{d.path}:{d.line + node.start_point.row}"
+    name = fields.get("name")
+    if kind in ("shared-write", "static-write") and name and name != "errno":
+        declared = knowledge.declared_at(d.path, name)
+        where = f", declared at {declared}" if declared else ", declared outside it"
+        return f"writes `{name}` at {at}{where}"
+    return f"at {at}: {reason(kind, 0, 'c', **fields).text}"
+
+
+def _declarator(fn: Node) -> Optional[Node]:
+    decl = fn.child_by_field_name("declarator")
+    while decl is not None and decl.type != "function_declarator":
+        decl = decl.child_by_field_name("declarator")
+    return decl
+
+
+def param_names(fn: Node) -> dict:
+    """Parameter name -> (index, is a pointer) of a function definition."""
+    out = {}
+    decl = _declarator(fn)
+    if decl is None:
+        return out
+    params = decl.child_by_field_name("parameters")
+    index = 0
+    for p in params.named_children:
+        if p.type not in ("parameter_declaration", "identifier"):
+            continue
+        if p.type == "identifier":       # K&R: `f(a, b) int a; char *b; {`
+            out[text(p)] = (index, True)
+        else:
+            for ident in declarators(p):
+                pointer = any(n.type in ("pointer_declarator", "array_declarator") for n in walk(p))
+                out[text(ident)] = (index, pointer)
+        index += 1
+    return out
+
+
+def pointer_base(target: Node) -> Optional[str]:
+    """`*p`, `p->f`, `p[i]`, `(*p).f`: the pointer variable written through."""
+    target = unparen(target)
+    while target is not None:
+        t = target.type
+        if t == "pointer_expression" and target.child_by_field_name("operator").type == "*":
+            inner = unparen(target.child_by_field_name("argument"))
+            return text(inner) if inner.type == "identifier" else None
+        if t == "field_expression":
+            base = unparen(target.child_by_field_name("argument"))
+            if target.child_by_field_name("operator").type == "->":
+                return text(base) if base.type == "identifier" else None
+            target = base
+            continue
+        if t == "subscript_expression":
+            base = unparen(target.child_by_field_name("argument"))
+            return text(base) if base.type == "identifier" else None
+        return None
+    return None
+
+
+__all__ = ["spec", "declared_noreturn", "noreturn_declared", "expansion_function", "param_names", "libc"]

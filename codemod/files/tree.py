@@ -1,0 +1,99 @@
+"""The files of one run, as the project index searches them.
+
+The walk decides which files belong to the run; the index asks which of
+them mention a name (a helper called in a child, a wrapper of vfork).  It
+asks in rounds, many names at once, with the same fast filter as the
+prefilter: the system grep over the walked paths when it is there (its
+answers outside the walk are dropped), otherwise one read of each file.
+Folders given with ``--include-dir`` are searched too, whole.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from typing import Iterable, Optional
+
+from codemod.files import grepfilter
+
+
+class Tree:
+    """The walked files of one language (path on disk -> path shown), and
+    the include folders searched with them."""
+
+    def __init__(self, roots: list, extensions: tuple, include_dirs: tuple = ()):
+        self.roots = list(roots)
+        self.extensions = extensions
+        self.files: dict = {}
+        self.position: dict = {}    # path shown -> place in walk order (every language)
+        self.include_dirs = tuple(include_dirs)
+        self._included: Optional[dict] = None
+        self.searches = 0           # rounds asked, for --explain and the benchmark
+        self.reads = 0              # files the index parsed
+
+    def add(self, path: str, display: str) -> None:
+        self.position.setdefault(display, len(self.position))
+        if path.endswith(self.extensions):
+            self.files[os.path.abspath(path)] = display
+
+    def display(self, path: str) -> str:
+        return self.files.get(path) or self._extra().get(path) or path
+
+    def _extra(self) -> dict:
+        """Files under the include folders that the walk did not see."""
+        if self._included is None:
+            self._included = {}
+            for folder in self.include_dirs:
+                for base, dirs, names in os.walk(folder):
+                    dirs[:] = sorted(d for d in dirs if d not in grepfilter.SKIP_DIRS)
+                    for name in sorted(names):
+                        if name.endswith(self.extensions):
+                            path = os.path.abspath(os.path.join(base, name))
+                            if path not in self.files:
+                                self._included[path] = os.path.join(base, name)
+        return self._included
+
+    def search(self, names: Iterable[str]) -> list:
+        """The files (paths on disk, walk order, then include folders) that
+        mention any of ``names`` as a whole word, comments included."""
+        names = sorted({n for n in names if n})
+        if not names:
+            return []
+        self.searches += 1
+        found = self._grep(names)
+        if found is None:
+            found = self._read(names)
+        order = {p: i for i, p in enumerate(list(self.files) + list(self._extra()))}
+        return sorted((p for p in found if p in order), key=order.__getitem__)
+
+    def _grep(self, names: list) -> Optional[set]:
+        grep = grepfilter.grep_command()
+        if grep is None:
+            return None
+        where = grepfilter.entries(self.roots, 1) + list(self.include_dirs)
+        if not where:
+            return set()
+        try:
+            proc = subprocess.run([grep, "-rlZFws", "-D", "skip", *(f"--include=*{e}" for e in self.extensions),
+                                   *grepfilter.EXCLUDE, "-f", "-", "--", *where],
+                                  input="".join(n + "\n" for n in names).encode(), stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, env=dict(os.environ, LC_ALL="C"))
+        except OSError:
+            return None
+        if proc.returncode not in (0, 1):
+            return None
+        return {os.path.abspath(os.fsdecode(p)) for p in proc.stdout.split(b"\0") if p}
+
+    def _read(self, names: list) -> set:
+        words = [n.encode() for n in names]
+        pattern = re.compile(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(map(re.escape, words)) + rb")(?![A-Za-z0-9_])")
+        out = set()
+        for path in list(self.files) + list(self._extra()):
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                continue
+            if any(w in data for w in words) and pattern.search(data):
+                out.add(path)
+        return out

@@ -1,0 +1,57 @@
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "fail.h"
+#include <errno.h>
+#include <spawn.h>
+extern char **environ;
+
+static int plain(char *path, char **argv)
+{
+	pid_t pid;
+	int status;
+
+	{
+		int spawn_err;
+
+		spawn_err = posix_spawn(&pid, path, NULL, NULL, argv, environ);
+		if (spawn_err != 0) {
+			errno = spawn_err;
+			pid = -1;
+		}
+	}
+	if (pid < 0)
+		return -1;
+	waitpid(pid, &status, 0);
+	return WEXITSTATUS(status);
+}
+
+static int masked(char *path, char **argv)
+{
+	pid_t pid;
+	int status;
+
+	pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		umask(077);
+		execv(path, argv);
+		fail(path);
+	}
+	waitpid(pid, &status, 0);
+	return WEXITSTATUS(status);
+}
+
+int main(void)
+{
+	char *argv[] = { "echo", "ran", NULL };
+
+	fflush(stdout);
+	printf("plain: %d\n", plain("/bin/echo", argv));
+	fflush(stdout);
+	printf("masked: %d\n", masked("/bin/echo", argv));
+	return 0;
+}

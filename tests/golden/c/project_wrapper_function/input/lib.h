@@ -1,0 +1,3 @@
+#include <sys/types.h>
+
+pid_t xvfork(void);

@@ -1,0 +1,373 @@
+"""The project index: helpers, macros, noreturn declarations, wrappers and
+redirects learned from the other files of the tree (each test pairs the
+verdict with the index and, where it differs, without)."""
+import json
+import textwrap
+
+import pytest
+
+from codemod.engines.c import libc
+
+HEAD = "#include <stdio.h>\n#include <stdlib.h>\n#include <sys/types.h>\n#include <unistd.h>\n"
+
+
+def child(body: str, before: str = "") -> str:
+    """A file whose function `run` vforks and runs ``body`` in the child."""
+    return HEAD + before + textwrap.dedent("""
+        int run(char **argv)
+        {
+        	pid_t pid;
+
+        	pid = vfork();
+        	if (pid < 0)
+        		return -1;
+        	if (pid == 0) {
+        %s
+        	}
+        	return pid;
+        }
+        """) % textwrap.indent(textwrap.dedent(body).strip("\n"), "\t\t")
+
+
+@pytest.fixture
+def scan(tmp_path, cli, monkeypatch):
+    """Write ``files`` into a project folder, scan it; returns (findings, JSON document)."""
+    def run(files: dict, *args, where="project"):
+        root = tmp_path / "project"
+        for name, content in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content)
+        monkeypatch.chdir(tmp_path / where)
+        code, out, err = cli("scan", "--format", "json", *args, ".")
+        assert code in (0, 1), err
+        doc = json.loads(out)
+        return doc["findings"], doc
+    return run
+
+
+def site(findings, path="main.c"):
+    [f] = [f for f in findings if f["path"] == path and f["verdict"] != "note"]
+    return f
+
+
+def texts(f) -> str:
+    return "\n".join([f["message"]] + [r["message"] for r in f["reasons"]])
+
+
+# -- helpers -----------------------------------------------------------------
+
+def test_a_safe_helper_in_another_file_makes_a_fork_site(scan):
+    files = {"main.c": child("move_fd(3, 1);\nexecv(argv[0], argv);\n_exit(127);", "void move_fd(int, int);\n"),
+             "fd.c": "#include <unistd.h>\nvoid move_fd(int a, int b)\n{\n\tif (a != b) {\n\t\tdup2(a, b);\n"
+                     "\t\tclose(a);\n\t}\n}\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork"
+    assert "`move_fd()` is project code (fd.c:2)" in texts(f)
+    assert site(scan(files, "--no-project")[0])["verdict"] == "review"
+
+
+def test_a_helper_writing_a_global_is_named_with_the_line_and_the_declaration(scan):
+    files = {"main.c": child("note_start();\nexecv(argv[0], argv);\n_exit(127);", "void note_start(void);\n"),
+             "jobs.c": "int children_started;\n\nvoid note_start(void)\n{\n\tchildren_started++;\n}\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review"
+    assert "`note_start()` (jobs.c:3) writes `children_started` at jobs.c:5, declared at jobs.c:1" in f["message"]
+
+
+def test_a_helper_through_another_helper_names_both(scan):
+    files = {"main.c": child("outer();\nexecv(argv[0], argv);\n_exit(127);", "void outer(void);\n"),
+             "a.c": "void inner(void);\nvoid outer(void)\n{\n\tinner();\n}\n",
+             "b.c": "static int hits;\nvoid inner(void)\n{\n\thits = 1;\n}\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review"
+    assert "`outer()` (a.c:2) at a.c:4: `inner()` (b.c:2) writes `hits` at b.c:4, declared at b.c:1" in f["message"]
+
+
+def test_a_helper_ending_in_exit_is_not_fork_safe(scan):
+    files = {"main.c": child("umask(022);\nexecv(argv[0], argv);\nfail();", "void fail(void);\n"),
+             "fail.c": "#include <stdlib.h>\nvoid fail(void)\n{\n\texit(3);\n}\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review"
+    assert "`fail()` (fail.c:2) ends in exit(): after fork it flushes the stdio buffers" in f["message"]
+
+
+def test_a_helper_ending_in__exit_may_stand_in_a_spawn_failure_tail(scan):
+    files = {"main.c": child("execv(argv[0], argv);\nfail();", "void fail(void);\n"),
+             "fail.c": "#include <stdio.h>\n#include <unistd.h>\nvoid fail(void)\n{\n"
+                       "\tfprintf(stderr, \"exec failed\\n\");\n\t_exit(127);\n}\n"}
+    assert site(scan(files)[0])["verdict"] == "spawn"
+
+
+def test_helpers_calling_each_other_end(scan):
+    files = {"main.c": child("ping(3);\nexecv(argv[0], argv);\n_exit(127);", "void ping(int);\n"),
+             "pp.c": "#include <unistd.h>\nvoid pong(int);\nvoid ping(int n)\n{\n\tif (n > 9)\n\t\treturn;\n"
+                     "\tclose(n);\n\tpong(n + 1);\n}\nvoid pong(int n)\n{\n\tclose(n);\n\tping(n + 1);\n}\n"}
+    assert site(scan(files)[0])["verdict"] == "fork"
+
+
+def test_a_call_through_a_function_pointer_inside_a_helper_stays_unknown(scan):
+    files = {"main.c": child("hook_call();\nexecv(argv[0], argv);\n_exit(127);", "void hook_call(void);\n"),
+             "h.c": "void (*hook)(void);\nvoid hook_call(void)\n{\n\thook();\n}\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review"
+    assert "(h.c:2) at h.c:4" in f["message"]
+
+
+def test_a_helper_written_through_a_pointer_parameter_is_fine_on_a_child_local(scan):
+    body = "int fd;\nopen_into(&fd);\nexecv(argv[0], argv);\n_exit(127);"
+    files = {"main.c": child(body, "void open_into(int *);\n"),
+             "o.c": "#include <fcntl.h>\nvoid open_into(int *out)\n{\n\t*out = open(\"/dev/null\", O_RDONLY);\n}\n"}
+    assert site(scan(files)[0])["verdict"] == "fork"
+    files["main.c"] = child("open_into(&shared);\nexecv(argv[0], argv);\n_exit(127);",
+                            "void open_into(int *);\nint shared;\n")
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review" and "`shared`" in f["message"]
+
+
+def test_two_different_definitions_of_one_helper_are_ambiguous(scan):
+    files = {"main.c": child("prep();\nexecv(argv[0], argv);\n_exit(127);", "void prep(void);\n"),
+             "one/p.c": "#include <unistd.h>\nvoid prep(void)\n{\n\tclose(3);\n}\n",
+             "two/p.c": "int n;\nvoid prep(void)\n{\n\tn = 1;\n}\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review" and "defined more than once in the tree" in f["message"]
+
+
+def test_a_function_like_macro_is_expanded_in_the_child(scan):
+    files = {"main.c": child("CLOSE_BOTH(3, 4);\nexecv(argv[0], argv);\n_exit(127);", '#include "m.h"\n'),
+             "m.h": "#define CLOSE_BOTH(a, b) do { close(a); close(b); } while (0)\n"}
+    assert site(scan(files)[0])["verdict"] == "fork"
+    files["m.h"] = "extern int started;\n#define MARK(v) (started = (v))\n"
+    files["main.c"] = child("MARK(1);\nexecv(argv[0], argv);\n_exit(127);", '#include "m.h"\n')
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review"
+    assert "(in the expansion of `MARK()`, m.h:2)" in f["message"]
+
+
+def test_include_dir_brings_definitions_from_outside_the_walk(scan, tmp_path):
+    files = {"main.c": child("prep();\nexecv(argv[0], argv);\n_exit(127);", "void prep(void);\n"),
+             "../lib/p.c": "#include <unistd.h>\nvoid prep(void)\n{\n\tclose(3);\n}\n"}
+    assert site(scan(files)[0])["verdict"] == "review"
+    f = site(scan(files, "--include-dir", str(tmp_path / "lib"))[0])
+    assert f["verdict"] == "fork"
+    (tmp_path / "project" / ".vfork-codemod.toml").write_text('include-dirs = ["../lib"]\n')
+    assert site(scan(files)[0])["verdict"] == "fork"
+
+
+def test_an_include_dir_that_is_not_a_folder_is_a_usage_error(tmp_path, cli):
+    code, _, err = cli("scan", "--include-dir", str(tmp_path / "nope"), str(tmp_path))
+    assert code == 2 and "--include-dir" in err and "not a folder" in err
+
+
+def test_configuration_wins_over_discovery(scan):
+    files = {"main.c": child("note_start();\nexecv(argv[0], argv);\n_exit(127);", "void note_start(void);\n"),
+             "jobs.c": "int n;\nvoid note_start(void)\n{\n\tn++;\n}\n"}
+    assert site(scan(files, "--safe-function", "note_start")[0])["verdict"] == "fork"
+    f = site(scan(files, "--exec-wrapper", "note_start")[0])
+    assert f["verdict"] == "fork" and "project exec wrapper (configuration)" in texts(f)
+
+
+def test_the_index_reads_only_files_that_mention_the_names(scan):
+    files = {"main.c": child("prep();\nexecv(argv[0], argv);\n_exit(127);", "void prep(void);\n"),
+             "p.c": "#include <unistd.h>\nvoid prep(void)\n{\n\tclose(3);\n}\n"}
+    files.update({f"other/f{i}.c": f"int f{i}(int x)\n{{\n\treturn x + {i};\n}}\n" for i in range(40)})
+    _, doc = scan(files)
+    assert doc["project"]["files_read"] <= 3
+    assert [h["name"] for h in doc["project"]["helpers"]] == ["prep"]
+
+
+# -- noreturn ------------------------------------------------------------------
+
+SWITCH = HEAD + """{decl}
+int run(char **argv)
+{{
+	pid_t pid;
+
+	switch (pid = vfork()) {{
+	case -1:
+		{fail};
+	case 0:
+		execv(argv[0], argv);
+		_exit(127);
+	}}
+	return pid;
+}}
+"""
+
+
+@pytest.mark.parametrize("decl", [
+    "void die(const char *) __attribute__((noreturn));",
+    "_Noreturn void die(const char *);",
+    "[[noreturn]] void die(const char *);",
+    "#define NORETURN __attribute__((__noreturn__))\nNORETURN void die(const char *);",
+    "#define __dead __attribute__((__noreturn__))\n__dead void die(const char *);",
+], ids=["attribute", "_Noreturn", "c23", "NORETURN", "__dead"])
+def test_a_noreturn_declaration_ends_the_failure_case(scan, decl):
+    files = {"main.c": SWITCH.format(decl=decl, fail='die("vfork")')}
+    assert site(scan(files)[0])["verdict"] == "spawn"
+    files["main.c"] = SWITCH.format(decl=decl.replace("noreturn", "cold").replace("_Noreturn", "")
+                                    .replace("__noreturn__", "cold"), fail='die("vfork")')
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review" and "falls through into the child" in f["message"]
+
+
+def test_a_noreturn_declaration_in_another_header(scan):
+    files = {"main.c": SWITCH.format(decl='#include "cdefs.h"', fail='die("vfork")'),
+             "cdefs.h": "#define NORETURN __attribute__((noreturn))\nNORETURN void die(const char *);\n"}
+    assert site(scan(files)[0])["verdict"] == "spawn"
+
+
+@pytest.mark.parametrize("fail", ['err(1, "vfork")', 'errx(1, "vfork")'])
+def test_the_err_family_never_returns(scan, fail):
+    files = {"main.c": SWITCH.format(decl="#include <err.h>", fail=fail)}
+    assert site(scan(files, "--no-project")[0])["verdict"] == "spawn"
+
+
+def test_err_in_the_child_is_not_fork_safe(scan):
+    files = {"main.c": child('umask(022);\nexecv(argv[0], argv);\nerr(127, "exec");', "#include <err.h>\n")}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review" and "`err()` (the C library) ends in exit()" in f["message"]
+
+
+# -- more of libc ----------------------------------------------------------------
+
+@pytest.mark.parametrize("call,verdict", [
+    ('warn("exec %s", argv[0]);\n_exit(127);', "spawn"),
+    ('warnx("exec failed");\n_exit(127);', "spawn"),
+])
+def test_warn_is_a_diagnostic(scan, call, verdict):
+    files = {"main.c": child("execv(argv[0], argv);\n" + call, "#include <err.h>\n")}
+    assert site(scan(files)[0])["verdict"] == verdict
+
+
+@pytest.mark.parametrize("call", ["sigignore(SIGPIPE);", "sighold(SIGINT);", "sigrelse(SIGINT);",
+                                  "sigset(SIGCHLD, SIG_DFL);", "(void)fileno(stderr);", "(void)gettid();",
+                                  "ptrace(PTRACE_TRACEME, 0, 0, 0);",
+                                  "if (TEMP_FAILURE_RETRY(dup2(3, 0)) < 0)\n\t_exit(126);"])
+def test_more_of_libc_is_known(scan, call):
+    before = "#define _GNU_SOURCE\n#include <signal.h>\n#include <sys/ptrace.h>\n"
+    files = {"main.c": before + child(call + "\nexecv(argv[0], argv);\n_exit(127);")}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork", texts(f)
+
+
+def test_ptrace_on_another_process_is_review(scan):
+    files = {"main.c": child("ptrace(PTRACE_ATTACH, 1, 0, 0);\nexecv(argv[0], argv);\n_exit(127);",
+                             "#include <sys/ptrace.h>\n")}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review" and "PTRACE_ATTACH" in f["message"]
+
+
+def test_every_added_libc_fact_is_cited():
+    added = ["err", "errx", "verr", "verrx", "errc", "verrc", "warn", "warnx", "vwarn", "vwarnx", "warnc",
+             "vwarnc", "sigset", "sighold", "sigrelse", "sigignore", "fileno", "gettid", "ptrace",
+             "TEMP_FAILURE_RETRY"]
+    for name in added:
+        assert libc.lookup(name).cite, name
+
+
+# -- precision ------------------------------------------------------------------
+
+def test_the_child_may_store_to_the_pid_variable(scan):
+    files = {"main.c": child("pid = 1;\nexecv(argv[0], argv);\n_exit(127);")}
+    assert site(scan(files)[0])["verdict"] in ("spawn", "fork")
+
+
+def test_a_child_that_never_reaches_exec_or_exit_is_review(scan):
+    files = {"main.c": child("while (1)\n\t;")}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review" and "no path of the child reaches exec or _exit" in f["message"]
+    files = {"main.c": child("for (;;)\n\tpause();")}
+    assert site(scan(files)[0])["verdict"] == "review"
+
+
+# -- wrappers and redirects ---------------------------------------------------------
+
+WRAPPED = HEAD + """#include "w.h"
+int run(char **argv)
+{{
+	pid_t pid = {call};
+
+	if (pid == 0) {{
+		{child}
+		_exit(127);
+	}}
+	return pid;
+}}
+"""
+
+
+def test_a_wrapper_of_a_wrapper_is_followed(scan):
+    files = {"w.h": "void die(void);\n#define XVFORK() ({ pid_t p_ = vfork(); if (p_ < 0) die(); p_; })\n"
+                    "#define SPAWN_CHILD() XVFORK()\n",
+             "main.c": WRAPPED.format(call="SPAWN_CHILD()", child="execv(argv[0], argv);"),
+             "other.c": WRAPPED.format(call="XVFORK()", child="execv(argv[0], argv);")}
+    findings, doc = scan(files)
+    verdicts = [(f["path"], f["line"], f["verdict"]) for f in findings]
+    assert verdicts == [("main.c", 8, "fork"), ("other.c", 8, "fork"), ("w.h", 2, "fork")]
+    [w] = [w for w in doc["project"]["wrappers"] if w["name"] == "XVFORK"]
+    assert sorted(w["calls"]) == ["main.c:8", "other.c:8"]
+    files["other.c"] = WRAPPED.format(call="XVFORK()", child="setenv(\"A\", \"1\", 1);\n\t\texecv(argv[0], argv);")
+    findings, _ = scan(files)
+    definition = [f for f in findings if f["path"] == "w.h"][0]
+    assert definition["verdict"] == "review"
+    assert "call at other.c:8: needs review" in definition["message"]
+
+
+def test_a_wrapper_doing_more_in_the_child_is_review(scan):
+    files = {"w.h": "#include <stdlib.h>\n#define XVFORK() ({ pid_t p_ = vfork(); if (p_ == 0) "
+                    "setenv(\"CHILD\", \"1\", 1); p_; })\n",
+             "main.c": WRAPPED.format(call="XVFORK()", child="execv(argv[0], argv);")}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review"
+    assert "the wrapper `XVFORK` (w.h:2) does more than call vfork: the child may run `if (p_ == 0)`" in f["message"]
+
+
+def test_a_wrapper_named_in_the_configuration_stays_a_direct_alias(scan):
+    files = {"w.h": "#define XVFORK() vfork()\n",
+             "main.c": WRAPPED.format(call="XVFORK()", child="execv(argv[0], argv);")}
+    f = site(scan(files, "--alias", "XVFORK")[0])
+    assert "through the vfork wrapper" not in texts(f)
+
+
+@pytest.mark.parametrize("line", ["#define fork vfork", "# define fork() vfork()"])
+def test_a_redirect_is_removed_when_its_calls_are_fork_safe(scan, line):
+    files = {"config.h": line + "\n",
+             "main.c": '#include "config.h"\n' + WRAPPED.format(call="fork()", child="execv(argv[0], argv);")}
+    findings, _ = scan(files)
+    assert [(f["path"], f["verdict"]) for f in findings] == [("config.h", "fork"), ("main.c", "fork")]
+    assert "`fork()` is vfork here" in texts(findings[1])
+
+
+def test_a_redirect_under_a_condition_is_review(scan):
+    files = {"config.h": "#ifdef NO_MMU\n#define fork vfork\n#endif\n",
+             "main.c": '#include "config.h"\n' + WRAPPED.format(call="fork()", child="execv(argv[0], argv);")}
+    findings, _ = scan(files)
+    definition = findings[0]
+    assert definition["verdict"] == "review"
+    assert "the redirect holds only when #ifdef NO_MMU" in definition["message"]
+
+
+def test_a_redirect_does_not_reach_files_that_do_not_include_it(scan):
+    files = {"config.h": "#define fork vfork\n", "a.c": '#include "config.h"\nint a;\n',
+             "main.c": WRAPPED.format(call="fork()", child="execv(argv[0], argv);").replace('#include "w.h"\n', "")}
+    findings, _ = scan(files)
+    assert [f["path"] for f in findings if f["verdict"] != "note"] == []
+
+
+def test_callers_of_a_wrapper_function_are_review_sites(scan):
+    files = {"lib.c": HEAD + "pid_t xvfork(void)\n{\n\treturn vfork();\n}\n",
+             "main.c": WRAPPED.format(call="xvfork()", child="execv(argv[0], argv);").replace(
+                 '#include "w.h"\n', "pid_t xvfork(void);\n")}
+    findings, _ = scan(files)
+    caller = site(findings)
+    assert caller["verdict"] == "review"
+    assert "`xvfork()` (lib.c:5) returns the vfork result" in caller["message"]
+
+
+def test_explain_lists_what_the_index_learned(tmp_path, cli, monkeypatch):
+    (tmp_path / "main.c").write_text(child("prep();\nexecv(argv[0], argv);\n_exit(127);", "void prep(void);\n"))
+    (tmp_path / "p.c").write_text("#include <unistd.h>\nvoid prep(void)\n{\n\tclose(3);\n}\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = cli("scan", "--explain", ".")
+    assert b"project: function prep (p.c:2): writes nothing the parent shares\n" in out
