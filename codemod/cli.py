@@ -255,7 +255,7 @@ class Run(NamedTuple):
     missing: list          # Missing: paths that could not be used
     files: int             # files read
     stale: list            # Stale: temporary files an interrupted run left
-    project: object = None  # (Knowledge, Tree) when the project index ran
+    project: object = None  # (engine, knowledge, Tree) when a project index ran
 
 
 def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
@@ -263,8 +263,10 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
     missing = []
     stale: list = []
 
+    from codemod.engines.base import engines
     from codemod.files.tree import Tree
-    tree = Tree(paths, (".c", ".h"), options.include_dirs)
+    learners = [e for e in engines() if e.learns] if options.project else []
+    trees = [(e, Tree(paths, e.extensions, options.include_dirs)) for e in learners]
 
     def targets():
         for item in _progress(discover_groups(paths, ignore, stale)):
@@ -273,19 +275,19 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
             elif isinstance(item, Target) and item.language is None:
                 missing.append(Missing(item.display, f"not a {handled_files()}"))
             else:
-                if isinstance(item, Target):
-                    tree.add(item.path, item.display)
-                else:
-                    for name, _ in item.files:
-                        tree.add(item.base + name, item.prefix + name)
+                for _, tree in trees:
+                    if isinstance(item, Target):
+                        tree.add_file(item.path, item.display)
+                    else:
+                        tree.add_folder(item.base, item.prefix, item.files)
                 yield item
     results, files = parallel.run(targets(), options, jobs, grep)
     project = None
-    if options.project and any(r.language == "c" and (r.asks or r.findings) for r in results):
-        from codemod.engines.base import engine
-        results, knowledge = engine("c").learn(tree, results, options,
-                                               lambda found, opts: parallel.analyse_files(found, opts, jobs))
-        project = (knowledge, tree)
+    for eng, tree in trees:
+        if any(r.language == eng.language and (r.asks or r.findings) for r in results):
+            results, knowledge = eng.learn(tree, results, options, lambda found, opts, lang=eng.language:
+                                           parallel.analyse_files(found, opts, jobs, lang))
+            project = (eng, knowledge, tree)
     return Run(results, missing, files, stale, project)
 
 
@@ -414,9 +416,8 @@ def _project(run: Run, options) -> Optional[dict]:
     """What the project index learned, for the reports (None: it did not run)."""
     if run.project is None:
         return None
-    from codemod.engines.c.index import describe
-    knowledge, tree = run.project
-    return describe(knowledge, options, tree)
+    eng, knowledge, tree = run.project
+    return eng.describe(knowledge, options, tree)
 
 
 def _statistics(results: list) -> str:

@@ -58,6 +58,7 @@ class Engine:
     fork_name: str = "fork"      # what a fork rewrite calls, in messages and patch subjects
     comment_markers: tuple = ()  # what starts a comment, for `vfork-codemod: ignore`
     preload_early: bool = False  # import it while grep reads, before any file needs it (cheap imports only)
+    learns: bool = False         # it builds a project index (:meth:`learn`) after the first analyses
 
     def load(self, source: bytes, path: str, options) -> "Unit | LoadError | Skip":
         raise NotImplementedError
@@ -69,6 +70,17 @@ class Engine:
 
     def preload(self) -> None:
         """Import what :meth:`load` needs, before worker processes are forked."""
+
+    def learn(self, tree, results: list, options, analyse) -> tuple:
+        """(results, knowledge): the run's results once the engine has read
+        what it needs from the rest of the tree (``tree``, a
+        codemod.files.tree.Tree of its files) and analysed again the files
+        that changes; ``analyse(files, options)`` analyses [(path, shown)]."""
+        return results, None
+
+    def describe(self, knowledge, options, tree) -> dict:
+        """What :meth:`learn` found, for `scan --explain` and JSON `project`."""
+        return {}
 
 
 _ENGINES: dict = {}

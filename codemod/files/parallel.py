@@ -230,9 +230,9 @@ class _WalkIndex:
         return None
 
 
-def analyse_files(files: list, options: RunOptions, jobs: int) -> list:
-    """FileResults of [(path on disk, path shown)] C files, in that order."""
-    found = [Hit(i, path, display, "c") for i, (path, display) in enumerate(files)]
+def analyse_files(files: list, options: RunOptions, jobs: int, language: str) -> list:
+    """FileResults of [(path on disk, path shown)] files of one language, in that order."""
+    found = [Hit(i, path, display, language) for i, (path, display) in enumerate(files)]
     return [r for _, r in sorted(_analyse_all(found, options, jobs), key=lambda kv: kv[0])]
 
 

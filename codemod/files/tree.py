@@ -24,17 +24,39 @@ class Tree:
     def __init__(self, roots: list, extensions: tuple, include_dirs: tuple = ()):
         self.roots = list(roots)
         self.extensions = extensions
-        self.files: dict = {}
-        self.position: dict = {}    # path shown -> place in walk order (every language)
         self.include_dirs = tuple(include_dirs)
+        self._walked: list = []     # (folder or "", prefix, names, named file) as the walk gave them
+        self._files: Optional[dict] = None
+        self._position: Optional[dict] = None
         self._included: Optional[dict] = None
         self.searches = 0           # rounds asked, for --explain and the benchmark
         self.reads = 0              # files the index parsed
 
-    def add(self, path: str, display: str) -> None:
-        self.position.setdefault(display, len(self.position))
-        if path.endswith(self.extensions):
-            self.files[os.path.abspath(path)] = display
+    def add_folder(self, base: str, prefix: str, names: list) -> None:
+        """A walked folder's files (kept as given: most runs never ask)."""
+        self._walked.append((base, prefix, names, None))
+
+    def add_file(self, path: str, display: str) -> None:
+        self._walked.append(("", "", (), (path, display)))
+
+    @property
+    def files(self) -> dict:
+        """Path on disk (absolute) -> path shown, of the walked files with the extensions, in walk order."""
+        if self._files is None:
+            self._files, self._position = {}, {}
+            for base, prefix, names, named in self._walked:
+                pairs = [named] if named else [(base + n, prefix + n) for n, _ in names]
+                for path, display in pairs:
+                    self._position.setdefault(display, len(self._position))
+                    if path.endswith(self.extensions):
+                        self._files[os.path.abspath(path)] = display
+        return self._files
+
+    @property
+    def position(self) -> dict:
+        """Path shown -> place in walk order (files of every language)."""
+        self.files
+        return self._position
 
     def display(self, path: str) -> str:
         return self.files.get(path) or self._extra().get(path) or path

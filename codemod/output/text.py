@@ -44,18 +44,18 @@ def explain(project) -> list:
     if project is None:
         return ["project: the index did not run (no C site asked about the rest of the tree, or --no-project)"]
     out = []
-    for w in project["wrappers"]:
+    for w in project.get("wrappers", []):
         calls = len(w["calls"])
         state = "all fork-safe" if w["fork_safe"] else "not all fork-safe"
         out.append(f"project: {w['kind']} wrapper {w['name']} ({display.path(w['definition'])}): "
                    f"{calls} call{'s' if calls != 1 else ''}" + (f", {state}" if calls else ""))
-    for r in project["redirects"]:
+    for r in project.get("redirects", []):
         calls = len(r["calls"])
         when = f", when {r['condition']}" if r["condition"] else ""
         out.append(f"project: redirect of fork to vfork ({display.path(r['definition'])}{when}): reaches "
                    f"{len(r['reaches'])} file{'s' if len(r['reaches']) != 1 else ''}, {calls} call"
                    f"{'s' if calls != 1 else ''}")
-    for h in project["helpers"]:
+    for h in project.get("helpers", []):
         out.append(f"project: {h['kind']} {h['name']} ({display.path(h['definition'])}): {display.text(h['summary'])}")
     if "searches" in project:
         out.append(f"project: {project['searches']} searches of the tree, {project['files_read']} files read")

@@ -14,6 +14,7 @@ class CEngine(Engine):
     extensions = (".c", ".h")
     column_unit = "bytes"
     comment_markers = ("//", "/*")
+    learns = True                # the project index: codemod.engines.c.index
     preload_early = True         # tree-sitter loads in about 0.1 s; libcst (Python) takes three times that
 
     def options(self, run):
@@ -26,6 +27,10 @@ class CEngine(Engine):
         """The project index for this run (see codemod.engines.c.index)."""
         from codemod.engines.c.index import learn
         return learn(tree, results, run, analyse)
+
+    def describe(self, knowledge, options, tree) -> dict:
+        from codemod.engines.c.index import describe
+        return describe(knowledge, options, tree)
 
     def load(self, source: bytes, path: str, run):
         from codemod.core import limits

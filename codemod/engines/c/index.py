@@ -85,8 +85,7 @@ class _Index:
         # A macro of a .c file is seen only in that file: it counts when the
         # file is one the run analyses.
         own = path.endswith(".h") or path in self.analysed
-        return {(m.group(1) or m.group(2)).decode() for m in _definition_pattern(frozenset(wanted)).finditer(data)
-                if m.group(2) or own}
+        return {name for name in wanted if _may_define(data, name.encode(), own)}
 
     def learn_names(self, names: set) -> set:
         """Search for ``names`` (and what their definitions call, to
@@ -114,11 +113,28 @@ class _Index:
         return gained
 
 
-@functools.lru_cache(maxsize=16)
-def _definition_pattern(wanted: frozenset) -> "re.Pattern":
-    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(wanted, key=len, reverse=True))
-    return re.compile(rb"(?m)^(?:[ \t]*#[ \t]*define[ \t]+(" + alternatives + rb")\b|[A-Za-z_][^\n]*?"
-                      rb"(?<![A-Za-z0-9_])(" + alternatives + rb")[ \t]*\()")
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_DEFINE = re.compile(rb"[ \t]*#[ \t]*define[ \t]+$")
+
+
+def _may_define(data: bytes, name: bytes, macros: bool) -> bool:
+    """``name`` occurs in ``data`` as `name(` on a line starting with a word
+    in column 0, or (``macros``) right after `#define`."""
+    pos = data.find(name)
+    while pos >= 0:
+        end = pos + len(name)
+        if (pos == 0 or data[pos - 1] not in _WORD_BYTES) and (end == len(data) or data[end] not in _WORD_BYTES):
+            start = data.rfind(b"\n", 0, pos) + 1
+            if macros and _DEFINE.match(data, start, pos):
+                return True
+            rest = data[end:end + 64].lstrip(b" \t")
+            if rest[:1] == b"(" and data[start:start + 1] in _LINE_STARTS:
+                return True
+        pos = data.find(name, end)
+    return False
+
+
+_LINE_STARTS = frozenset(bytes([b]) for b in _WORD_BYTES if not 48 <= b <= 57) | {b"["}   # `[[noreturn]]`
 
 
 @functools.lru_cache(maxsize=16)
@@ -156,7 +172,8 @@ def learn(tree, results: list, run, analyse) -> list:
         return results, k
     index.analysed = {by_display[d] for d in c_paths}
     for display in c_paths:
-        _discover(index, index.facts_of(by_display[display], ("vfork",)), current[display])
+        if _may_wrap(current[display]):
+            _discover(index, index.facts_of(by_display[display], ("vfork",)), current[display])
     site_files = _wrapper_callers(index)
     index.learn_names(set().union(*(_next_names(w.definition) for w in k.wrappers.values())))
     _reach_redirects(index)
@@ -275,6 +292,15 @@ def _chain(k: Knowledge, key: str) -> list:
     return out
 
 
+def _may_wrap(result) -> bool:
+    """The file could define a wrapper or a redirect (a macro expanding to
+    vfork, or a site whose child reaches a `return`): only then is it
+    parsed for them."""
+    return any(r.kind == "result-returned" or (r.kind == "runs-in-both" and r.text.startswith("`return"))
+               or (r.kind == "reference" and "expands to vfork" in r.text)
+               for f in result.findings for r in f.reasons)
+
+
 def _discover(index: _Index, f: FileFacts, result) -> None:
     """Wrappers and redirects defined in a file that mentions vfork."""
     k = index.knowledge
@@ -288,22 +314,14 @@ def _discover(index: _Index, f: FileFacts, result) -> None:
                     k.redirects.append(Redirect(d))
             elif name != "vfork" and name not in k.wrappers:
                 k.wrappers[name] = Wrapper(name, d)
-        for d in defs:
-            if d.kind == "function" and name not in k.wrappers and _returns_vfork(d.text):
-                k.wrappers[name] = Wrapper(name, d)
-
-
-_STORED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*vfork\s*\(\s*\)")
-
-
-def _returns_vfork(body: str) -> bool:
-    """The function returns vfork's value: `return vfork();`, or a variable
-    it stored the value in (`pid = vfork(); ... return pid;`)."""
-    from codemod.engines.c.project import blank_literals
-    code = blank_literals(body)
-    if re.search(r"\breturn\s*\(?\s*vfork\s*\(", code):
-        return True
-    return any(re.search(r"\breturn\s*\(?\s*" + re.escape(v) + r"\s*\)?\s*;", code) for v in _STORED.findall(code))
+    # A function whose child goes on to its `return` hands the child to its callers.
+    for finding in result.findings:
+        if finding.function and finding.function not in k.wrappers and any(
+                r.kind == "result-returned" or (r.kind == "runs-in-both" and r.text.startswith("`return"))
+                for r in finding.reasons):
+            d = next((d for d in f.definitions.get(finding.function, []) if d.kind == "function"), None)
+            if d is not None:
+                k.wrappers[finding.function] = Wrapper(finding.function, d)
 
 
 def _wrapper_callers(index: _Index) -> set:

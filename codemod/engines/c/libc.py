@@ -144,8 +144,13 @@ _TABLE: dict[str, Spec] = {
     "TEMP_FAILURE_RETRY": Spec(Kind.SAFE, beyond=("retry-macro", {}),
                                cite="glibc unistd.h: a statement expression that evaluates its argument again "
                                "while it is -1 with errno EINTR (a loop)"),
-    **{name: Spec(Kind.SAFE, out_args=(0,), cite="stdarg(3): va_start, va_arg, va_copy and va_end work on the "
-                  "caller's own va_list (a local variable)") for name in ("va_start", "va_end", "va_copy")},
+    **{name: Spec(Kind.SAFE, cite="stdarg(3): va_start, va_copy and va_end work on the va_list object named "
+                  "as their first argument (a local of the variadic function)")
+       for name in ("va_start", "va_end", "va_copy")},
+    "reboot": Spec(Kind.SAFE, cite="reboot(2): a system call; it changes no memory of the caller"),
+    **{name: Spec(Kind.SHARED, writes=_SHARED_HEAP, cite="getpwnam(3): the return value may point to a static "
+                  "area, overwritten by later calls; glibc's NSS allocates")
+       for name in ("getpwnam", "getpwuid", "getgrnam", "getgrgid", "getpwent", "getgrent")},
     "longjmp": Spec(Kind.ESCAPE), "siglongjmp": Spec(Kind.ESCAPE), "_longjmp": Spec(Kind.ESCAPE),
 }
 

@@ -78,50 +78,62 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
 
     def visit(node: Node, conditions: tuple) -> None:
         for child in node.children:
-            t = child.type
-            if t == "preproc_ifdef" and _include_guard(child):
-                visit(child, conditions)
-            elif t in ("preproc_if", "preproc_ifdef", "preproc_elif", "preproc_elifdef"):
-                visit(child, conditions + (_head(child),))
-            elif t == "preproc_else":
-                visit(child, conditions[:-1] + (f"not ({conditions[-1]})" if conditions else "#else",))
-            elif t in _CONTAINERS:
-                visit(child, conditions)
-            elif t in ("preproc_def", "preproc_function_def"):
-                name = child.child_by_field_name("name")
-                value = child.child_by_field_name("value")
-                params = None
-                if t == "preproc_function_def":
-                    plist = child.child_by_field_name("parameters")
-                    params = tuple(text(p) for p in plist.named_children if p.type in ("identifier", "..."))
-                add(Definition(text(name), "macro", path, line(child), text(value) if value is not None else "",
-                               params, condition=" && ".join(conditions)))
-            elif t == "preproc_include":
-                target = child.child_by_field_name("path")
-                if target is not None and target.type == "string_literal":
-                    includes.append(text(target).strip('"'))
-            elif t == "function_definition":
-                name = function_name(child)
-                if name:
-                    add(Definition(name, "function", path, line(child), text(child),
-                                   words=_words_around(child), condition=" && ".join(conditions),
-                                   static=_static(child)))
-            elif t in ("declaration", "ERROR"):
-                for decl in _function_declarators(child):
-                    name = decl.child_by_field_name("declarator")
-                    if name is not None and name.type == "identifier":
-                        # In an ERROR region (project macros tree-sitter cannot
-                        # read), only the words of the declarator's own statement count.
-                        words = _words_around(child) if t == "declaration" else _statement_words(source, decl)
-                        add(Definition(text(name), "declaration", path, line(decl), text(child)[:200],
-                                       words=words, condition=" && ".join(conditions),
-                                       static="static" in words or _static(child)))
-                if t == "declaration":
-                    for d in child.children_by_field_name("declarator"):
-                        while d is not None and d.type not in ("identifier", "function_declarator"):
-                            d = d.child_by_field_name("declarator")
-                        if d is not None and d.type == "identifier":
-                            globals_.setdefault(text(d), line(child))
+            one(child, conditions)
+
+    def one(child: Node, conditions: tuple) -> None:
+        t = child.type
+        if t == "preproc_ifdef" and _include_guard(child):
+            visit(child, conditions)
+        elif t in ("preproc_if", "preproc_ifdef", "preproc_elif", "preproc_elifdef"):
+            visit(child, conditions + (_head(child),))
+        elif t == "preproc_else":
+            visit(child, conditions[:-1] + (f"not ({conditions[-1]})" if conditions else "#else",))
+        elif t in _CONTAINERS:
+            visit(child, conditions)
+        elif t in ("preproc_def", "preproc_function_def"):
+            name = child.child_by_field_name("name")
+            value = child.child_by_field_name("value")
+            params = None
+            if t == "preproc_function_def":
+                plist = child.child_by_field_name("parameters")
+                params = tuple(text(p) for p in plist.named_children if p.type in ("identifier", "..."))
+            body = text(value).replace("\\\r\n", "\n").replace("\\\n", "\n") if value is not None else ""
+            add(Definition(text(name), "macro", path, line(child), body,
+                           params, condition=" && ".join(conditions)))
+        elif t == "preproc_include":
+            target = child.child_by_field_name("path")
+            if target is not None and target.type == "string_literal":
+                includes.append(text(target).strip('"'))
+        elif t == "function_definition":
+            name = function_name(child)
+            if name:
+                add(Definition(name, "function", path, line(child), text(child),
+                               words=_words_around(child), condition=" && ".join(conditions),
+                               static=_static(child)))
+        if t == "ERROR":
+            # Macros and functions tree-sitter found inside a region it
+            # could not parse; what `#if` they sit under is not known.
+            unknown = conditions + ("(inside code tree-sitter could not parse)",)
+            for n in walk(child):
+                if n.type in ("preproc_def", "preproc_function_def", "function_definition") and n != child \
+                        and not any(a.type == "function_definition" for a in _between(n, child)):
+                    one(n, unknown)
+        if t in ("declaration", "ERROR"):
+            for decl in _function_declarators(child):
+                name = decl.child_by_field_name("declarator")
+                if name is not None and name.type == "identifier":
+                    # In an ERROR region (project macros tree-sitter cannot
+                    # read), only the words of the declarator's own statement count.
+                    words = _words_around(child) if t == "declaration" else _statement_words(source, decl)
+                    add(Definition(text(name), "declaration", path, line(decl), text(child)[:200],
+                                   words=words, condition=" && ".join(conditions),
+                                   static="static" in words or _static(child)))
+            if t == "declaration":
+                for d in child.children_by_field_name("declarator"):
+                    while d is not None and d.type not in ("identifier", "function_declarator"):
+                        d = d.child_by_field_name("declarator")
+                    if d is not None and d.type == "identifier":
+                        globals_.setdefault(text(d), line(child))
 
     visit(tree.root_node, ())
     return FileFacts(path, defs, globals_, tuple(includes))
