@@ -223,8 +223,17 @@ def test_the_err_family_never_returns(scan, fail):
     assert site(scan(files, "--no-project")[0])["verdict"] == "spawn"
 
 
-def test_err_in_the_child_is_not_fork_safe(scan):
-    files = {"main.c": child('umask(022);\nexecv(argv[0], argv);\nerr(127, "exec");', "#include <err.h>\n")}
+def test_err_in_the_child_becomes_warn_then__exit(scan):
+    files = {"main.c": child('umask(022);\nexecv(argv[0], argv);\nerr(127, "exec %s", argv[0]);',
+                             "#include <err.h>\n")}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork"
+    assert "`err(...)` becomes `(warn(...), _exit(127))`" in texts(f)
+
+
+def test_err_whose_status_has_side_effects_is_not_rewritten(scan):
+    files = {"main.c": child('int n = 0;\numask(022);\nexecv(argv[0], argv);\nerr(n++, "exec");',
+                             "#include <err.h>\n")}
     f = site(scan(files)[0])
     assert f["verdict"] == "review" and "`err()` (the C library) ends in exit()" in f["message"]
 

@@ -284,6 +284,8 @@ KINDS = {
     "exec-becomes": _k({"c": "`{name}` becomes {spawn}", "python": "the exec becomes os.{spawn}"}),
     "exec-failure-changes": _k({"c": "a failed exec now sets errno and `{result} = -1` instead of exit status 127",
                                 "python": "a failed exec now raises OSError at the spawn{caught}"}),
+    "err-becomes-warn": _k("`{name}(...)` becomes `({warn}(...), _exit({status}))`: the same message, without the "
+                           "exit() that would flush copies of the parent's stdio buffers", "stdio"),
     "exit-becomes-_exit": _k("`exit` becomes `_exit`: after fork, exit would flush copies of the parent's stdio "
                              "buffers", "stdio"),
     # -- project code (the project index) --------------------------------------

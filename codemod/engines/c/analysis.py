@@ -34,6 +34,7 @@ class ChildAnalysis(region.ChildBase):
     def __init__(self):
         super().__init__()
         self.exit_calls: list = []     # `exit` tokens to rename to `_exit`
+        self.err_calls: list = []      # `err(1, ...)` calls to make `(warn(...), _exit(1))`
         self.locals: dict = {}         # name -> declarator node
         self.unreadable = False        # ERROR nodes or #if inside: no rewrite may be proposed
         self.private: set = set()      # outer locals only the region mentions
@@ -322,7 +323,10 @@ class _Checker:
             kind, fields = spec.beyond
             self.beyond(call, kind, **{"name": name, **fields})
         if spec.flushes:
-            self.flushing(call, name, spec)
+            if name in ERR_TO_WARN and _err_convertible(call) and not isinstance(self, HelperChecker):
+                self.r.err_calls.append(call)
+            else:
+                self.flushing(call, name, spec)
         args = arguments(call)
         if name == "ptrace" and (not args or text(args[0]).strip() != "PTRACE_TRACEME"):
             self.review(call, "ptrace-request", request=text(args[0]) if args else "")
@@ -371,8 +375,8 @@ class _Checker:
             self.review(call, "helper-macro-unreadable", name=name, where=d.where,
                         why="its expansion here is not a statement or expression the tool can parse")
             return
-        saved = (len(self.r.review), len(self.r.beyond_spawn), len(self.r.exit_calls), dict(self.r.conditions),
-                 dict(self.r.locals), self.handoffs)
+        saved = (len(self.r.review), len(self.r.beyond_spawn), len(self.r.exit_calls), len(self.r.err_calls),
+                 dict(self.r.conditions), dict(self.r.locals), self.handoffs)
         self.handoffs = {}
         self._expanding = depth + (name,)
         try:
@@ -382,13 +386,14 @@ class _Checker:
             self.scopes.pop()
         finally:
             self._expanding = depth
-        n_review, n_beyond, n_exit, conditions, locals_, self.handoffs = saved
+        n_review, n_beyond, n_exit, n_err, conditions, locals_, self.handoffs = saved
         self.r.conditions, self.r.locals = conditions, locals_
         suffix = f" (in the expansion of `{name}()`, {d.where})"
         for lst, n in ((self.r.review, n_review), (self.r.beyond_spawn, n_beyond)):
             lst[n:] = [replace(r, line=at, text=r.text + suffix) for r in lst[n:]]
-        if len(self.r.exit_calls) > n_exit:
+        if len(self.r.exit_calls) > n_exit or len(self.r.err_calls) > n_err:
             del self.r.exit_calls[n_exit:]
+            del self.r.err_calls[n_err:]
             self.r.exit_helpers.append(R("helper-calls-exit", at, name=name, where=d.where))
         self.beyond(call, "helper-call", name=name, where=d.where)
 
@@ -402,6 +407,40 @@ class _Checker:
         if local is not None and local is not _STATIC and local.type == "array_declarator":
             return
         self.review(call, "pointer-arg-write", call=short(call), n=idx + 1, arg=text(arg))
+
+
+# err(3) calls exit() after its message; in a child under fork that would
+# flush the stdio buffers copied from the parent a second time.  The warn()
+# of the same family prints the same message and returns, so a fork rewrite
+# makes `err(1, fmt, ...)` `(warn(fmt, ...), _exit(1))`.
+ERR_TO_WARN = {"err": ("warn", 1), "errx": ("warnx", 1), "verr": ("vwarn", 1), "verrx": ("vwarnx", 1),
+               "errc": ("warnc", 1), "verrc": ("vwarnc", 1)}
+
+
+def _err_convertible(call: Node) -> bool:
+    """The status argument has no side effects to reorder (a constant or a
+    plain variable), so it may be evaluated after the message."""
+    args = arguments(call)
+    return len(args) >= 2 and unparen(args[0]).type in ("number_literal", "identifier")
+
+
+def exit_edits(child: ChildAnalysis) -> list:
+    """(Edit, Reason) pairs a fork rewrite makes inside the child: `exit`
+    becomes `_exit`, `err(...)` becomes warn() then `_exit`."""
+    from codemod.core.model import Edit
+    from codemod.engines.c.syntax import encode_text
+    out = [(Edit(t.start_byte, t.end_byte, b"_exit"), R("exit-becomes-_exit", line(t))) for t in child.exit_calls]
+    for call in child.err_calls:
+        name = call_name(call)
+        warn, skip = ERR_TO_WARN[name]
+        args = arguments(call)
+        rest = call.child_by_field_name("arguments")
+        inner = rest.text[args[skip].start_byte - rest.start_byte:args[-1].end_byte - rest.start_byte]
+        new = b"(" + warn.encode() + b"(" + inner + b"), _exit(" + args[0].text + b"))"
+        out.append((Edit(call.start_byte, call.end_byte, new),
+                    R("err-becomes-warn", line(call), name=name, warn=warn, status=text(args[0]))))
+    out.sort(key=lambda pair: pair[0].start)
+    return out
 
 
 def _where(spec) -> str:
@@ -429,8 +468,8 @@ def _substitute(d, args: list) -> Optional[str]:
             return None
         else:
             values = dict(zip(params, args))
-    return _IDENT.sub(lambda m: f"({values[m.group()]})" if m.group() in values and m.group() != "__VA_ARGS__"
-                      else values.get(m.group(), m.group()), d.text)
+    # As the preprocessor does: the argument's tokens, no parentheses added.
+    return _IDENT.sub(lambda m: values.get(m.group(), m.group()), d.text)
 
 
 class HelperChecker(_Checker):

@@ -8,7 +8,7 @@ from typing import Optional
 from codemod.core import layout
 from codemod.core.model import Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
-from codemod.engines.c import indirect
+from codemod.engines.c import analysis, indirect
 from codemod.engines.c.project import SiteNote
 from codemod.engines.c.syntax import line, text
 
@@ -45,9 +45,10 @@ def via_finding(cfile, finding: Finding, key: int, site, decision, via) -> Findi
         return replace(finding, verdict=Verdict.REVIEW, message=f"needs review: {reasons[0].text}",
                        reasons=tuple(reasons), fix=None)
     cfile.site_notes.append((note_key, SiteNote(cfile.path, finding.line, True)))
-    renames = [Edit(t.start_byte, t.end_byte, b"_exit") for t in child.exit_calls]
+    pairs = analysis.exit_edits(child)
+    renames = [e for e, _ in pairs]
     reasons = [through] + (list(decision.reasons) if decision.verdict is Verdict.FORK else []) + \
-        [R("exit-becomes-_exit", line(t)) for t in child.exit_calls]
+        [r for _, r in pairs]
     fix = Fix(Verdict.FORK.info.applicability, key, tuple(renames), frozenset({"unistd.h"}), target="fork") \
         if renames else None
     where = "its definition changes" if via.kind == "wrapper" else "the redirect is removed"

@@ -175,7 +175,7 @@ class CFile:
             fix = Fix(Verdict.REVIEW.info.applicability if decision.verdict is Verdict.REVIEW
                       else Verdict.FORK.info.applicability, key, tuple(edits), needs, target="fork")
         if decision.verdict is Verdict.FORK:
-            reasons = reasons + [R("exit-becomes-_exit", line(t)) for t in decision.child.exit_calls]
+            reasons = reasons + [r for _, r in analysis.exit_edits(decision.child)]
         return replace(finding, message=region.message(decision, "fork"), reasons=tuple(reasons), fix=fix)
 
     def _options_for_site(self) -> Options:
@@ -253,14 +253,14 @@ class CFile:
             a = h.assignment
             edits.append(Edit(a.start_byte, a.start_byte, f"{names.put}({tag}, ".encode()))
             edits.append(Edit(a.end_byte, a.end_byte, b")"))
-        edits += [Edit(t.start_byte, t.end_byte, b"_exit") for t in child.exit_calls]
+        edits += [e for e, _ in analysis.exit_edits(child)]
         shown = ", ".join(f"`{v.name}`" for v in variables)
         reasons = list(decision.reasons)
         reasons.append(R("handoff-pipe", line(site.call), helper=names.fork, names=shown,
                          pipe="pipe2(O_CLOEXEC)" if pipe2 else "pipe and fcntl(FD_CLOEXEC)"))
         if not pipe2:
             reasons.append(R("handoff-pipe-race", line(site.call)))
-        reasons += [R("exit-becomes-_exit", line(t)) for t in child.exit_calls]
+        reasons += [r for _, r in analysis.exit_edits(child)]
         target = "fork and a close-on-exec pipe"
         fix = Fix(Verdict.FORK.info.applicability, key, tuple(edits),
                   frozenset({"unistd.h", "errno.h", "fcntl.h", block}), kind="vfork-to-fork-pipe", target=target)
@@ -270,8 +270,9 @@ class CFile:
     # -- rewrites ----------------------------------------------------------
     def _fork_edits(self, site, child) -> tuple:
         edits = [Edit(site.token.start_byte, site.token.end_byte, b"fork")]
-        edits += [Edit(t.start_byte, t.end_byte, b"_exit") for t in child.exit_calls]
-        return edits, frozenset({"unistd.h"} if child.exit_calls else set())
+        renames = analysis.exit_edits(child)
+        edits += [e for e, _ in renames]
+        return edits, frozenset({"unistd.h"} if renames else set())
 
     def _spawn_edits(self, site, child) -> tuple:
         """The posix_spawn edits, or (None, reason) when they cannot be placed."""

@@ -20,6 +20,7 @@ import dataclasses
 import functools
 import os
 import re
+from typing import Optional
 
 from codemod.core import limits
 from codemod.engines.c import libc
@@ -42,6 +43,7 @@ class _Index:
         self.facts: dict = {}           # path on disk -> FileFacts
         self.searched: set = set()
         self.analysed: set = set()      # paths on disk of the files the run analyses
+        self._headers: Optional[dict] = None   # file name -> [(path, shown)] of the tree's headers
         self.knowledge = Knowledge()
 
     def facts_of(self, path: str, wanted: tuple = ()) -> FileFacts:
@@ -65,6 +67,35 @@ class _Index:
         if ranges is None:
             self.facts[path] = found
         self.knowledge.globals.setdefault(found.path, {}).update(found.globals)
+        return found
+
+    def visible(self, path: str) -> frozenset:
+        """The headers of the tree ``path`` includes, directly or through
+        other headers (`#include "name.h"` matched by file name), kept in
+        the knowledge: a header macro the file cannot see is not its own."""
+        display = self.tree.display(path)
+        found = self.knowledge.visible.get(display)
+        if found is not None:
+            return found
+        if self._headers is None:
+            self._headers = {}
+            for p, shown in list(self.tree.files.items()) + list(self.tree._extra().items()):
+                if p.endswith(".h"):
+                    self._headers.setdefault(os.path.basename(p), []).append((p, shown))
+        seen: dict = {}
+        frontier = [path]
+        while frontier:
+            try:
+                with open(frontier.pop(), "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                continue
+            for name in _INCLUDE.findall(data):
+                for p, shown in self._headers.get(os.path.basename(name.decode("utf-8", "replace")), ()):
+                    if shown not in seen:
+                        seen[shown] = True
+                        frontier.append(p)
+        found = self.knowledge.visible[display] = frozenset(seen)
         return found
 
     def may_define(self, path: str, wanted: set) -> set:
@@ -113,6 +144,7 @@ class _Index:
         return gained
 
 
+_INCLUDE = re.compile(rb'(?m)^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"')
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _DEFINE = re.compile(rb"[ \t]*#[ \t]*define[ \t]+$")
 
@@ -189,6 +221,8 @@ def learn(tree, results: list, run, analyse) -> list:
         redo -= {None}
         if not redo:
             break
+        for p in redo:
+            index.visible(p)
         options = _options(run, k)
         files = [(p, tree.display(p)) for p in sorted(redo, key=_order(tree))]
         asked = {}

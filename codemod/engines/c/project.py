@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from codemod.engines.c.syntax import Node, function_name, line, parse, text, walk
+from codemod.engines.c.syntax import Node, captures, function_name, line, parse, text, walk
 
 NORETURN_WORDS = frozenset({"noreturn", "__noreturn__", "_Noreturn"})
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -90,16 +90,6 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
             visit(child, conditions[:-1] + (f"not ({conditions[-1]})" if conditions else "#else",))
         elif t in _CONTAINERS:
             visit(child, conditions)
-        elif t in ("preproc_def", "preproc_function_def"):
-            name = child.child_by_field_name("name")
-            value = child.child_by_field_name("value")
-            params = None
-            if t == "preproc_function_def":
-                plist = child.child_by_field_name("parameters")
-                params = tuple(text(p) for p in plist.named_children if p.type in ("identifier", "..."))
-            body = text(value).replace("\\\r\n", "\n").replace("\\\n", "\n") if value is not None else ""
-            add(Definition(text(name), "macro", path, line(child), body,
-                           params, condition=" && ".join(conditions)))
         elif t == "preproc_include":
             target = child.child_by_field_name("path")
             if target is not None and target.type == "string_literal":
@@ -111,12 +101,12 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
                                words=_words_around(child), condition=" && ".join(conditions),
                                static=_static(child)))
         if t == "ERROR":
-            # Macros and functions tree-sitter found inside a region it
-            # could not parse; what `#if` they sit under is not known.
+            # Functions tree-sitter found inside a region it could not
+            # parse; what `#if` they sit under is not known.
             unknown = conditions + ("(inside code tree-sitter could not parse)",)
             for n in walk(child):
-                if n.type in ("preproc_def", "preproc_function_def", "function_definition") and n != child \
-                        and not any(a.type == "function_definition" for a in _between(n, child)):
+                if n.type == "function_definition" and not any(a.type == "function_definition"
+                                                               for a in _between(n, child)):
                     one(n, unknown)
         if t in ("declaration", "ERROR"):
             for decl in _function_declarators(child):
@@ -136,7 +126,37 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
                         globals_.setdefault(text(d), line(child))
 
     visit(tree.root_node, ())
+    for node in sorted((n for nodes in captures("project-macros", tree.root_node).values() for n in nodes),
+                       key=lambda n: n.start_byte):
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        params = None
+        if node.type == "preproc_function_def":
+            plist = node.child_by_field_name("parameters")
+            params = tuple(text(p) for p in plist.named_children if p.type in ("identifier", "..."))
+        body = text(value).replace("\\\r\n", "\n").replace("\\\n", "\n") if value is not None else ""
+        add(Definition(text(name), "macro", path, line(node), body, params, condition=_conditions(node)))
     return FileFacts(path, defs, globals_, tuple(includes))
+
+
+def _conditions(node: Node) -> str:
+    """The `#if` lines around ``node``, outermost first, include guards left out."""
+    out = []
+    child = node
+    for a in _between(node, None):
+        if a.type == "ERROR":
+            out.append("(inside code tree-sitter could not parse)")
+        elif a.type in ("preproc_if", "preproc_ifdef", "preproc_elif", "preproc_elifdef") and \
+                not (a.type == "preproc_ifdef" and _include_guard(a)):
+            alternative = a.child_by_field_name("alternative")
+            out.append(f"not ({_head(a)})" if alternative is not None and _inside(child, alternative)
+                       else _head(a))
+        child = a
+    return " && ".join(reversed(out))
+
+
+def _inside(node: Node, top: Node) -> bool:
+    return top.start_byte <= node.start_byte and node.end_byte <= top.end_byte
 
 
 def _static(node: Node) -> bool:
@@ -270,6 +290,7 @@ class Knowledge:
     wrappers: dict = field(default_factory=dict)      # name -> Wrapper
     redirects: list = field(default_factory=list)     # [Redirect]
     sites: dict = field(default_factory=dict)         # wrapper name or redirect where -> [SiteNote]
+    visible: dict = field(default_factory=dict)       # display path -> headers it includes (index.visible)
     summaries: dict = field(default_factory=dict, compare=False, repr=False)   # filled lazily (summaries.py)
 
     def __bool__(self) -> bool:
@@ -285,6 +306,14 @@ class Knowledge:
         (a static helper beside its caller is the one called), and every
         declaration (which may say noreturn)."""
         defs = [d for d in self.definitions.get(name, []) if d.path == path or visible_elsewhere(d)]
+        headers = self.visible.get(path)
+        if headers is not None and any(d.path.endswith(".h") for d in defs):
+            # A header definition counts from the headers the file includes,
+            # when one of them has it; otherwise all are kept (and differing
+            # ones are ambiguous): the include may be generated or indirect.
+            seen = [d for d in defs if not d.path.endswith(".h") or d.path in headers]
+            if any(d.path.endswith(".h") for d in seen):
+                defs = seen
         own = [d for d in defs if d.path == path and d.kind != "declaration"]
         return own + [d for d in defs if d.kind == "declaration"] if own else defs
 
