@@ -142,6 +142,16 @@ def _parser() -> argparse.ArgumentParser:
     common(apply, rewriting=True)
     apply.add_argument("-i", "--interactive", action="store_true",
                        help="show each change and ask whether to apply it (needs a terminal)")
+    apply.add_argument("--commit", action="store_true",
+                       help="commit the changes in the git work tree holding the paths, with the review "
+                            "patches' subjects and reasons (refuses a work tree with uncommitted changes)")
+    apply.add_argument("--commit-per", choices=("file", "site"), default="file",
+                       help="with --commit: one commit per changed file (default) or per rewritten site")
+    apply.add_argument("--branch", metavar="NAME",
+                       help="check out branch NAME first, creating it at HEAD when it does not exist")
+    apply.add_argument("--allow-dirty", action="store_true",
+                       help="with --commit or --branch: run on a work tree with uncommitted changes "
+                            "(files that have them are left alone)")
     review = command("review")
     common(review, rewriting=False)
     review.add_argument("--out", required=True, metavar="DIR", help="folder for the patches and the index")
@@ -162,6 +172,8 @@ def _parser() -> argparse.ArgumentParser:
                                 allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter)
     completion.add_argument("--version", action="version", version=version)
     completion.add_argument("shell", choices=("bash", "zsh"))
+    from codemod.campaign import cli as campaign
+    campaign.add(sub, version)
     return p
 
 
@@ -241,7 +253,8 @@ def _options(args, cfg) -> tuple:
         project=cfg.project if args.project is None else args.project,
         diffs=args.command == "diff",
         renders=args.command == "review" or getattr(args, "interactive", False)
-        or getattr(args, "format", None) == "sarif",
+        or getattr(args, "format", None) == "sarif"
+        or (getattr(args, "commit", False) and args.commit_per == "site"),
     )
     ignore = Ignore(excludes=[(cfg.root or ".", cfg.exclude), (".", args.exclude)],
                     gitignore=not args.no_gitignore, force=args.force_exclude)
@@ -345,6 +358,9 @@ def main(argv: Optional[list] = None) -> int:
     QUIET = args.quiet
     if args.command == "rule":
         return _rule(args)
+    if args.command == "campaign":
+        from codemod.campaign import cli as campaign
+        return campaign.main(args)
     if args.command == "completion":
         from codemod import completion
         sys.stdout.write(getattr(completion, args.shell)(_parser()))
@@ -362,6 +378,12 @@ def main(argv: Optional[list] = None) -> int:
     from codemod.files.atomic import Stopped, stop_on_signals
     stop_on_signals()
     jobs = args.jobs or parallel.default_jobs()
+    if args.command == "apply" and (args.commit or args.branch):
+        try:
+            args.git_root, args.dirty = _prepare_git(args)
+        except UsageError as exc:
+            print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
+            return EXIT_ERROR
     if "-" in args.paths:
         return _from_stdin(args, cfg)
     grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
@@ -532,11 +554,85 @@ def _diff(args, options, run: Run) -> int:
     return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_OK
 
 
+def _prepare_git(args) -> tuple:
+    """`apply --commit` / `--branch`: the work tree's root and its files with
+    uncommitted changes, after checking out the branch."""
+    from codemod.files import vcs
+    if args.interactive and args.commit:
+        raise UsageError("--commit and --interactive cannot be combined; commit what -i applied with git")
+    if "-" in args.paths:
+        raise UsageError("--commit and --branch need files in a git work tree, not standard input")
+    folder = _common_folder(args.paths)
+    root = vcs.root_of(folder)
+    if root is None:
+        raise UsageError(f"--commit and --branch need a git work tree; {folder} is not in one")
+    try:
+        dirty = vcs.dirty(root)
+        if dirty and not args.allow_dirty:
+            shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
+            raise UsageError(f"the work tree at {root} has uncommitted changes ({shown}); commit or stash "
+                             "them, or pass --allow-dirty to leave those files alone")
+        if args.branch:
+            created = vcs.switch(root, args.branch)
+            if not args.quiet:
+                print(f"vfork-codemod: {'created' if created else 'on'} branch {args.branch}", file=sys.stderr)
+    except vcs.GitError as exc:
+        raise UsageError(str(exc))
+    return root, {os.path.join(root, d) for d in dirty}
+
+
+def _common_folder(paths: list) -> str:
+    folders = [p if os.path.isdir(p) else (os.path.dirname(p) or ".") for p in paths or ["."]]
+    try:
+        return os.path.commonpath([os.path.abspath(f) for f in folders])
+    except ValueError:
+        return os.getcwd()
+
+
+def _commit_changes(args, options, changed: list) -> tuple:
+    """Write and commit each changed file (or each site); (commits, failed)."""
+    from codemod.core.model import applies
+    from codemod.files import vcs
+    from codemod.files.atomic import ChangedOnDisk, NotWritten, write_atomically
+    from codemod.output.patches import commit_message
+    from codemod.pipeline import select
+    commits, failed = [], False
+    for r in changed:
+        path = os.path.abspath(r.path)
+        if path in args.dirty:
+            print(f"vfork-codemod: {display.path(r.path)}: has uncommitted changes; left alone", file=sys.stderr)
+            continue
+        picked = [f for f in select(r.findings, options.include_review)[0] if applies(f, options.include_review)]
+        steps = [([f], r.render(picked[: i + 1])) for i, f in enumerate(picked)] \
+            if args.commit_per == "site" and len(picked) > 1 else [(picked, r.new)]
+        if any(new is None for _, new in steps):
+            steps = [(picked, r.new)]
+        before = r.original
+        try:
+            for findings, new in steps:
+                write_atomically(r.path, new, before)
+                before = new
+                commits.append(vcs.commit(args.git_root, [r.path], commit_message(findings, r.path)))
+        except (ChangedOnDisk, NotWritten, OSError, vcs.GitError) as exc:
+            print(f"vfork-codemod: {display.path(r.path)}: {display.text(_why(exc))}", file=sys.stderr)
+            failed = True
+    return commits, failed
+
+
 def _apply(args, options, run: Run) -> int:
     results, missing = run.results, run.missing
     from codemod.core.model import Status
     from codemod.files.atomic import ChangedOnDisk, DeferInterrupt, NotWritten, write_atomically
     failed = _errors_to_stderr(results, missing, args.quiet)
+    if args.commit:
+        if not args.quiet:
+            _report_left_alone(results, options.include_review)
+        commits, commit_failed = _commit_changes(args, options, [r for r in results if r.status is Status.CHANGED])
+        if not args.quiet:
+            from codemod.files import vcs
+            where = vcs.current_branch(args.git_root) or "a detached HEAD"
+            print(f"made {len(commits)} commit{'s' if len(commits) != 1 else ''} on {where}", file=sys.stderr)
+        return EXIT_ERROR if failed or commit_failed else EXIT_OK
     if args.interactive:
         from codemod.output import interactive
         *_, write_failed, status = interactive.run(results, options, colour=args.color)

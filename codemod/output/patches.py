@@ -234,3 +234,15 @@ def _index_md(entries: list, shown: list, series: bool) -> str:
         lines.append(f"| {e['patch'] or '(none: ' + e.get('note', '') + ')'} | {name} "
                      f"| {e['line']} | {e['verdict']} | {reason} |")
     return "\n".join(lines) + "\n"
+
+
+def commit_message(findings: list, path: str) -> str:
+    """The message of a commit made by `apply --commit`: one site's (as its
+    review patch says it), or a file's with each site's reasons."""
+    trailer = f"\nGenerated-by: vfork-codemod {__version__}\n"
+    if len(findings) == 1:
+        return f"{subject(findings[0])}\n\n{_message(findings[0])}{trailer}"
+    targets = sorted({f.fix.target for f in findings if f.fix is not None and f.fix.target})
+    head = f"{display.path(path)}: vfork -> {' and '.join(targets) or 'fork'} ({len(findings)} sites)"
+    parts = [f"Line {f.line}" + (f" ({f.function})" if f.function else "") + ":\n" + _message(f) for f in findings]
+    return f"{head}\n\n" + "\n".join(parts) + trailer

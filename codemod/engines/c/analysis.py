@@ -428,7 +428,6 @@ def exit_edits(child: ChildAnalysis) -> list:
     """(Edit, Reason) pairs a fork rewrite makes inside the child: `exit`
     becomes `_exit`, `err(...)` becomes warn() then `_exit`."""
     from codemod.core.model import Edit
-    from codemod.engines.c.syntax import encode_text
     out = [(Edit(t.start_byte, t.end_byte, b"_exit"), R("exit-becomes-_exit", line(t))) for t in child.exit_calls]
     for call in child.err_calls:
         name = call_name(call)

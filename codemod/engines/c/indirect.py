@@ -34,7 +34,7 @@ from codemod.core.reasons import For
 from codemod.engines.c import outcomes
 from codemod.engines.c.libc import Kind
 from codemod.engines.c.project import Knowledge, Wrapper
-from codemod.engines.c.syntax import Node, call_name, captures_near, line, text, unparen, walk
+from codemod.engines.c.syntax import Node, call_name, captures_near, text, unparen, walk
 
 R = For("c")
 _VFORK = re.compile(rb"(?<![A-Za-z0-9_])vfork(?![A-Za-z0-9_])")
