@@ -101,6 +101,10 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--include-dir", action="append", default=[], metavar="DIR",
                         help="also read the definitions in DIR (helpers, wrappers, noreturn declarations) "
                              "without analysing its files (repeatable)")
+        sp.add_argument("-D", "--define", action="append", default=[], metavar="NAME[=VALUE]",
+                        help="the build defines NAME (as cc -D): `#if`s it decides are read decided (repeatable)")
+        sp.add_argument("-U", "--undefine", action="append", default=[], metavar="NAME",
+                        help="the build leaves NAME undefined (as cc -U) (repeatable)")
         sp.add_argument("--project", action=argparse.BooleanOptionalAction, default=None,
                         help="learn project helpers, wrappers and redirects from the rest of the tree "
                              "(default); --no-project analyses each file alone")
@@ -218,6 +222,27 @@ def _megabytes(text: str) -> int:
     return value
 
 
+def _macros(defines: list, undefines: list) -> dict:
+    """RunOptions' defines and undefines: a later -D or -U of a name wins, as for cc."""
+    state: dict = {}
+    for item in defines:
+        name, _, value = item.partition("=")
+        state[name] = value or "1"
+    for name in undefines:
+        state[name] = None
+    return {"defines": tuple((n, v) for n, v in state.items() if v is not None),
+            "undefines": tuple(n for n, v in state.items() if v is None)}
+
+
+def _check_macros(args) -> None:
+    import re
+    for flag, values in (("--define", args.define), ("--undefine", args.undefine)):
+        for item in values:
+            if not re.match(r"^[A-Za-z_]\w*(=.*)?$" if flag == "--define" else r"^[A-Za-z_]\w*$", item):
+                raise UsageError(f"{flag} {item!r}: expected NAME" + ("[=VALUE]" if flag == "--define" else "")
+                                 + " with NAME a C identifier")
+
+
 def _check_dirs(args) -> None:
     for folder in args.include_dir:
         if not os.path.isdir(folder):
@@ -250,6 +275,7 @@ def _options(args, cfg) -> tuple:
         spawnp=cfg.spawnp if args.spawnp is None else args.spawnp,
         max_parse_memory=args.max_parse_memory or cfg.max_parse_memory,
         include_dirs=tuple(dict.fromkeys(cfg.include_dirs + args.include_dir)),
+        **_macros(cfg.defines + args.define, cfg.undefines + args.undefine),
         project=cfg.project if args.project is None else args.project,
         diffs=args.command == "diff",
         renders=args.command == "review" or getattr(args, "interactive", False)
@@ -368,6 +394,7 @@ def main(argv: Optional[list] = None) -> int:
     try:
         _check_names(args)
         _check_dirs(args)
+        _check_macros(args)
         cfg = config.load(args.paths, args.config)
         if args.command == "apply" and args.interactive and not sys.stdin.isatty():
             raise UsageError("apply --interactive needs a terminal on standard input; "

@@ -85,4 +85,7 @@ def options_from(args: list):
     target = "glibc"
     if "--target" in args:
         target = args[args.index("--target") + 1]
-    return RunOptions(include_review="--include-review" in args, target=target, spawnp="--spawnp" in args)
+    defines = tuple((a.partition("=")[0], a.partition("=")[2] or "1") for f, a in zip(args, args[1:]) if f == "-D")
+    undefines = tuple(a for f, a in zip(args, args[1:]) if f == "-U")
+    return RunOptions(include_review="--include-review" in args, target=target, spawnp="--spawnp" in args,
+                      defines=defines, undefines=undefines)

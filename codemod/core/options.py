@@ -22,6 +22,8 @@ class RunOptions:
     project: bool = True         # learn from the other files of the tree (--no-project: each file alone)
     knowledge: object = field(default=None, compare=False)   # what the index learned (codemod.engines.c.project)
     extra_needles: tuple = ()    # names of wrappers and redirects the index found (their callers are parsed)
+    defines: tuple = ()          # ((name, value), ...) from --define: `#if`s this decides are read decided
+    undefines: tuple = ()        # names from --undefine
 
     @functools.cached_property
     def needles(self) -> tuple:

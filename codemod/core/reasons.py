@@ -161,6 +161,8 @@ KINDS = {
                        "it cannot see through)", "unparsable"),
     "error-node": _k("`{code}` could not be parsed (a tree-sitter ERROR region, often a macro it cannot see "
                      "through)", "unparsable"),
+    "configured-branch": _k("`{directive}` in the child is decided only by the configuration given ({flags}): "
+                            "the child of the other configurations is not analysed", "configuration"),
     "preproc-in-child": _k("`{directive}` splits the child region: each configuration may run different code",
                            "configuration"),
     "returns": _k({"c": "`{stmt}` returns from the function: under vfork the child unwinds the parent's stack frame",

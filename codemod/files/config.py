@@ -21,6 +21,8 @@ KEYS = {
     "max-parse-memory": "a whole number of megabytes (at least 16)",
     "include-dirs": "list of folders, relative to the configuration file, whose definitions the project index reads",
     "project": "true or false (learn helpers and wrappers from the rest of the tree)",
+    "defines": 'list of "NAME" or "NAME=VALUE" the build defines (as cc -D)',
+    "undefines": "list of names the build leaves undefined (as cc -U)",
 }
 NAME_KEYS = {"aliases": "C identifier", "exec-wrappers": "function name", "safe-functions": "function name"}
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -47,6 +49,8 @@ class Config:
         self.safe_functions: list = []
         self.max_parse_memory = 400
         self.include_dirs: list = []
+        self.defines: list = []
+        self.undefines: list = []
         self.project = True
         self.root = root          # folder the exclude patterns are relative to
         self.source = source      # the file it came from

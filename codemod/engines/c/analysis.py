@@ -64,6 +64,8 @@ class Options:
     project: Optional[object] = field(default=None, compare=False)   # codemod.engines.c.project.Knowledge
     path: str = ""                 # the file analysed, as shown (its own definitions come first)
     asked: Optional[set] = field(default=None, compare=False)   # names missing from the C library, collected
+    defines: tuple = ()            # (name, value) the build defines (--define): decides `#if`s
+    undefines: tuple = ()          # names the build leaves undefined (--undefine)
 
     def lookup(self, name: Optional[str], stack: tuple = ()) -> Optional[libc.Spec]:
         """What a call of ``name`` does: the configuration first (it wins

@@ -11,7 +11,9 @@ from codemod.core import layout, limits, region
 from codemod.core.edits import apply_edits
 from codemod.core.model import Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
-from codemod.engines.c import analysis, definitions, handoff, indirect, libc, provenance, sites, spawn, summaries
+from codemod.engines.c import (
+    analysis, definitions, handoff, indirect, libc, outcomes, preproc, provenance, sites, spawn, summaries,
+)
 from codemod.engines.c.analysis import Options
 from codemod.engines.c.partial import shifted
 from codemod.engines.c.syntax import (
@@ -70,9 +72,13 @@ class CFile:
         self.ranges = ranges
         self._via: dict = {}                      # start byte -> indirect.Via of calls through wrappers
         self.site_notes: list = []                # project.SiteNote of those calls, for the index
-        self.tree = parse(source, ranges)
+        # Conditionals the configuration decides are blanked for the parse
+        # (codemod.engines.c.preproc); offsets stay those of ``source``.
+        self.blanked = preproc.blank(source, preproc.Config(dict(options.defines), frozenset(options.undefines)))
+        self.parsed = self.blanked.text if self.blanked is not None else source
+        self.tree = parse(self.parsed, ranges)
         self.root = self.tree.root_node
-        self._includes = captures("top-level-includes", self.root, max_start_depth=0)
+        self._includes = self._outside_groups(captures("top-level-includes", self.root, max_start_depth=0))
         self._site_options = None
         self._rendered: Optional[tuple] = None    # (text, edits) of the last render()
         self._generated: set = set()              # names generated for earlier sites
@@ -89,6 +95,41 @@ class CFile:
         """The words of the file, which generated names avoid."""
         return _Words(self.source)
 
+    def _configured_groups(self, site) -> list:
+        """Reasons for the `#if` groups inside the child region that only the
+        configuration (--define/--undefine) decides: the other
+        configurations of the region are not analysed."""
+        if self.blanked is None or not self.blanked.configured or site.region is None:
+            return []
+        lo, hi = site.region.body[0].start_byte, site.region.body[-1].end_byte
+        flags = ", ".join([f"-D {n}" + (f"={v}" if v != "1" else "") for n, v in self.options.defines]
+                          + [f"-U {n}" for n in self.options.undefines])
+        return [R("configured-branch", self.source.count(b"\n", 0, a) + 1, directive=directive, flags=flags)
+                for a, b, directive in self.blanked.configured if lo <= a < hi or a <= lo < b]
+
+    def _integer_macro(self, name: str) -> Optional[int]:
+        """The value of ``name`` when every definition of it the file (or,
+        failing that, the project index) has is the same integer."""
+        cache = self.__dict__.setdefault("_integers", {})
+        if name not in cache:
+            bodies = [text(n.child_by_field_name("value")) for nodes in captures_near(
+                self.root, name.encode(), "project-macros", whole_lines=True).values() for n in nodes
+                if text(n.child_by_field_name("name")) == name and n.child_by_field_name("value") is not None]
+            if not bodies and self.options.project is not None:
+                bodies = [d.text for d in self.options.project.lookup(name, self.path)
+                          if d.kind == "macro" and d.params is None]
+            values = {preproc.evaluate(b.encode("utf-8", "surrogateescape"), preproc.Config()) for b in bodies}
+            cache[name] = values.pop() if len(values) == 1 and None not in values else None
+        return cache[name]
+
+    def _outside_groups(self, found: dict) -> dict:
+        """An `#include` inside a decided `#if` group looks top-level in the
+        blanked parse; new lines must not be placed inside that group."""
+        if self.blanked is None:
+            return found
+        spans = self.blanked.groups
+        return {k: [n for n in nodes if not any(a <= n.start_byte < b for a, b in spans)] for k, nodes in found.items()}
+
     @property
     def asks(self) -> frozenset:
         """Names the analysis looked up and the C library table lacks."""
@@ -103,7 +144,8 @@ class CFile:
         calls = sorted(calls + [tok for start, (tok, _) in via.items() if start not in known],
                        key=lambda n: n.start_byte)
         self._via = {start: v for start, (_, v) in via.items()}
-        findings = [self._site_finding(key, tok) for key, tok in enumerate(calls)]
+        with outcomes.macros(self._integer_macro):
+            findings = [self._site_finding(key, tok) for key, tok in enumerate(calls)]
         for ref in refs:
             fn = _enclosing_function(ref.node)
             defined = definitions.finding(self, len(findings), ref, fn)
@@ -156,6 +198,9 @@ class CFile:
         decision = region.decide(site.review, site.region, R("region-undelimited", line(tok)), analyse, no_spawn,
                                  lambda child: self._spawn_edits(site, child),
                                  lambda child: not child.unreadable and not child.handoffs)
+        configured = self._configured_groups(site)
+        if configured and decision.verdict is not Verdict.REVIEW:
+            decision = decision._replace(verdict=Verdict.REVIEW, reasons=configured, fix="fork")
         if decision.verdict is Verdict.FORK and decision.child.exit_helpers:
             decision = decision._replace(verdict=Verdict.REVIEW, reasons=list(decision.child.exit_helpers))
         fname = function_name(site.function) if site.function is not None else None
@@ -413,6 +458,8 @@ class CFile:
     def verify(self, new: bytes) -> Optional[str]:
         """Why the rewritten text must not be written, or None."""
         edits = self.edits_of(new)
+        if self.blanked is not None:
+            return self._verify_blanked(new, edits)
         if self.ranges is not None and edits is None:
             return "the rewrite of a file parsed in parts cannot be checked"
         if edits is not None:
@@ -422,6 +469,21 @@ class CFile:
             if not reparse(self.tree, self.source, new, edits, ranges).root_node.has_error:
                 return None
         return _parses_as_cleanly(new, self.ranges, edits, _error_count(self.root))
+
+    def _verify_blanked(self, new: bytes, edits: Optional[list]) -> Optional[str]:
+        """The check when conditionals were decided: no edit cuts through a
+        decided `#if` group, and the rewrite, decided the same way, parses as
+        cleanly as the original did."""
+        for e in edits or ():
+            for a, b in self.blanked.groups:
+                if e.start < b and a < e.end and not (a <= e.start and e.end <= b) \
+                        and not (e.start <= a and b <= e.end):
+                    at = self.source.count(b"\n", 0, a) + 1
+                    return f"an edit would cut through the `#if` group at line {at}"
+        config = preproc.Config(dict(self.options.defines), frozenset(self.options.undefines))
+        again = preproc.blank(new, config)
+        return _parses_as_cleanly(again.text if again is not None else new, self.ranges, edits,
+                                  _error_count(self.root))
 
     def renderer(self, options) -> "EditRenderer":
         """The findings' edits render anywhere.  When the command renders

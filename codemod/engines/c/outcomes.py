@@ -7,9 +7,33 @@ from codemod.engines.c.syntax import Node, text
 from codemod.core.outcomes import COMPARE, MIRROR, Truth, both, compare, either, negate, result_truth, unknown
 
 
+# Integer macros of the file being analysed (`#define NOTOK (-1)`, `case OK:`),
+# set by the engine around one file's analysis (see :func:`macros`).
+_MACROS: list = [None]
+
+
+class macros:
+    """``with macros(lookup):`` identifiers in pid tests and case labels are
+    looked up (``lookup(name)`` -> int or None) while the block runs."""
+
+    def __init__(self, lookup: Callable[[str], Optional[int]]):
+        self.lookup = lookup
+
+    def __enter__(self):
+        self.saved = _MACROS[0]
+        _MACROS[0] = self.lookup
+
+    def __exit__(self, *exc):
+        _MACROS[0] = self.saved
+        return False
+
+
 def _const(node: Node) -> Optional[int]:
-    """The integer value of a constant like `0`, `-1`, `(pid_t)-1`, `(0)`."""
+    """The integer value of a constant like `0`, `-1`, `(pid_t)-1`, `(0)`,
+    or an integer macro of the file or the project (`NOTOK`)."""
     t = node.type
+    if t == "identifier" and _MACROS[0] is not None:
+        return _MACROS[0](text(node))
     if t == "number_literal":
         try:
             return int(text(node).rstrip("uUlL"), 0)

@@ -230,11 +230,6 @@ def blank_literals(body: str) -> str:
                   lambda m: re.sub(r"[^\n]", " ", m.group()), body, flags=re.S)
 
 
-def words_of(body: str) -> set:
-    """The identifiers a definition mentions (the names to learn about next)."""
-    return set(_WORD.findall(blank_literals(body)))
-
-
 def visible_elsewhere(d: Definition) -> bool:
     """Another file can call what ``d`` defines: not static, and not a macro
     of a .c file (macros of headers reach the files including them)."""

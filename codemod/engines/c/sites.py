@@ -214,10 +214,10 @@ def _pure_lvalue(node: Node) -> bool:
 
 
 def _controlling(call: Node) -> Optional[Node]:
-    """The if/switch/while whose condition contains the call, if any."""
+    """The if/switch/while/for whose condition contains the call, if any."""
     node = call
     for a in ancestors(call):
-        if a.type in ("if_statement", "switch_statement", "while_statement"):
+        if a.type in ("if_statement", "switch_statement", "while_statement", "for_statement"):
             return a if a.child_by_field_name("condition") == node else None
         if a.type not in ("parenthesized_expression", "binary_expression", "unary_expression",
                           "assignment_expression", "cast_expression"):
@@ -242,7 +242,9 @@ def _is_result(site: Site):
 
 def _find_region(site: Site, is_exit) -> None:
     anchor = site.anchor
-    if anchor.type == "while_statement":
+    if anchor.type in ("while_statement", "for_statement"):
+        # `while ((pid = vfork()) < 0) sleep(1);`, `for (i = 0; (pid = vfork()) == NOTOK && i < 5; i++)`:
+        # the child must leave the loop at once (its update never runs in the child).
         truth = outcomes.evaluate(anchor.child_by_field_name("condition"), _is_result(site))
         if truth["child"] is not False:
             site.block(R("retry-loop-unclear", line(anchor)))

@@ -1,0 +1,105 @@
+"""Conditionals the tool decides (`#if 0`, `#if 1`, --define/--undefine):
+the blanking keeps every offset, and a region split only by a decision of
+the configuration stays review."""
+import pytest
+
+from codemod.engines.c.preproc import Config, blank, evaluate
+
+SOURCE = b"""a
+#if 0
+dead
+#else
+live
+#endif
+#ifdef HAVE_X
+x
+#else
+y
+#endif
+#if 0 && UNKNOWN
+d
+#elif BAR
+b
+#endif
+"""
+
+
+def test_blanking_keeps_offsets_and_lines():
+    out = blank(SOURCE)
+    assert len(out.text) == len(SOURCE) and out.text.count(b"\n") == SOURCE.count(b"\n")
+    lines = out.text.split(b"\n")
+    assert lines[2].strip() == b"" and lines[4] == b"live"
+    assert lines[6] == b"#ifdef HAVE_X" and lines[9] == b"y"          # undecided: as written
+    assert lines[13] == b"#if   BAR"                                   # the #elif now opens the group
+
+
+def test_the_configuration_decides_names():
+    out = blank(SOURCE, Config({"HAVE_X": "1"}, frozenset({"BAR"})))
+    lines = out.text.split(b"\n")
+    assert lines[7] == b"x" and lines[9].strip() == b"" and lines[14].strip() == b""
+    assert [d for _, _, d in out.configured] == ["#ifdef HAVE_X", "#elif BAR"]
+
+
+@pytest.mark.parametrize("expr,config,value", [
+    (b"0", Config(), 0), (b"1", Config(), 1), (b"0 && FOO", Config(), 0), (b"1 || FOO", Config(), 1),
+    (b"FOO", Config(), None), (b"defined(FOO)", Config({"FOO": "1"}), 1), (b"!defined FOO", Config({}, frozenset({"FOO"})), 1),
+    (b"VERSION >= 3", Config({"VERSION": "4"}), 1), (b"(1) /* c */", Config(), 1), (b"FOO(2)", Config(), None),
+])
+def test_evaluate(expr, config, value):
+    assert evaluate(expr, config) == value
+
+
+def test_unbalanced_conditionals_are_left_alone():
+    assert blank(b"#if 0\nx\n") is None
+    assert blank(b"#endif\n") is None
+
+
+SITE = b"""#include <sys/types.h>
+#include <unistd.h>
+
+int run(char **argv)
+{
+	pid_t pid;
+
+#ifdef HAVE_VFORK
+	pid = vfork();
+#else
+	pid = fork();
+#endif
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+"""
+
+
+def test_a_define_outside_the_child_lets_the_site_be_analysed(tmp_path, cli, monkeypatch):
+    (tmp_path / "a.c").write_bytes(SITE)
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = cli("scan", "a.c")
+    assert b"a.c:9:8: fork: " in out and b"shared with the other branch" in out
+    _, out, _ = cli("scan", "-D", "HAVE_VFORK", "a.c")
+    assert b"a.c:9:8: spawn: " in out
+    (tmp_path / ".vfork-codemod.toml").write_text('defines = ["HAVE_VFORK"]\n')
+    _, out, _ = cli("scan", "a.c")
+    assert b"a.c:9:8: spawn: " in out
+    _, out, _ = cli("scan", "-U", "HAVE_VFORK", "a.c")          # the flag wins over the file: vfork is dead code
+    assert b"a.c:" not in out and b"0 spawn, 0 fork, 0 review" in out
+
+
+def test_a_define_inside_the_child_is_review(tmp_path, cli, monkeypatch):
+    src = SITE.replace(b"\t\texecv", b"#ifdef HAVE_SETSID\n\t\tsetsid();\n#endif\n\t\texecv")
+    (tmp_path / "a.c").write_bytes(src)
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = cli("scan", "-D", "HAVE_VFORK", "-D", "HAVE_SETSID", "a.c")
+    assert b"review: needs review: `#ifdef HAVE_SETSID` in the child is decided only by the configuration given " \
+           b"(-D HAVE_VFORK, -D HAVE_SETSID)" in out
+
+
+def test_a_bad_define_is_a_usage_error(tmp_path, cli):
+    code, _, err = cli("scan", "--define", "1X", str(tmp_path))
+    assert code == 2 and "--define '1X'" in err
