@@ -23,7 +23,7 @@ DENSE_KINDS = (
     "fork_fallthrough_child", "fork_ifdef_have_vfork", "fork_loop_umask", "fork_no_failure_check",
     "fork_not_vfork", "fork_only_child_uses_variable", "fork_retry_loop", "fork_setsid_target_posix",
     "fork_signal_ignore", "fork_switch_vfork", "fork_vfork_eq_zero",
-    "review_break_out_of_case", "review_error_region", "handoff_errno_echo", "review_ifdef_in_child",
+    "review_break_out_of_case", "review_error_region", "handoff_errno_echo", "fork_ifdef_debug_in_child",
     "review_include_review_proposal", "review_return_in_child", "review_shadowed_and_static_writes",
     "review_stdout_and_shared_calls", "review_unknown_function", "review_wrapper_and_discard",
     "spawn_assign_in_condition", "spawn_chdir_setsid_gnu", "spawn_decl_init", "spawn_error_in_final_else",

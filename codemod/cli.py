@@ -105,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="the build defines NAME (as cc -D): `#if`s it decides are read decided (repeatable)")
         sp.add_argument("-U", "--undefine", action="append", default=[], metavar="NAME",
                         help="the build leaves NAME undefined (as cc -U) (repeatable)")
+        sp.add_argument("--compile-commands", metavar="FILE",
+                        help="a compile_commands.json: each file's -D/-U/-I, and every rewrite compiled with "
+                             "its file's own command (-fsyntax-only) before it is kept")
         sp.add_argument("--project", action=argparse.BooleanOptionalAction, default=None,
                         help="learn project helpers, wrappers and redirects from the rest of the tree "
                              "(default); --no-project analyses each file alone")
@@ -264,6 +267,7 @@ def _aliases(args, cfg) -> tuple:
 
 
 def _options(args, cfg) -> tuple:
+    import dataclasses
     from codemod.core.options import RunOptions
     include_review = getattr(args, "include_review", None)
     options = RunOptions(
@@ -282,6 +286,15 @@ def _options(args, cfg) -> tuple:
         or getattr(args, "format", None) == "sarif"
         or (getattr(args, "commit", False) and args.commit_per == "site"),
     )
+    if getattr(args, "compile_commands", None) or cfg.compile_commands:
+        from codemod.files import compiledb
+        try:
+            db = compiledb.load(args.compile_commands or cfg.compile_commands)
+        except compiledb.CompileDBError as exc:
+            raise UsageError(str(exc))
+        extra = tuple(dict.fromkeys(d for e in db.values() for d in e.include_dirs if os.path.isdir(d)))
+        options = dataclasses.replace(options, compile_db=db,
+                                      include_dirs=tuple(dict.fromkeys(options.include_dirs + extra)))
     ignore = Ignore(excludes=[(cfg.root or ".", cfg.exclude), (".", args.exclude)],
                     gitignore=not args.no_gitignore, force=args.force_exclude)
     return options, ignore
@@ -417,6 +430,9 @@ def main(argv: Optional[list] = None) -> int:
     try:
         options, ignore = _options(args, cfg)
         run = _run(args.paths, options, ignore, jobs, grep)
+    except UsageError as exc:
+        print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
     except (KeyboardInterrupt, Stopped) as exc:
         print(f"vfork-codemod: {_signal_name(exc)} before any file was written", file=sys.stderr)
         return _signal_status(exc)
@@ -522,7 +538,11 @@ def _from_stdin(args, cfg) -> int:
         print(f"vfork-codemod: reading standard input needs --stdin-filename NAME, the name of a "
               f"{handled_files()}", file=sys.stderr)
         return EXIT_ERROR
-    options, _ = _options(args, cfg)
+    try:
+        options, _ = _options(args, cfg)
+    except UsageError as exc:
+        print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
     result = process_source(sys.stdin.buffer.read(), name, language, options)
     if options.diffs and result.new is not None:
         from codemod.core.diffs import unified

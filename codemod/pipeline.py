@@ -89,7 +89,8 @@ def _analyse(eng, source: bytes, path: str, options: RunOptions) -> FileResult:
             return FileResult(path, Status.FAILED, findings, source, error=f"rewrite withheld: {problem}",
                               asks=asks, site_notes=notes)
         return FileResult(path, Status.CHANGED, findings, source, new, renderer=renderer,
-                          edits=unit.edits_of(new), unused_suppressions=unused, asks=asks, site_notes=notes)
+                          edits=unit.edits_of(new), unused_suppressions=unused, asks=asks, site_notes=notes,
+                          compiled=getattr(unit, "compiled", None))
     except RecursionError:
         return FileResult(path, Status.FAILED, [], source, error="nesting too deep to analyse")
     except limits.TooDeep as exc:

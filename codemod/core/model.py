@@ -235,6 +235,9 @@ class FileResult:
     asks: frozenset = field(default_factory=frozenset, repr=False)
     # How calls through wrappers and redirects were judged: [(key, SiteNote)].
     site_notes: list = field(default_factory=list, repr=False)
+    # With --compile-commands: True when the rewrite was compiled with the
+    # file's own command and added nothing, False when it could not be compiled.
+    compiled: Optional[bool] = None
 
     def render(self, findings: list) -> Optional[bytes]:
         """The file with just these findings' fixes made, or None when that

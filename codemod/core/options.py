@@ -24,6 +24,7 @@ class RunOptions:
     extra_needles: tuple = ()    # names of wrappers and redirects the index found (their callers are parsed)
     defines: tuple = ()          # ((name, value), ...) from --define: `#if`s this decides are read decided
     undefines: tuple = ()        # names from --undefine
+    compile_db: object = field(default=None, compare=False)   # --compile-commands: path -> compiledb.Entry
 
     @functools.cached_property
     def needles(self) -> tuple:

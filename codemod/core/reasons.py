@@ -161,6 +161,16 @@ KINDS = {
                        "it cannot see through)", "unparsable"),
     "error-node": _k("`{code}` could not be parsed (a tree-sitter ERROR region, often a macro it cannot see "
                      "through)", "unparsable"),
+    "configurations-proven": _k("fork-safe in every configuration of the `#if`s around it where this vfork is "
+                                "compiled ({configs}){elsewhere}", "configuration"),
+    "configuration-needs-review": _k("with {config}: {why}", "configuration"),
+    "configurations-complex": _k("an `#if` around it compares or computes with names; the tool enumerates only "
+                                 "conditions on whether names are defined or true", "configuration"),
+    "configurations-too-many": _k("the `#if`s around it allow {n} configurations, more than the {most} the tool "
+                                  "analyses", "configuration"),
+    "configurations-handoff": _k("a configuration hands values to the parent (the exec-error pipe): not combined "
+                                 "across configurations", "configuration"),
+    "configurations-conflict": _k("the configurations would need overlapping edits", "configuration"),
     "configured-branch": _k("`{directive}` in the child is decided only by the configuration given ({flags}): "
                             "the child of the other configurations is not analysed", "configuration"),
     "preproc-in-child": _k("`{directive}` splits the child region: each configuration may run different code",

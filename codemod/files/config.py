@@ -23,6 +23,7 @@ KEYS = {
     "project": "true or false (learn helpers and wrappers from the rest of the tree)",
     "defines": 'list of "NAME" or "NAME=VALUE" the build defines (as cc -D)',
     "undefines": "list of names the build leaves undefined (as cc -U)",
+    "compile-commands": "path of a compile_commands.json, relative to the configuration file",
 }
 NAME_KEYS = {"aliases": "C identifier", "exec-wrappers": "function name", "safe-functions": "function name"}
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -50,6 +51,7 @@ class Config:
         self.max_parse_memory = 400
         self.include_dirs: list = []
         self.defines: list = []
+        self.compile_commands: Optional[str] = None
         self.undefines: list = []
         self.project = True
         self.root = root          # folder the exclude patterns are relative to
@@ -159,6 +161,10 @@ def parse(table: dict, source: Path) -> Config:
         elif key == "max-parse-memory":
             if isinstance(value, bool) or not isinstance(value, int) or value < MIN_PARSE_MEMORY:
                 raise ConfigError(f"{source}: `{key}` must be {KEYS[key]}, not {value!r}")
+        elif key == "compile-commands":
+            if not isinstance(value, str):
+                raise ConfigError(f"{source}: `{key}` must be a {KEYS[key]}, not {_kind(value)}")
+            value = str(cfg.root / value)
         elif not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise ConfigError(f"{source}: `{key}` must be a {KEYS[key]}, not {_kind(value)}")
         if key in NAME_KEYS:

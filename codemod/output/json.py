@@ -19,6 +19,8 @@ def write_json(report: Report, stream) -> None:
             item["message"] = printable(item["message"])
             for reason in item["reasons"]:
                 reason["message"] = printable(reason["message"])
+            if r.compiled is not None and f.fix is not None:
+                item["compiled_with_project_flags"] = r.compiled
             findings.append(item)
     doc = {"version": 1, "findings": findings, "errors": errors(results, report.missing),
            "skipped": [{**path_fields(r.path), "message": printable(r.error or "")}

@@ -68,8 +68,10 @@ def write_patches(results: list, out_dir: str, include_auto: bool, author: Optio
                     name = f"{number:04d}-{slug(f.path)}-L{f.line}.patch"
                     lines = _cited_lines(f, r.original, base)
                     diff = unified(f.path, base, new, context=_context(f.path, base, new, lines))
-                    outdir.write(out, name, format_patch(f, diff, base, new, _mode(r.path), author))
+                    outdir.write(out, name, format_patch(f, diff, base, new, _mode(r.path), author, r.compiled))
                     entry["patch"] = name
+                    if r.compiled is not None:
+                        entry["compiled_with_project_flags"] = r.compiled
                     if include_auto:
                         done, base = done + [f], new
                 entries.append(entry)
@@ -153,7 +155,7 @@ def subject(f: Finding) -> str:
 
 
 def format_patch(f: Finding, diff: bytes, old: bytes, new: bytes, mode: str = "100644",
-                 author: str = AUTHOR) -> bytes:
+                 author: str = AUTHOR, compiled: Optional[bool] = None) -> bytes:
     """A mail in `git format-patch` form: `git am` applies it (with `-3` on a
     tree that has moved on), so does `git apply`.  The commit message is
     what the commit does and why; what only the reviewer needs goes below
@@ -165,7 +167,10 @@ def format_patch(f: Finding, diff: bytes, old: bytes, new: bytes, mode: str = "1
             f"Date: {date}\n"
             f"Subject: [PATCH] {subject(f)}\n\n")
     stat = _diffstat(f.path, diff)
-    return (head + _message(f) + "\n---\n" + _notes(f) + stat + "\n").encode("utf-8") + \
+    checked = "" if compiled is None else _wrap(
+        "Compiled with the project's flags (compile_commands.json, -fsyntax-only) before and after: no new "
+        "diagnostics." if compiled else "Not compiled with the project's flags: its compiler could not be run.") + "\n\n"
+    return (head + _message(f) + "\n---\n" + _notes(f) + checked + stat + "\n").encode("utf-8") + \
         _git_diff(f.path, diff, _blob(old), _blob(new), mode) + f"-- \nvfork-codemod {__version__}\n\n".encode()
 
 

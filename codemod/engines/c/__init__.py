@@ -40,7 +40,22 @@ class CEngine(Engine):
         if isinstance(ranges, Skip):
             return ranges
         from codemod.engines.c.engine import CFile
-        return CFile(source, path, self.options(run), ranges)
+        options = self.options(run)
+        entry = run.compile_db.get(_absolute(path)) if run.compile_db else None
+        if entry is not None:
+            # The file's own -D and -U come first; the command line's win over them.
+            from dataclasses import replace
+            defines = dict(entry.defines)
+            defines.update(run.defines)
+            undefines = set(entry.undefines) - set(dict(run.defines)) | set(run.undefines)
+            options = replace(options, defines=tuple((k, v) for k, v in defines.items() if k not in undefines),
+                              undefines=tuple(sorted(undefines)), compile=entry)
+        return CFile(source, path, options, ranges)
 
     def preload(self) -> None:
         import codemod.engines.c.engine  # noqa: F401 - imported for its side effect
+
+
+def _absolute(path: str) -> str:
+    import os
+    return os.path.normpath(os.path.abspath(path))

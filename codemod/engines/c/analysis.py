@@ -66,6 +66,7 @@ class Options:
     asked: Optional[set] = field(default=None, compare=False)   # names missing from the C library, collected
     defines: tuple = ()            # (name, value) the build defines (--define): decides `#if`s
     undefines: tuple = ()          # names the build leaves undefined (--undefine)
+    compile: Optional[object] = field(default=None, compare=False)   # the file's compiledb.Entry
 
     def lookup(self, name: Optional[str], stack: tuple = ()) -> Optional[libc.Spec]:
         """What a call of ``name`` does: the configuration first (it wins

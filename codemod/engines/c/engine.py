@@ -12,7 +12,8 @@ from codemod.core.edits import apply_edits
 from codemod.core.model import Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
 from codemod.engines.c import (
-    analysis, definitions, handoff, indirect, libc, outcomes, preproc, provenance, sites, spawn, summaries,
+    analysis, configurations, definitions, handoff, indirect, knr, libc, outcomes, preproc, provenance, sites, spawn,
+    summaries,
 )
 from codemod.engines.c.analysis import Options
 from codemod.engines.c.partial import shifted
@@ -63,21 +64,32 @@ class CFile:
 
     language = "c"
 
-    def __init__(self, source: bytes, path: str, options: Options = Options(), ranges: Optional[list] = None):
+    def __init__(self, source: bytes, path: str, options: Options = Options(), ranges: Optional[list] = None,
+                 prepared: Optional[bytes] = None):
         """``ranges``: parse only these byte ranges (a file too big to parse
-        whole, see codemod.engines.c.partial)."""
+        whole, see codemod.engines.c.partial).  ``prepared``: the text to
+        parse instead (one configuration of the file, codemod.engines.c.configurations)."""
         self.source = source
         self.path = path
         self.options = replace(options, path=path, asked=set())
         self.ranges = ranges
+        self.prepared = prepared is not None
+        self.decisions: dict = {}                 # vfork token start -> (site, decision), for configurations
         self._via: dict = {}                      # start byte -> indirect.Via of calls through wrappers
         self.site_notes: list = []                # project.SiteNote of those calls, for the index
         # Conditionals the configuration decides are blanked for the parse
         # (codemod.engines.c.preproc); offsets stay those of ``source``.
-        self.blanked = preproc.blank(source, preproc.Config(dict(options.defines), frozenset(options.undefines)))
-        self.parsed = self.blanked.text if self.blanked is not None else source
+        self.blanked = None if prepared is not None else \
+            preproc.blank(source, preproc.Config(dict(options.defines), frozenset(options.undefines)))
+        self.parsed = prepared if prepared is not None else self.blanked.text if self.blanked is not None else source
         self.tree = parse(self.parsed, ranges)
         self.root = self.tree.root_node
+        if self.root.has_error and ranges is None and prepared is None:
+            old_c = knr.normalise(self.parsed, self.root)
+            if old_c is not None:
+                self.parsed = old_c
+                self.tree = parse(self.parsed)
+                self.root = self.tree.root_node
         self._includes = self._outside_groups(captures("top-level-includes", self.root, max_start_depth=0))
         self._site_options = None
         self._rendered: Optional[tuple] = None    # (text, edits) of the last render()
@@ -171,6 +183,13 @@ class CFile:
                                  "more than 65,535 levels deep, beyond what tree-sitter's queries reach")
 
     def _site_finding(self, key: int, tok: Node) -> Finding:
+        finding = self._one_configuration(key, tok)
+        if finding.verdict is Verdict.REVIEW and not self.prepared and self.ranges is None \
+                and any(r.kind in configurations.TRIGGERS for r in finding.reasons):
+            return configurations.finding(self, key, tok, finding) or finding
+        return finding
+
+    def _one_configuration(self, key: int, tok: Node) -> Finding:
         levels = depth(self.root, tok, limits.MAX_SITE_DEPTH + 1)
         if levels > limits.MAX_SITE_DEPTH:
             raise limits.TooDeep(f"nesting too deep to analyse: the `vfork` at line {line(tok)} is nested more "
@@ -203,6 +222,7 @@ class CFile:
             decision = decision._replace(verdict=Verdict.REVIEW, reasons=configured, fix="fork")
         if decision.verdict is Verdict.FORK and decision.child.exit_helpers:
             decision = decision._replace(verdict=Verdict.REVIEW, reasons=list(decision.child.exit_helpers))
+        self.decisions[tok.start_byte] = (site, decision)
         fname = function_name(site.function) if site.function is not None else None
         finding = Finding(self.path, line(tok), tok.start_point.column + 1, "c", decision.verdict, "",
                           function=fname)
@@ -457,8 +477,20 @@ class CFile:
 
     def verify(self, new: bytes) -> Optional[str]:
         """Why the rewritten text must not be written, or None."""
+        problem = self._verify_parse(new)
+        if problem is None and self.options.compile is not None:
+            import os
+            from codemod.files import compiledb
+            problem = compiledb.check(self.options.compile, os.path.abspath(self.path), self.source, new)
+            self.compiled = problem is None
+            problem = problem or None
+        return problem
+
+    compiled: Optional[bool] = None   # the rewrite was compiled with the project's flags (and passed)
+
+    def _verify_parse(self, new: bytes) -> Optional[str]:
         edits = self.edits_of(new)
-        if self.blanked is not None:
+        if self.parsed is not self.source:
             return self._verify_blanked(new, edits)
         if self.ranges is not None and edits is None:
             return "the rewrite of a file parsed in parts cannot be checked"
@@ -471,19 +503,23 @@ class CFile:
         return _parses_as_cleanly(new, self.ranges, edits, _error_count(self.root))
 
     def _verify_blanked(self, new: bytes, edits: Optional[list]) -> Optional[str]:
-        """The check when conditionals were decided: no edit cuts through a
-        decided `#if` group, and the rewrite, decided the same way, parses as
-        cleanly as the original did."""
+        """The check when the parse read a prepared text (decided conditionals,
+        K&R headers): no edit cuts through a decided `#if` group, and the
+        rewrite, prepared the same way, parses as cleanly as the original did."""
         for e in edits or ():
-            for a, b in self.blanked.groups:
+            for a, b in (self.blanked.groups if self.blanked is not None else ()):
                 if e.start < b and a < e.end and not (a <= e.start and e.end <= b) \
                         and not (e.start <= a and b <= e.end):
                     at = self.source.count(b"\n", 0, a) + 1
                     return f"an edit would cut through the `#if` group at line {at}"
         config = preproc.Config(dict(self.options.defines), frozenset(self.options.undefines))
         again = preproc.blank(new, config)
-        return _parses_as_cleanly(again.text if again is not None else new, self.ranges, edits,
-                                  _error_count(self.root))
+        text_ = again.text if again is not None else new
+        root = parse(text_).root_node
+        if root.has_error:
+            old_c = knr.normalise(text_, root)
+            text_ = old_c if old_c is not None else text_
+        return _parses_as_cleanly(text_, self.ranges, edits, _error_count(self.root))
 
     def renderer(self, options) -> "EditRenderer":
         """The findings' edits render anywhere.  When the command renders

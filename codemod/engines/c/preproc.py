@@ -15,6 +15,7 @@ import re
 from typing import NamedTuple, Optional
 
 _DIRECTIVE = re.compile(rb"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
+_DEFINE = re.compile(rb"[ \t]*#[ \t]*(define|undef)[ \t]+([A-Za-z_]\w*)(\(?)(.*)$")
 
 
 class Config(NamedTuple):
@@ -193,14 +194,56 @@ def blank(source: bytes, config: Config = Config()) -> Optional[Blanked]:
                 out[i] = 0x20
         changed = True
 
+    # The file's own `#define NAME VALUE` / `#undef NAME` decide later `#if`s
+    # as the preprocessor would, within the group they are in; after an
+    # undecided group ends, what it changed is unknown.
+    scopes = [(dict(config.defines), set(config.undefines))]
+
+    def current() -> Config:
+        defines, undefines = scopes[-1]
+        return Config(dict(defines), frozenset(undefines))
+
+    def enter() -> None:
+        defines, undefines = scopes[-1]
+        scopes.append((dict(defines), set(undefines)))
+
+    def restart() -> None:                       # #else / #elif: back to the state the group began with
+        scopes[-1] = (dict(scopes[-2][0]), set(scopes[-2][1]))
+
+    def leave(decided_live: bool) -> None:
+        inner_d, inner_u = scopes.pop()
+        outer_d, outer_u = scopes[-1]
+        if decided_live:
+            scopes[-1] = (inner_d, inner_u)
+            return
+        for name in set(inner_d.items()) ^ set(outer_d.items()):
+            outer_d.pop(name[0], None)
+            outer_u.discard(name[0])
+        for name in inner_u ^ outer_u:
+            outer_d.pop(name, None)
+            outer_u.discard(name)
+
     for start, end in _lines(source):
         m = _DIRECTIVE.match(source, start, end)
         if m is None:
             if not live():
                 wipe(start, end)
+                continue
+            d = _DEFINE.match(source, start, end)
+            if d is not None:
+                name = d.group(2).decode()
+                defines, undefines = scopes[-1]
+                defines.pop(name, None)
+                undefines.discard(name)
+                if d.group(1) == b"undef":
+                    undefines.add(name)
+                elif not d.group(3):          # a function-like macro leaves `#if NAME(...)` undecided
+                    defines[name] = _strip_comments(d.group(4)).strip().decode("utf-8", "replace") or "1"
             continue
+        config = current()
         kind, rest = m.group(1).decode(), m.group(2)
         if kind in ("if", "ifdef", "ifndef"):
+            enter()
             if not live():
                 stack.append(["dead", True, start, True])        # nested in a dead branch: gone with it
                 wipe(start, end)
@@ -220,12 +263,14 @@ def blank(source: bytes, config: Config = Config()) -> Optional[Blanked]:
         outer_live = all(e[0] != "dead" for e in stack[:-1])
         if kind == "endif":
             stack.pop()
+            leave(entry[3] and entry[0] == "live")
             if entry[3]:
                 wipe(start, end)
                 if outer_live:
                     groups.append((entry[2], end))
                     spans.extend((a, end, line) for a, line in configured if a == entry[2])
             continue
+        restart()
         if not outer_live:
             wipe(start, end)
             continue

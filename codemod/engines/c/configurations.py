@@ -1,0 +1,174 @@
+"""A vfork site split by `#if`: analysed once per configuration.
+
+When a site is review because of the preprocessor (an `#ifdef` inside the
+child, around the branch, around a `switch` head or case labels that
+tree-sitter then cannot parse), the conditionals of the top-level item
+holding it are enumerated: each name they test is taken defined or not
+(`#ifdef X`, `defined(X)`) and true or false (`#if X`), at most
+:data:`MAX_CONFIGURATIONS` combinations.  For each, the item is re-parsed
+with the inactive lines blanked (offsets kept) and the site analysed as
+usual.  The verdict:
+
+* review, naming the configuration, when one configuration needs a person;
+* posix_spawn when the site exists in every configuration and every one
+  makes the same edits;
+* otherwise fork, with the edits of every configuration (vfork → fork, and
+  `exit` → `_exit` in every branch), when each is fork-safe.
+
+Conditions that compare or compute with names (`#if VERSION > 3`) are not
+enumerated; the site stays review with that reason.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import replace
+from typing import Optional
+
+from codemod.core.model import Finding, Fix, Verdict
+from codemod.core.reasons import For
+from codemod.engines.c import preproc
+from codemod.engines.c.syntax import Node, line
+
+R = For("c")
+MAX_CONFIGURATIONS = 16
+# Review reasons that the preprocessor may be behind.
+TRIGGERS = frozenset({"preproc-in-child", "preproc-before-branch", "site-in-error", "missing-node", "error-node",
+                      "configured-branch", "case-fallthrough", "switch-no-child", "branch-unclear"})
+_BOOLEAN = re.compile(rb"^(?:\s|defined|[A-Za-z_]\w*|[()!]|&&|\|\||0|1|/\*.*?\*/)*$", re.S)
+
+
+def _item(root: Node, tok: Node) -> Node:
+    node = tok
+    while node.parent is not None and node.parent != root:
+        node = node.parent
+    return node
+
+
+def _atoms(text: bytes, config: preproc.Config) -> Optional[list]:
+    """The (kind, name) pairs the undecided conditionals of ``text`` test,
+    or None when one is more than a boolean of names."""
+    out: list = []
+    for start, end in preproc._lines(text):
+        m = preproc._DIRECTIVE.match(text, start, end)
+        if m is None or m.group(1) in (b"else", b"endif"):
+            continue
+        kind, rest = m.group(1).decode(), preproc._strip_comments(m.group(2))
+        if kind in ("ifdef", "ifndef"):
+            name = rest.strip().decode("utf-8", "replace")
+            if not config.known(name):
+                out.append(("defined", name))
+            continue
+        if preproc.evaluate(rest, config) is not None:
+            continue
+        if not _BOOLEAN.match(rest):
+            return None
+        words = re.findall(rb"defined\s*\(?\s*([A-Za-z_]\w*)|([A-Za-z_]\w*)", rest)
+        for in_defined, plain in words:
+            if in_defined:
+                out.append(("defined", in_defined.decode()))
+            elif plain != b"defined":
+                out.append(("value", plain.decode()))
+    seen = []
+    for a in out:
+        if a not in seen and not config.known(a[1]):
+            seen.append(a)
+    return seen
+
+
+def _configs(atoms: list):
+    """(description, defines, undefines) for each consistent assignment."""
+    names = sorted({name for _, name in atoms})
+    for values in itertools.product((True, False), repeat=len(atoms)):
+        state = dict(zip(atoms, values))
+        defines, undefines, words = {}, set(), []
+        ok = True
+        for name in names:
+            d = state.get(("defined", name))
+            v = state.get(("value", name))
+            if d is False and v:
+                ok = False          # a true value needs the name defined
+                break
+            if d is False or (d is None and v is False):
+                undefines.add(name)
+                words.append(f"`{name}` undefined")
+            else:
+                defines[name] = "1" if v is not False else "0"
+                words.append(f"`{name}` defined" + (" as 0" if v is False else ""))
+        if ok:
+            yield ", ".join(words), defines, frozenset(undefines)
+
+
+def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
+    """The site's finding from every configuration, or None to keep ``plain``."""
+    from codemod.engines.c.engine import CFile
+    item = _item(cfile.root, tok)
+    lo, hi = item.start_byte, item.end_byte
+    base = preproc.Config(dict(cfile.options.defines), frozenset(cfile.options.undefines))
+    text = cfile.parsed[lo:hi]
+    if any(r.kind == "configured-branch" for r in plain.reasons):
+        # The child holds a branch only the given configuration decides:
+        # every configuration of the item is analysed, the given one too.
+        base, text = preproc.Config(), cfile.source[lo:hi]
+        if cfile.blanked is not None and any(a < lo < b or a < hi < b for a, b in cfile.blanked.groups):
+            return None
+    atoms = _atoms(text, base)
+    at = line(tok)
+    if atoms is None:
+        return replace(plain, reasons=plain.reasons + (R("configurations-complex", at),))
+    if not atoms:
+        return None
+    configs = list(_configs(atoms))
+    if len(configs) > MAX_CONFIGURATIONS:
+        return replace(plain, reasons=plain.reasons + (R("configurations-too-many", at, n=len(configs),
+                                                         most=MAX_CONFIGURATIONS),))
+    results = []        # (description, finding, site, decision) where the site exists
+    missing = 0
+    for description, defines, undefines in configs:
+        config = preproc.Config({**base.defines, **defines}, base.undefines | undefines)
+        blanked = preproc.blank(text, config)
+        if blanked is None:
+            return None     # conditionals that do not balance inside the item
+        prepared = cfile.parsed[:lo] + blanked.text + cfile.parsed[hi:]
+        sub = CFile(cfile.source, cfile.path, cfile.options, prepared=prepared)
+        hit = next((f for f in sub.findings if (f.line, f.column) == (plain.line, plain.column)), None)
+        if hit is None or tok.start_byte not in sub.decisions:
+            missing += 1
+            continue
+        site, decision = sub.decisions[tok.start_byte]
+        results.append((description, hit, site, decision, sub))
+    if not results:
+        return None
+    for description, hit, *_ in results:
+        if hit.verdict is Verdict.REVIEW or hit.verdict is Verdict.NOTE:
+            first = hit.reasons[0] if hit.reasons else None
+            why = first.text if first is not None else hit.message
+            reasons = (R("configuration-needs-review", first.line if first else at, config=description, why=why),) \
+                + tuple(r for r in hit.reasons[1:])
+            return replace(plain, message=f"needs review: {reasons[0].text}", reasons=reasons, fix=None)
+    names = "; ".join(d for d, *_ in results)
+    elsewhere = f"; in {missing} more it is not compiled" if missing else ""
+    proven = R("configurations-proven", at, configs=names, elsewhere=elsewhere)
+    first = results[0][1]
+    if not missing and all(h.verdict is Verdict.SPAWN and h.fix is not None and first.fix is not None
+                           and h.fix.edits == first.fix.edits for _, h, *_ in results):
+        return replace(first, reasons=first.reasons + (proven,))
+    edits: dict = {}
+    reasons = [proven]
+    for _, hit, site, decision, sub in results:
+        if decision.child is None or decision.child.handoffs:
+            return replace(plain, reasons=plain.reasons + (R("configurations-handoff", at),))
+        fork_edits, _ = sub._fork_edits(site, decision.child)
+        for e in fork_edits:
+            edits[(e.start, e.end, e.text)] = e
+        reasons += [r for r in hit.reasons if r.kind in ("exit-becomes-_exit", "err-becomes-warn") and r not in reasons]
+    ordered = sorted(edits.values(), key=lambda e: (e.start, e.end))
+    if any(a.overlaps(b) for a, b in zip(ordered, ordered[1:])):
+        return replace(plain, reasons=plain.reasons + (R("configurations-conflict", at),))
+    needs = frozenset({"unistd.h"}) if any(e.text == b"_exit" or b"_exit(" in e.text for e in ordered) else frozenset()
+    fix = Fix(Verdict.FORK.info.applicability, key, tuple(ordered), needs, target="fork")
+    return replace(plain, verdict=Verdict.FORK, message=f"fixable with fork: {proven.text}",
+                   reasons=tuple(reasons), fix=fix)
+
+
+
