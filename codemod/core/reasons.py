@@ -163,6 +163,7 @@ KINDS = {
                      "through)", "unparsable"),
     "configurations-proven": _k("fork-safe in every configuration of the `#if`s around it where this vfork is "
                                 "compiled ({configs}){elsewhere}", "configuration"),
+    "read-alone": _k("read on its own (lines {start}-{end}): the ERROR region around it comes from other code"),
     "configuration-needs-review": _k("with {config}: {why}", "configuration"),
     "configurations-complex": _k("an `#if` around it compares or computes with names; the tool enumerates only "
                                  "conditions on whether names are defined or true", "configuration"),

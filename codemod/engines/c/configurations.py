@@ -45,6 +45,23 @@ def _item(root: Node, tok: Node) -> Node:
     return node
 
 
+def _blanks(text: bytes) -> bytes:
+    return bytes(b if b in (0x0A, 0x0D) else 0x20 for b in text)
+
+
+def _function_lines(text: bytes, at: int, lo: int, hi: int) -> tuple:
+    """Inside an ERROR region spanning several functions, the lines of the
+    one holding ``at``: from after the previous `}` in column 0 to the next
+    one (the usual C layout); the whole region when there is no such line."""
+    before = text.rfind(b"\n}", lo, at)
+    after = text.find(b"\n}", at, hi)
+    if after < 0:
+        return lo, hi
+    start = text.find(b"\n", before + 2, at) + 1 if before >= 0 else lo
+    end = text.find(b"\n", after + 2, hi)
+    return (start if start > 0 else lo), (hi if end < 0 else end + 1)
+
+
 def _atoms(text: bytes, config: preproc.Config) -> Optional[list]:
     """The (kind, name) pairs the undecided conditionals of ``text`` test,
     or None when one is more than a boolean of names."""
@@ -104,6 +121,12 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
     from codemod.engines.c.engine import CFile
     item = _item(cfile.root, tok)
     lo, hi = item.start_byte, item.end_byte
+    alone = False
+    if item.type == "ERROR":
+        # The function holding the site, read on its own: the rest of the
+        # ERROR region (other functions tree-sitter lost its way in) is blanked.
+        lo, hi = _function_lines(cfile.parsed, tok.start_byte, lo, hi)
+        alone = (lo, hi) != (item.start_byte, item.end_byte)
     base = preproc.Config(dict(cfile.options.defines), frozenset(cfile.options.undefines))
     text = cfile.parsed[lo:hi]
     if any(r.kind == "configured-branch" for r in plain.reasons):
@@ -116,7 +139,7 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
     at = line(tok)
     if atoms is None:
         return replace(plain, reasons=plain.reasons + (R("configurations-complex", at),))
-    if not atoms:
+    if not atoms and not alone:
         return None
     configs = list(_configs(atoms))
     if len(configs) > MAX_CONFIGURATIONS:
@@ -126,10 +149,14 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
     missing = 0
     for description, defines, undefines in configs:
         config = preproc.Config({**base.defines, **defines}, base.undefines | undefines)
-        blanked = preproc.blank(text, config)
+        blanked = preproc.blank(text, config) if atoms else preproc.Blanked(text, [])
         if blanked is None:
             return None     # conditionals that do not balance inside the item
-        prepared = cfile.parsed[:lo] + blanked.text + cfile.parsed[hi:]
+        if alone:
+            prepared = cfile.parsed[:item.start_byte] + _blanks(cfile.parsed[item.start_byte:lo]) + blanked.text \
+                + _blanks(cfile.parsed[hi:item.end_byte]) + cfile.parsed[item.end_byte:]
+        else:
+            prepared = cfile.parsed[:lo] + blanked.text + cfile.parsed[hi:]
         sub = CFile(cfile.source, cfile.path, cfile.options, prepared=prepared)
         hit = next((f for f in sub.findings if (f.line, f.column) == (plain.line, plain.column)), None)
         if hit is None or tok.start_byte not in sub.decisions:
@@ -144,11 +171,14 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
             first = hit.reasons[0] if hit.reasons else None
             why = first.text if first is not None else hit.message
             reasons = (R("configuration-needs-review", first.line if first else at, config=description, why=why),) \
-                + tuple(r for r in hit.reasons[1:])
+                + tuple(r for r in hit.reasons[1:]) if atoms else \
+                tuple(hit.reasons) + (R("read-alone", at, start=cfile.source.count(b"\n", 0, lo) + 1,
+                                        end=cfile.source.count(b"\n", 0, hi)),)
             return replace(plain, message=f"needs review: {reasons[0].text}", reasons=reasons, fix=None)
     names = "; ".join(d for d, *_ in results)
     elsewhere = f"; in {missing} more it is not compiled" if missing else ""
-    proven = R("configurations-proven", at, configs=names, elsewhere=elsewhere)
+    proven = R("configurations-proven", at, configs=names, elsewhere=elsewhere) if atoms else \
+        R("read-alone", at, start=cfile.source.count(b"\n", 0, lo) + 1, end=cfile.source.count(b"\n", 0, hi))
     first = results[0][1]
     if not missing and all(h.verdict is Verdict.SPAWN and h.fix is not None and first.fix is not None
                            and h.fix.edits == first.fix.edits for _, h, *_ in results):
