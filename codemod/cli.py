@@ -318,7 +318,8 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
     from codemod.engines.base import engines
     from codemod.files.tree import Tree
     learners = [e for e in engines() if e.learns] if options.project else []
-    trees = [(e, Tree(paths, e.extensions, options.include_dirs)) for e in learners]
+    trees = [(e, Tree(paths, e.extensions, options.include_dirs, lambda: discover_groups(paths, ignore, [])))
+             for e in learners]
 
     def targets():
         for item in _progress(discover_groups(paths, ignore, stale)):
@@ -327,11 +328,6 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
             elif isinstance(item, Target) and item.language is None:
                 missing.append(Missing(item.display, f"not a {handled_files()}"))
             else:
-                for _, tree in trees:
-                    if isinstance(item, Target):
-                        tree.add_file(item.path, item.display)
-                    else:
-                        tree.add_folder(item.base, item.prefix, item.files)
                 yield item
     results, files = parallel.run(targets(), options, jobs, grep)
     project = None

@@ -21,10 +21,13 @@ class Tree:
     """The walked files of one language (path on disk -> path shown), and
     the include folders searched with them."""
 
-    def __init__(self, roots: list, extensions: tuple, include_dirs: tuple = ()):
+    def __init__(self, roots: list, extensions: tuple, include_dirs: tuple = (), walk=None):
+        """``walk()`` walks the run's paths again, with the run's rules (the
+        first walk keeps nothing: most runs never ask)."""
         self.roots = list(roots)
         self.extensions = extensions
         self.include_dirs = tuple(include_dirs)
+        self._walk = walk
         self._walked: list = []     # (folder or "", prefix, names, named file) as the walk gave them
         self._files: Optional[dict] = None
         self._position: Optional[dict] = None
@@ -44,6 +47,13 @@ class Tree:
         """Path on disk (absolute) -> path shown, of the walked files with the extensions, in walk order."""
         if self._files is None:
             self._files, self._position = {}, {}
+            if self._walk is not None:
+                from codemod.files.walk import Folder, Target
+                for item in self._walk():
+                    if isinstance(item, Folder):
+                        self.add_folder(item.base, item.prefix, item.files)
+                    elif isinstance(item, Target) and item.language is not None:
+                        self.add_file(item.path, item.display)
             for base, prefix, names, named in self._walked:
                 pairs = [named] if named else [(base + n, prefix + n) for n, _ in names]
                 for path, display in pairs:
