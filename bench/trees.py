@@ -1,8 +1,15 @@
 """Deterministic benchmark trees.
 
 wide:  tens of thousands of C files (about 10 KB each, like binutils-gdb),
-       a handful of which call vfork.
+       a handful of which call vfork, and about one in 470 that mention it
+       only in comments, strings and longer names (`follow_vfork`,
+       `TARGET_WAITKIND_VFORKED`), as binutils-gdb's 62 of 29,000 do; one in
+       eight of those is 300-500 KB (gdb's `breakpoint.c`, `remote.c`).
 dense: hundreds of C files, each with several vfork sites of mixed kinds.
+sites: thousands of small C files, each with one vfork site (memory).
+ctypes: one generated Python module of ctypes bindings for libc (about
+       150 KB, thousands of `_libc.name` bindings, `vfork` among them, never
+       called).
 """
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ import hashlib
 import random
 import shutil
 from pathlib import Path
+from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE.parent / "tests" / "golden" / "c"
@@ -63,8 +71,27 @@ def _marker(root: Path, params: tuple, cases: tuple) -> Path:
     return root / f".built-{digest.hexdigest()[:16]}"
 
 
-def build_wide(root: Path, files: int = 30000, with_vfork: int = 12, seed: int = 1) -> Path:
-    marker = _marker(root, ("wide", files, with_vfork, seed), (WIDE_SITE,))
+MENTIONS = (
+    "/* Unlike vfork(), this waits for the child to exit. */\n",
+    "// vfork: see infrun.c\n",
+    'static const char vfork_msg[] = "vfork failed";\n',
+    "int follow_vfork_mode;\n",
+    "#define TARGET_WAITKIND_VFORKED 7\n",
+    "static int vfork_done_seen(int kind)\n{\n\treturn kind == TARGET_WAITKIND_VFORKED;\n}\n",
+    "/*\n * After a vfork the parent is suspended\n * until the child execs.\n */\n",
+)
+
+
+def _mention_file(rng: random.Random, target_size: int) -> str:
+    """A plain file with a few of the mentions above after its includes."""
+    head, _, rest = _plain_file(rng, target_size).partition("\n\n")
+    return head + "\n\n" + "".join(rng.sample(MENTIONS, 4)) + "\n" + rest
+
+
+def build_wide(root: Path, files: int = 30000, with_vfork: int = 12, seed: int = 1,
+               mentions: Optional[int] = None) -> Path:
+    mentions = max(1, files // 470) if mentions is None else mentions
+    marker = _marker(root, ("wide", files, with_vfork, seed, mentions, MENTIONS), (WIDE_SITE,))
     if marker.exists():
         return root
     if root.exists():
@@ -72,11 +99,16 @@ def build_wide(root: Path, files: int = 30000, with_vfork: int = 12, seed: int =
     rng = random.Random(seed)
     site = (GOLDEN / WIDE_SITE / "input.c").read_text()
     per_dir = 100
-    vfork_at = set(rng.sample(range(files), with_vfork))
+    chosen = rng.sample(range(files), with_vfork + mentions)
+    vfork_at, mention_at = set(chosen[:with_vfork]), set(chosen[with_vfork:])
     for i in range(files):
         folder = root / f"lib{i // (per_dir * 20):02d}" / f"mod{(i // per_dir) % 20:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        text = _plain_file(rng, rng.randint(4000, 16000))
+        if i in mention_at:
+            big = rng.random() < 1 / 8
+            text = _mention_file(rng, rng.randint(300_000, 500_000) if big else rng.randint(10_000, 40_000))
+        else:
+            text = _plain_file(rng, rng.randint(4000, 16000))
         if i in vfork_at:
             text += "\n" + site.replace("int main(void)", f"int main_{i}(void)")
         (folder / f"file{i:05d}.c").write_text(text)
@@ -101,3 +133,50 @@ def build_dense(root: Path, files: int = 300, seed: int = 2) -> Path:
         (root / f"dense{i:04d}.c").write_text("\n".join(parts), encoding="latin-1")
     marker.touch()
     return root
+
+
+SITE_CASE = "spawn_decl_init"
+
+
+def build_sites(root: Path, files: int = 5000, seed: int = 3) -> Path:
+    """``files`` small files, each with one vfork site (the memory check)."""
+    marker = _marker(root, ("sites", files, seed), (SITE_CASE,))
+    if marker.exists():
+        return root
+    if root.exists():
+        shutil.rmtree(root)
+    site = (GOLDEN / SITE_CASE / "input.c").read_text()
+    for i in range(files):
+        folder = root / f"d{i // 500:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"site{i:05d}.c").write_text(site.replace("int main(", f"int main_{i}("))
+    marker.touch()
+    return root
+
+
+LIBC_NAMES = ("open", "close", "read", "write", "pipe", "dup", "dup2", "fork", "vfork", "execv", "execve",
+              "waitpid", "kill", "signal", "getpid", "getppid", "setsid", "setpgid", "chdir", "umask")
+
+
+def build_ctypes(path: Path, size: int = 150_000, seed: int = 4) -> Path:
+    """A ctypes bindings module as generators write them: `vfork` bound, never called."""
+    marker = path.with_name(path.name + f".built-{size}-{seed}")
+    if marker.exists() and path.exists():
+        return path
+    rng = random.Random(seed)
+    lines = ['"""Bindings for libc, generated."""', "import ctypes", "import ctypes.util", "",
+             '_libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)', ""]
+    n = 0
+    types = ("ctypes.c_int", "ctypes.c_long", "ctypes.c_char_p", "ctypes.c_void_p", "ctypes.c_size_t")
+    while sum(len(x) + 1 for x in lines) < size:
+        base = LIBC_NAMES[n % len(LIBC_NAMES)]
+        name = base if n < len(LIBC_NAMES) else f"{base}_{n}"
+        lines.append(f"{name} = _libc.{base}")
+        lines.append(f"{name}.restype = {rng.choice(types)}")
+        lines.append(f"{name}.argtypes = [{', '.join(rng.choice(types) for _ in range(rng.randint(0, 4)))}]")
+        lines.append("")
+        n += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    marker.touch()
+    return path

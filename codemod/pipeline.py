@@ -64,6 +64,8 @@ def _process(source: bytes, path: str, language: str, options: RunOptions) -> Fi
     if b"\0" in source:
         return FileResult(path, Status.SKIPPED, [], source, error=BINARY)
     eng = engine(language)
+    if not eng.mentions(source, options.needles):
+        return FileResult(path, Status.UNCHANGED, [], source)
     return eng.guard(lambda: _analyse(eng, source, path, options), options,
                      lambda why: FileResult(path, Status.FAILED, [], source, error=f"cannot parse safely: {why}"))
 

@@ -24,9 +24,20 @@ def test_trees_are_deterministic(tmp_path):
 
 
 def test_wide_tree_has_the_asked_number_of_vfork_files(tmp_path):
-    root = trees.build_wide(tmp_path / "wide", files=30, with_vfork=3)
+    from codemod.engines.c.prefilter import mentions
+    root = trees.build_wide(tmp_path / "wide", files=30, with_vfork=3, mentions=4)
     assert len(contents(root)) == 30
-    assert sum(b"vfork" in text for text in contents(root).values()) == 3
+    assert sum(b"vfork" in text for text in contents(root).values()) == 3 + 4
+    assert sum(mentions(text, (b"vfork",)) for text in contents(root).values()) == 3
+
+
+def test_the_other_trees(tmp_path):
+    sites = trees.build_sites(tmp_path / "sites", files=7)
+    assert len(contents(sites)) == 7 and all(b"vfork()" in t for t in contents(sites).values())
+    module = trees.build_ctypes(tmp_path / "libc_bindings.py", size=20_000)
+    text = module.read_text()
+    assert len(text) >= 20_000 and "vfork = _libc.vfork\n" in text and "vfork(" not in text
+    compile(text, str(module), "exec")
 
 
 def test_trees_are_made_of_named_golden_cases():
@@ -48,12 +59,12 @@ def test_a_built_tree_is_reused_and_other_inputs_rebuild_it(tmp_path):
 def test_benchmark_runs_from_one_command(tmp_path):
     env = dict(os.environ, TMPDIR=str(tmp_path))
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--files", "40",
-                           "--dense-files", "2", "--reps", "1"],
+                           "--dense-files", "2", "--site-files", "5", "--ctypes-size", "5000", "--reps", "1"],
                           capture_output=True, text=True, env=env, timeout=300)
     # 0: every target met; 1: a target missed (likely on trees this small).
     assert proc.returncode in (0, 1), proc.stderr
     assert "wide: scan vs grep -rl vfork" in proc.stdout
-    assert "peak RSS < 150 MB" in proc.stdout
+    assert "peak RSS < 100 MB for --jobs 1" in proc.stdout and "ctypes module: scan vs ast.parse" in proc.stdout
     assert "dense: diff" in proc.stdout
 
 

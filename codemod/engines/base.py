@@ -63,6 +63,11 @@ class Engine:
     def load(self, source: bytes, path: str, options) -> "Unit | LoadError | Skip":
         raise NotImplementedError
 
+    def mentions(self, source: bytes, needles: tuple) -> bool:
+        """Whether ``source`` can hold a site at all, read before any parse
+        (the second filter); True unless the engine can tell cheaply."""
+        return True
+
     def guard(self, work: Callable[[], object], options, failed: Callable[[str], object]) -> object:
         """Run ``work`` (the file's analysis and render); an engine whose parser
         can crash the process runs it in a child (see codemod.engines.py.guard)."""

@@ -17,6 +17,10 @@ class CEngine(Engine):
     learns = True                # the project index: codemod.engines.c.index
     preload_early = True         # tree-sitter loads in about 0.1 s; libcst (Python) takes three times that
 
+    def mentions(self, source: bytes, needles: tuple) -> bool:
+        from codemod.engines.c.prefilter import mentions
+        return mentions(source, needles)
+
     def options(self, run):
         """The analysis options for a run (codemod.core.options.RunOptions)."""
         from codemod.engines.c.analysis import Options

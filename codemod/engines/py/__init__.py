@@ -23,6 +23,15 @@ class PyEngine(Engine):
         from codemod.engines.py.analysis import Options
         return Options(exec_wrappers=run.exec_wrappers, safe_functions=run.safe_functions)
 
+    def mentions(self, source: bytes, needles: tuple) -> bool:
+        """vfork is reached only as an attribute of a handle (`libc.vfork`):
+        a module without `.vfork` anywhere (`getattr(dll, "vfork")`, a
+        comment) has no site and no note, and is not parsed.  Configured
+        aliases keep every file."""
+        if any(n != b"vfork" for n in needles):
+            return True
+        return _ATTRIBUTE.search(source) is not None
+
     def load(self, source: bytes, path: str, run):
         import libcst
         from codemod.core.model import LoadError
@@ -43,6 +52,9 @@ class PyEngine(Engine):
 
     def preload(self) -> None:
         import codemod.engines.py.engine  # noqa: F401
+
+
+_ATTRIBUTE = re.compile(rb"\.[\s\\]*vfork(?![A-Za-z0-9_])")
 
 
 def _syntax_error(source: bytes, exc) -> str:

@@ -1,0 +1,59 @@
+"""The second filter (codemod.engines.c.prefilter) never drops a file in
+which tree-sitter finds a vfork reference: compared with a full parse over
+generated C-like text (comments, strings, char literals, line splices,
+#defines, longer identifiers) and real-looking files."""
+from hypothesis import given, settings, strategies as st
+
+from codemod.engines.c.prefilter import mentions
+from codemod.engines.c.syntax import captures, parse
+
+FRAGMENTS = [
+    "vfork()", "pid = vfork();", "follow_vfork(x);", "TARGET_WAITKIND_VFORKED", "vfork_done", "__vfork",
+    "/* vfork */", "/* multi\nline vfork\n*/", "// vfork here\n", "// splice \\\nvfork();\n", '"vfork"',
+    '"a \\" vfork"', "'v'", "'\\''", "#define xvfork() vfork()\n", "#define V \\\n vfork\n",
+    "#include <vfork.h>\n", "#if 0\nvfork();\n#endif\n", "int x;", "{", "}", "(", ")", "\n", " ", "\\\n",
+    "/*", "*/", '"', "'", "//", "$vfork", "vfork$", "x.vfork", "->vfork", "&vfork", "return vfork;",
+]
+
+
+def parsed_mentions(source: bytes) -> bool:
+    found = captures("vfork-references", parse(source).root_node)
+    return bool(found.get("vfork.ref") or found.get("vfork.macro"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=14))
+def test_no_reference_the_parse_finds_is_filtered_out(parts):
+    source = "".join(parts).encode()
+    if parsed_mentions(source):
+        assert mentions(source, (b"vfork",)), source
+
+
+def test_comments_strings_and_longer_names_are_filtered_out():
+    text = b'/* vfork() */\n// vfork\nstatic const char *m = "vfork failed";\nint follow_vfork(void);\n' \
+           b"int vfork_done;\n"
+    assert "vfork" in text.decode() and not mentions(text, (b"vfork",))
+    assert mentions(text + b"pid_t p = vfork();\n", (b"vfork",))
+    assert mentions(b"#define xvfork() vfork()\n", (b"vfork",))
+    assert mentions(b"x = XVFORK();\n", (b"vfork", b"XVFORK"))
+
+
+def test_a_file_that_only_mentions_vfork_is_not_parsed(tmp_path, cli, monkeypatch):
+    import codemod.engines.c.engine as engine
+    (tmp_path / "a.c").write_text("/* we used to vfork() here */\nint follow_vfork;\n")
+    made = []
+    monkeypatch.setattr(engine.CFile, "__init__", lambda self, *a, **k: made.append(a) or (_ for _ in ()).throw(
+        AssertionError("parsed")))
+    code, out, _ = cli("scan", str(tmp_path / "a.c"))
+    assert code == 0 and made == []
+
+
+def test_python_modules_without_a_vfork_attribute_are_not_parsed():
+    from codemod.engines.base import engine
+    py = engine("python")
+    assert py.mentions(b"import ctypes\nlibc = ctypes.CDLL(None)\npid = libc.vfork()\n", (b"vfork",))
+    assert py.mentions(b"pid = libc.\\\n    vfork()\n", (b"vfork",))
+    assert py.mentions(b"pid = (libc) . vfork()\n", (b"vfork",))
+    assert not py.mentions(b'f = getattr(libc, "vfork")  # vfork by name\n', (b"vfork",))
+    assert not py.mentions(b"libc.vfork_helper()\n", (b"vfork",))
+    assert py.mentions(b'f = getattr(libc, "vfork")\n', (b"vfork", b"spawn_child"))   # aliases: every file
