@@ -158,9 +158,12 @@ LIBC_NAMES = ("open", "close", "read", "write", "pipe", "dup", "dup2", "fork", "
               "waitpid", "kill", "signal", "getpid", "getppid", "setsid", "setpgid", "chdir", "umask")
 
 
+CTYPES_FORM = 2        # change when the generated text changes: the marker then rebuilds it
+
+
 def build_ctypes(path: Path, size: int = 150_000, seed: int = 4) -> Path:
     """A ctypes bindings module as generators write them: `vfork` bound, never called."""
-    marker = path.with_name(path.name + f".built-{size}-{seed}")
+    marker = path.with_name(path.name + f".built-{size}-{seed}-{CTYPES_FORM}")
     if marker.exists() and path.exists():
         return path
     rng = random.Random(seed)
