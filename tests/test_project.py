@@ -380,3 +380,11 @@ def test_explain_lists_what_the_index_learned(tmp_path, cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, _ = cli("scan", "--explain", ".")
     assert b"project: function prep (p.c:2): writes nothing the parent shares\n" in out
+
+
+def test_a_declaration_without_a_body_is_named_in_the_callers_own_file(scan):
+    body = "prep();\nexecv(argv[0], argv);\n_exit(127);"
+    files = {"main.c": child(body, "void prep(void);\n"), "other.c": child(body, "\n\nvoid prep(void);\n")}
+    findings, _ = scan(files)
+    assert "`prep()` is declared at main.c:5" in site(findings, "main.c")["message"]
+    assert "`prep()` is declared at other.c:7" in site(findings, "other.c")["message"]

@@ -40,7 +40,8 @@ def spec(name: str, knowledge: Knowledge, options, stack: tuple = ()) -> Optiona
         return None
     # What a helper does does not depend on who calls it, only on which
     # definitions the caller's file sees (its own statics first).
-    key = (name, tuple((d.path, d.line) for d in defs))
+    key = (name, tuple((d.path, d.line) for d in defs),
+           options.path if all(d.kind == "declaration" for d in defs) else None)   # declarations only: named per file
     found = knowledge.summaries.get(key)
     if found is None:
         cycles = knowledge.summaries.get(_CYCLES, 0)
@@ -68,7 +69,7 @@ def _spec(name: str, defs: list, knowledge: Knowledge, options, stack: tuple) ->
             return _review(functions[0], "helper-ambiguous",
                            others=", ".join(d.where for d in functions[1:]))
         return specs[0]
-    decl = defs[0]
+    decl = next((d for d in defs if d.path == options.path), defs[0])     # the caller's own declaration first
     if noreturn_declared(decl, knowledge, options):
         return Spec(Kind.EXIT, origin=_origin(decl), review=("helper-no-body", {
             "name": name, "where": decl.where, "what": "is declared noreturn"}))
