@@ -50,8 +50,10 @@ def git_root(tmp_path_factory):
     return root
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                        HealthCheck.too_slow])
+# derandomize: the examples are the same on every run (a random search once
+# found the divergence below, which is kept as its own, expected-to-fail test).
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(lines=st.lists(st.lists(PATTERN_CHARS, min_size=1, max_size=6).map("".join), min_size=1, max_size=5),
        paths=st.lists(st.lists(NAME, min_size=1, max_size=3).map("/".join), min_size=1, max_size=8, unique=True),
        dirs=st.data())
@@ -111,3 +113,18 @@ def test_many_stars_take_bounded_time():
         rules.verdict(name, False)
     assert time.perf_counter() - start < 2.0
     assert wildmatch("*a" * 20 + "*b", "a" * 40 + "b", False)
+
+
+def test_the_known_divergence_a_star_star_after_a_literal_prefix(git_root):
+    """git 2.39 ignores `-f` for `-**/**/**`; this port of wildmatch (and
+    git's own wildmatch.c, read for it) does not.  Kept visible: the test
+    fails when either side changes."""
+    for entry in os.listdir(git_root):
+        if entry != ".git":
+            target = git_root / entry
+            shutil.rmtree(target) if target.is_dir() else target.unlink()
+    (git_root / ".gitignore").write_bytes(b"-**/**/**\n")
+    (git_root / "-f").write_bytes(b"")
+    theirs = git_ignored(git_root, ["-f"])
+    assert theirs.get("-f") is True                      # what git says
+    assert not ignored(PatternList(read_lines(b"-**/**/**\n")), "-f", False)
