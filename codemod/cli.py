@@ -225,18 +225,6 @@ def _megabytes(text: str) -> int:
     return value
 
 
-def _macros(defines: list, undefines: list) -> dict:
-    """RunOptions' defines and undefines: a later -D or -U of a name wins, as for cc."""
-    state: dict = {}
-    for item in defines:
-        name, _, value = item.partition("=")
-        state[name] = value or "1"
-    for name in undefines:
-        state[name] = None
-    return {"defines": tuple((n, v) for n, v in state.items() if v is not None),
-            "undefines": tuple(n for n, v in state.items() if v is None)}
-
-
 def _check_macros(args) -> None:
     import re
     for flag, values in (("--define", args.define), ("--undefine", args.undefine)):
@@ -268,7 +256,7 @@ def _aliases(args, cfg) -> tuple:
 
 def _options(args, cfg) -> tuple:
     import dataclasses
-    from codemod.core.options import RunOptions
+    from codemod.core.options import RunOptions, merge_macros
     include_review = getattr(args, "include_review", None)
     options = RunOptions(
         include_review=cfg.include_review if include_review is None else include_review,
@@ -279,7 +267,7 @@ def _options(args, cfg) -> tuple:
         spawnp=cfg.spawnp if args.spawnp is None else args.spawnp,
         max_parse_memory=args.max_parse_memory or cfg.max_parse_memory,
         include_dirs=tuple(dict.fromkeys(cfg.include_dirs + args.include_dir)),
-        **_macros(cfg.defines + args.define, cfg.undefines + args.undefine),
+        **merge_macros((cfg.defines, cfg.undefines), (args.define, args.undefine)),
         project=cfg.project if args.project is None else args.project,
         diffs=args.command == "diff",
         renders=args.command == "review" or getattr(args, "interactive", False)
@@ -605,7 +593,7 @@ def _prepare_git(args) -> tuple:
         raise UsageError("--commit and --interactive cannot be combined; commit what -i applied with git")
     if "-" in args.paths:
         raise UsageError("--commit and --branch need files in a git work tree, not standard input")
-    folder = _common_folder(args.paths)
+    folder = config.common_folder(args.paths)
     root = vcs.root_of(folder)
     if root is None:
         raise UsageError(f"--commit and --branch need a git work tree; {folder} is not in one")
@@ -622,14 +610,6 @@ def _prepare_git(args) -> tuple:
     except vcs.GitError as exc:
         raise UsageError(str(exc))
     return root, {os.path.join(root, d) for d in dirty}
-
-
-def _common_folder(paths: list) -> str:
-    folders = [p if os.path.isdir(p) else (os.path.dirname(p) or ".") for p in paths or ["."]]
-    try:
-        return os.path.commonpath([os.path.abspath(f) for f in folders])
-    except ValueError:
-        return os.getcwd()
 
 
 def _commit_changes(args, options, changed: list) -> tuple:

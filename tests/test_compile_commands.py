@@ -128,6 +128,12 @@ def test_the_files_own_flags_decide_and_the_command_line_wins(tmp_path, cli, mon
     (tmp_path / ".vfork-codemod.toml").write_text('compile-commands = "compile_commands.json"\n')
     [f] = _scan(cli, "main.c")
     assert f["verdict"] == "spawn"
+    code, _, err = cli("review", "--all", "--out", str(tmp_path / "patches"), "main.c")
+    assert code == 0, err
+    [patch] = (tmp_path / "patches").glob("0001-*.patch")
+    assert "Compiled with the project's flags (compile_commands.json, -fsyntax-only)" in patch.read_text()
+    index = json.loads((tmp_path / "patches" / "index.json").read_text())
+    assert index["patches"][0]["compiled_with_project_flags"] is True
 
 
 def test_a_bad_database_is_a_usage_error(tmp_path, cli):

@@ -107,3 +107,4 @@ def test_a_define_inside_the_child_still_proves_every_configuration(tmp_path, cl
 def test_a_bad_define_is_a_usage_error(tmp_path, cli):
     code, _, err = cli("scan", "--define", "1X", str(tmp_path))
     assert code == 2 and "--define '1X'" in err
+

@@ -388,3 +388,24 @@ def test_a_declaration_without_a_body_is_named_in_the_callers_own_file(scan):
     findings, _ = scan(files)
     assert "`prep()` is declared at main.c:5" in site(findings, "main.c")["message"]
     assert "`prep()` is declared at other.c:7" in site(findings, "other.c")["message"]
+
+
+def test_integer_macros_in_case_labels_come_from_a_header_the_index_reads(scan):
+    src = SWITCH.format(decl='#include "status.h"', fail='return -1').replace("case -1:", "case NOTOK:")
+    src = src.replace("case 0:", "case OK:")
+    files = {"main.c": src, "status.h": "#define OK 0\n#define NOTOK (-1)\n"}
+    assert site(scan(files)[0])["verdict"] == "spawn"
+    files["status.h"] = "#define OK 0\n"
+    assert site(scan(files)[0])["verdict"] != "spawn"      # NOTOK unknown: the failure case is not recognised
+
+
+def test_a_macro_defined_differently_under_if_has_every_definition_expanded(scan):
+    header = "#if LEVEL > 3\n#define TRACE(x) note(x)\n#else\n#define TRACE(x)\n#endif\n"
+    files = {"main.c": child('TRACE("child");\nexecv(argv[0], argv);\n_exit(127);', '#include "trace.h"\n'),
+             "trace.h": header, "note.c": "int notes;\nvoid note(const char *s)\n{\n\t(void)s;\n\tnotes++;\n}\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review"
+    assert "`note()` (note.c:2) writes `notes` at note.c:5, declared at note.c:1 (in the expansion of `TRACE()`, " \
+           "trace.h:2)" in f["message"]
+    files["note.c"] = "#include <unistd.h>\nvoid note(const char *s)\n{\n\t(void)s;\n\tclose(9);\n}\n"
+    assert site(scan(files)[0])["verdict"] == "fork"

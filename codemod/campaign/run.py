@@ -39,8 +39,7 @@ def _tool(args: list, cwd: str, log: list) -> subprocess.CompletedProcess:
 
 def _remote_head(source: str) -> str:
     """The commit the source's HEAD names now, without cloning ("" when unknown)."""
-    url = source if repos.is_url(source) else source
-    proc = vcs.git(["ls-remote", url, "HEAD"], os.getcwd(), check=False)
+    proc = vcs.git(["ls-remote", source, "HEAD"], os.getcwd(), check=False)
     out = proc.stdout.decode().split()
     return out[0] if proc.returncode == 0 and out else ""
 

@@ -31,3 +31,18 @@ class RunOptions:
         """Byte strings one of which a file must contain to be parsed at all."""
         from codemod.files.grepfilter import needles
         return needles(self.aliases + self.extra_needles)
+
+
+def merge_macros(*layers) -> dict:
+    """RunOptions' ``defines`` and ``undefines`` from layers of (defines,
+    undefines), as cc reads -D and -U: each define is "NAME[=VALUE]" or a
+    (name, value) pair, a later layer wins, and in one layer -U wins over -D."""
+    state: dict = {}
+    for defines, undefines in layers:
+        for item in defines:
+            name, value = (item.partition("=")[::2]) if isinstance(item, str) else item
+            state[name] = value or "1"
+        for name in undefines:
+            state[name] = None
+    return {"defines": tuple((n, v) for n, v in state.items() if v is not None),
+            "undefines": tuple(n for n, v in state.items() if v is None)}

@@ -18,6 +18,8 @@ import subprocess
 from collections import Counter
 from typing import NamedTuple, Optional
 
+from codemod.core.options import merge_macros
+
 
 class CompileDBError(Exception):
     """The database cannot be used; the message names the file."""
@@ -75,14 +77,8 @@ def _entry(directory: str, args: list) -> Entry:
                 bucket.append(a[2:])
                 break
         i += 1
-    state: dict = {}
-    for d in defines:
-        name, _, value = d.partition("=")
-        state[name] = value or "1"
-    for u in undefines:
-        state[u] = None
-    return Entry(directory, tuple(args), tuple((k, v) for k, v in state.items() if v is not None),
-                 tuple(k for k, v in state.items() if v is None),
+    macros = merge_macros((defines, undefines))
+    return Entry(directory, tuple(args), macros["defines"], macros["undefines"],
                  tuple(os.path.normpath(os.path.join(directory, d)) for d in includes))
 
 

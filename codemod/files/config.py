@@ -127,11 +127,12 @@ def load(paths: list, explicit: Optional[str] = None) -> Config:
         if p.name == "pyproject.toml":
             table = _tool_table(table, p) or {}
         return parse(table, p)
-    found = find(_common_folder(paths))
+    found = find(common_folder(paths))
     return parse(found[1], found[0]) if found else Config()
 
 
-def _common_folder(paths: list) -> str:
+def common_folder(paths: list) -> str:
+    """The folder holding every path given (the current one when they share none)."""
     folders = []
     for p in paths or ["."]:
         path = os.path.realpath(p)

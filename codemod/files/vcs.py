@@ -17,9 +17,10 @@ class GitError(Exception):
     """A git command failed; the message says which and why."""
 
 
-def git(args: list, cwd: str, check: bool = True, env: Optional[dict] = None) -> subprocess.CompletedProcess:
+def git(args: list, cwd: str, check: bool = True, env: Optional[dict] = None,
+        input: Optional[bytes] = None) -> subprocess.CompletedProcess:
     try:
-        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=env)
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=env, input=input)
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}")
     if check and proc.returncode != 0:
@@ -85,16 +86,6 @@ def commit(root: str, paths: list, message: str) -> str:
     """Commit exactly ``paths`` (already written) with ``message``; the new commit id."""
     rel = [os.path.relpath(os.path.abspath(p), root) for p in paths]
     git(["add", "--", *rel], root)
-    _commit(root, rel, message)
+    # The repository's hooks run, as for any commit made there.
+    git(["commit", "-q", "-F", "-", "--", *rel], root, env=_env(root), input=message.encode("utf-8"))
     return head(root)
-
-
-def _commit(root: str, rel: list, message: str) -> None:
-    try:
-        # The repository's hooks run, as for any commit made there.
-        proc = subprocess.run(["git", "commit", "-q", "-F", "-", "--", *rel], cwd=root,
-                              input=message.encode("utf-8"), capture_output=True, env=_env(root))
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror}")
-    if proc.returncode != 0:
-        raise GitError(f"git commit failed: {_reason(proc)}")

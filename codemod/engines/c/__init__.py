@@ -49,11 +49,9 @@ class CEngine(Engine):
         if entry is not None:
             # The file's own -D and -U come first; the command line's win over them.
             from dataclasses import replace
-            defines = dict(entry.defines)
-            defines.update(run.defines)
-            undefines = set(entry.undefines) - set(dict(run.defines)) | set(run.undefines)
-            options = replace(options, defines=tuple((k, v) for k, v in defines.items() if k not in undefines),
-                              undefines=tuple(sorted(undefines)), compile=entry)
+            from codemod.core.options import merge_macros
+            options = replace(options, compile=entry, **merge_macros((entry.defines, entry.undefines),
+                                                                     (run.defines, run.undefines)))
         return CFile(source, path, options, ranges)
 
     def preload(self) -> None:

@@ -105,7 +105,7 @@ def analyse(body: list, options: Options, private: Optional[dict] = None,
     for stmt in body:
         checker.visit(stmt, loops=0, switches=0)
     result = analysis
-    if not result.review and not region.leaves(SYNTAX, stmts, lambda call: _never_returns(call, options.lookup)):
+    if not result.review and not region.leaves(SYNTAX, stmts, lambda call: never_returns(call, options.lookup)):
         last = stmts[-1] if stmts else body[-1]
         result.review.append(R("falls-out", line(last) if stmts else line(body[0]), last=short(last)))
     if not result.review and not checker.ends:
@@ -364,14 +364,21 @@ class _Checker:
 
     def expand(self, call: Node, name: str, spec) -> None:
         """A function-like project macro: its expansion, with this call's
-        arguments, is analysed here, in the child's scopes."""
+        arguments, is analysed here, in the child's scopes.  A macro defined
+        differently under `#if`s has every definition expanded in turn."""
         from codemod.engines.c import summaries
-        d = spec.macro
+        variants = spec.macro if isinstance(spec.macro, tuple) else (spec.macro,)
         at = line(call)
         depth = getattr(self, "_expanding", ())
         if name in depth or len(depth) >= summaries.MAX_DEPTH:
-            self.review(call, "helper-too-deep", name=name, where=d.where, depth=summaries.MAX_DEPTH)
+            self.review(call, "helper-too-deep", name=name, where=variants[0].where, depth=summaries.MAX_DEPTH)
             return
+        for d in variants:
+            self._expand_one(call, name, d, at, depth)
+        self.beyond(call, "helper-call", name=name, where=variants[0].where)
+
+    def _expand_one(self, call: Node, name: str, d, at: int, depth: tuple) -> None:
+        from codemod.engines.c import summaries
         body = _substitute(d, [text(a) for a in arguments(call)])
         fn = summaries.expansion_function(body) if body is not None else None
         if fn is None:
@@ -398,7 +405,6 @@ class _Checker:
             del self.r.exit_calls[n_exit:]
             del self.r.err_calls[n_err:]
             self.r.exit_helpers.append(R("helper-calls-exit", at, name=name, where=d.where))
-        self.beyond(call, "helper-call", name=name, where=d.where)
 
     def check_pointer_arg(self, call: Node, arg: Node, idx: int) -> None:
         """``arg`` is a pointer the callee writes through: `&x`, or an array name."""
@@ -527,7 +533,7 @@ class HelperChecker(_Checker):
         super().check_pointer_arg(call, arg, idx)
 
     def never_returns(self, call: Node) -> bool:
-        return _never_returns(call, self.lookup)
+        return never_returns(call, self.lookup)
 
     def only_calls(self, *kinds) -> bool:
         """Every call is of these kinds (DIAG: writes only to stderr), and
@@ -543,7 +549,8 @@ def _null(arg: Node) -> bool:
     return "".join(text(arg).split()) in NULL_POINTERS
 
 
-def _never_returns(call: Node, lookup) -> bool:
+def never_returns(call: Node, lookup) -> bool:
+    """``lookup`` (Options.lookup) says the call ends the process."""
     spec = lookup(call_name(call))
     return spec is not None and spec.kind is Kind.EXIT
 

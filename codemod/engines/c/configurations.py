@@ -66,7 +66,7 @@ def _atoms(text: bytes, config: preproc.Config) -> Optional[list]:
     """The (kind, name) pairs the undecided conditionals of ``text`` test,
     or None when one is more than a boolean of names."""
     out: list = []
-    for start, end in preproc._lines(text):
+    for start, end in preproc.directive_lines(text):
         m = preproc._DIRECTIVE.match(text, start, end)
         if m is None or m.group(1) in (b"else", b"endif"):
             continue
@@ -120,6 +120,8 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
     """The site's finding from every configuration, or None to keep ``plain``."""
     from codemod.engines.c.engine import CFile
     item = _item(cfile.root, tok)
+    if cfile.root.type == "ERROR":
+        item = cfile.root          # tree-sitter gave up on the whole file (a brace too many somewhere)
     lo, hi = item.start_byte, item.end_byte
     alone = False
     if item.type == "ERROR":
@@ -127,7 +129,7 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
         # ERROR region (other functions tree-sitter lost its way in) is blanked.
         lo, hi = _function_lines(cfile.parsed, tok.start_byte, lo, hi)
         alone = (lo, hi) != (item.start_byte, item.end_byte)
-    base = preproc.Config(dict(cfile.options.defines), frozenset(cfile.options.undefines))
+    base = preproc.Config.of(cfile.options)
     text = cfile.parsed[lo:hi]
     if any(r.kind == "configured-branch" for r in plain.reasons):
         # The child holds a branch only the given configuration decides:

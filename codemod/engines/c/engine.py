@@ -12,13 +12,12 @@ from codemod.core.edits import apply_edits
 from codemod.core.model import Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
 from codemod.engines.c import (
-    analysis, configurations, definitions, handoff, indirect, knr, libc, outcomes, preproc, provenance, sites, spawn,
-    summaries,
+    analysis, configurations, definitions, handoff, indirect, knr, outcomes, preproc, provenance, sites, spawn,
 )
 from codemod.engines.c.analysis import Options
 from codemod.engines.c.partial import shifted
 from codemod.engines.c.syntax import (
-    PREPROC_BRANCHES, Node, call_name, captures, captures_near, declarators, depth, encode_text, enclosing, function_name, index,
+    PREPROC_BRANCHES, Node, captures, captures_near, declarators, depth, encode_text, enclosing, function_name, index,
     line, parse, reparse, short, text,
 )
 
@@ -80,7 +79,7 @@ class CFile:
         # Conditionals the configuration decides are blanked for the parse
         # (codemod.engines.c.preproc); offsets stay those of ``source``.
         self.blanked = None if prepared is not None else \
-            preproc.blank(source, preproc.Config(dict(options.defines), frozenset(options.undefines)))
+            preproc.blank(source, preproc.Config.of(options))
         self.parsed = prepared if prepared is not None else self.blanked.text if self.blanked is not None else source
         self.tree = parse(self.parsed, ranges)
         self.root = self.tree.root_node
@@ -127,6 +126,8 @@ class CFile:
             bodies = [text(n.child_by_field_name("value")) for nodes in captures_near(
                 self.root, name.encode(), "project-macros", whole_lines=True).values() for n in nodes
                 if text(n.child_by_field_name("name")) == name and n.child_by_field_name("value") is not None]
+            if not bodies and self.options.asked is not None:
+                self.options.asked.add(name)          # the project index looks for it in the headers
             if not bodies and self.options.project is not None:
                 bodies = [d.text for d in self.options.project.lookup(name, self.path)
                           if d.kind == "macro" and d.params is None]
@@ -249,17 +250,10 @@ class CFile:
         return self._site_options
 
     def _never_returns(self, call: Node) -> bool:
-        """The call never returns: the C library's exits, and project
-        functions the index knows end the process or are declared noreturn."""
-        if sites.exits(call):
-            return True
-        options = self._options_for_site()
-        name = call_name(call)
-        spec = options.lookup(name)
-        if spec is not None and spec.kind is libc.Kind.EXIT:
-            return True
-        return options.project is not None and name is not None and \
-            summaries.declared_noreturn(name, options.project, options) is not None
+        """The call never returns: the C library's exits, configured exec
+        wrappers, and project functions the index knows end the process or
+        are declared noreturn."""
+        return analysis.never_returns(call, self._options_for_site().lookup)
 
     def _gnu_source(self) -> bool:
         found = captures("feature-macros", self.root, max_start_depth=0).get("feature.define", [])
@@ -512,7 +506,7 @@ class CFile:
                         and not (e.start <= a and b <= e.end):
                     at = self.source.count(b"\n", 0, a) + 1
                     return f"an edit would cut through the `#if` group at line {at}"
-        config = preproc.Config(dict(self.options.defines), frozenset(self.options.undefines))
+        config = preproc.Config.of(self.options)
         again = preproc.blank(new, config)
         text_ = again.text if again is not None else new
         root = parse(text_).root_node

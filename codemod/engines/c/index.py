@@ -23,7 +23,7 @@ import re
 from typing import Optional
 
 from codemod.core import limits
-from codemod.engines.c import libc
+from codemod.engines.c import libc, preproc
 from codemod.engines.c.project import (
     NORETURN_WORDS, FileFacts, Knowledge, Redirect, Wrapper, blank_literals, facts,
 )
@@ -192,8 +192,8 @@ def _next_names(d) -> set:
     return {w for w in d.words if w != d.name and len(w) > 2 and (w.startswith("_") or w.isupper())}
 
 
-def learn(tree, results: list, run, analyse) -> list:
-    """The results of the run with what the index changed.  ``analyse(files,
+def learn(tree, results: list, run, analyse) -> tuple:
+    """(the results of the run with what the index changed, the Knowledge).  ``analyse(files,
     options)`` analyses [(path on disk, path shown)] and returns their results."""
     index = _Index(tree, run)
     k = index.knowledge
@@ -275,8 +275,12 @@ def describe(k: Knowledge, run, tree=None) -> dict:
         d = next((d for d in defs if d.kind in ("function", "macro")), defs[0])
         options = Options(target=run.target, exec_wrappers=run.exec_wrappers, safe_functions=run.safe_functions,
                           project=k, path=d.path)
+        value = preproc.evaluate(d.text.encode("utf-8", "surrogateescape"), preproc.Config()) \
+            if d.kind == "macro" and d.params is None else None
         if d.kind == "macro" and d.params is None and any(w in d.text for w in NORETURN_WORDS):
             summary = "marks declarations noreturn"
+        elif value is not None:
+            summary = f"the integer {value} (in pid tests and case labels)"
         else:
             summary = _summary(summaries.spec(name, k, options), k, options)
         helpers.append({"name": name, "kind": d.kind, "definition": d.where,

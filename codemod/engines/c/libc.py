@@ -147,6 +147,11 @@ _TABLE: dict[str, Spec] = {
     **{name: Spec(Kind.SAFE, cite="stdarg(3): va_start, va_copy and va_end work on the va_list object named "
                   "as their first argument (a local of the variadic function)")
        for name in ("va_start", "va_end", "va_copy")},
+    "gettimeofday": Spec(Kind.SAFE, out_args=(0, 1), cite="gettimeofday(2): fills the timeval and timezone "
+                         "it is given"),
+    "clock_gettime": Spec(Kind.SAFE, out_args=(1,), cite="clock_gettime(2): fills the timespec it is given"),
+    "time": Spec(Kind.SAFE, out_args=(0,), cite="time(2): returns the time, and stores it where tloc points "
+                 "when tloc is not NULL"),
     "reboot": Spec(Kind.SAFE, cite="reboot(2): a system call; it changes no memory of the caller"),
     **{name: Spec(Kind.SHARED, writes=_SHARED_HEAP, cite="getpwnam(3): the return value may point to a static "
                   "area, overwritten by later calls; glibc's NSS allocates")

@@ -28,6 +28,11 @@ class Config(NamedTuple):
     def known(self, name: str) -> bool:
         return name in self.defines or name in self.undefines
 
+    @classmethod
+    def of(cls, options) -> "Config":
+        """The configuration an analysis' options give (--define, --undefine, the compile command)."""
+        return cls(dict(options.defines), frozenset(options.undefines))
+
 
 class Blanked(NamedTuple):
     text: bytes
@@ -35,19 +40,26 @@ class Blanked(NamedTuple):
     configured: list = []   # (start, end, directive line) of those decided only by the configuration
 
 
-def _lines(source: bytes) -> list:
-    """(start, end) of each logical line (backslash-continued lines joined), end before its newline."""
-    out = []
-    pos, n = 0, len(source)
-    while pos < n:
-        end = source.find(b"\n", pos)
-        end = n if end < 0 else end
-        while end < n and (source[end - 1:end] == b"\\" or source[end - 2:end] == b"\\\r"):
+_DIRECTIVE_LINE = re.compile(rb"(?m)^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|else|endif|define|undef)\b")
+_NOT_NEWLINE = re.compile(rb"[^\r\n]")
+
+
+def directive_lines(source: bytes):
+    """(start, end) of each conditional, `#define` and `#undef` line (with
+    its backslash-continued lines; end before the newline).  Found by one
+    search, so the code between them costs nothing."""
+    last = 0
+    for m in _DIRECTIVE_LINE.finditer(source):
+        start = m.start()
+        if start < last or source[max(0, start - 3):start].rstrip(b"\r\n").endswith(b"\\"):
+            continue             # inside an earlier line's continuation
+        end = source.find(b"\n", start)
+        end = len(source) if end < 0 else end
+        while end < len(source) and (source[end - 1:end] == b"\\" or source[end - 2:end] == b"\\\r"):
             nxt = source.find(b"\n", end + 1)
-            end = n if nxt < 0 else nxt
-        out.append((pos, end))
-        pos = end + 1
-    return out
+            end = len(source) if nxt < 0 else nxt
+        last = end
+        yield start, end
 
 
 def _strip_comments(s: bytes) -> bytes:
@@ -79,6 +91,7 @@ class _Parser:
 
     def __init__(self, tokens: list, config: Config):
         self.tokens, self.pos, self.config = tokens, 0, config
+        self._lenient = False     # inside an operand a short circuit makes irrelevant
 
     def peek(self) -> Optional[str]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -159,7 +172,7 @@ class _Parser:
                 return value
             if tok in self.config.undefines:
                 return 0
-            if getattr(self, "_lenient", False):
+            if self._lenient:
                 return 0
             raise _Undecided()
         raise _Undecided()
@@ -167,7 +180,7 @@ class _Parser:
     def _defined(self, name: str) -> int:
         if name in self.config.defines:
             return 1
-        if name in self.config.undefines or getattr(self, "_lenient", False):
+        if name in self.config.undefines or self._lenient:
             return 0
         raise _Undecided()
 
@@ -189,10 +202,9 @@ def blank(source: bytes, config: Config = Config()) -> Optional[Blanked]:
 
     def wipe(a: int, b: int) -> None:
         nonlocal changed
-        for i in range(a, b):
-            if out[i] not in (0x0A, 0x0D):
-                out[i] = 0x20
-        changed = True
+        if a < b:
+            out[a:b] = _NOT_NEWLINE.sub(b" ", bytes(out[a:b]))
+            changed = True
 
     # The file's own `#define NAME VALUE` / `#undef NAME` decide later `#if`s
     # as the preprocessor would, within the group they are in; after an
@@ -223,7 +235,11 @@ def blank(source: bytes, config: Config = Config()) -> Optional[Blanked]:
             outer_d.pop(name, None)
             outer_u.discard(name)
 
-    for start, end in _lines(source):
+    pos = 0
+    for start, end in directive_lines(source):
+        if not live():
+            wipe(pos, start)              # the code lines of a dead branch
+        pos = end
         m = _DIRECTIVE.match(source, start, end)
         if m is None:
             if not live():

@@ -47,7 +47,7 @@ class Definition:
         return f"{self.path}:{self.line}"
 
     @property
-    def first_line(self) -> str:
+    def shown(self) -> str:
         return f"{self.name}()" if self.kind != "macro" or self.params is not None else self.name
 
     def calls_vfork(self, wrappers=()) -> bool:
@@ -311,9 +311,6 @@ class Knowledge:
                 defs = seen
         own = [d for d in defs if d.path == path and d.kind != "declaration"]
         return own + [d for d in defs if d.kind == "declaration"] if own else defs
-
-    def definition_of(self, name: str, path: str, line_: int):
-        return next((d for d in self.definitions.get(name, []) if d.path == path and d.line == line_), None)
 
     def redirects_for(self, path: str) -> list:
         return [r for r in self.redirects if path in r.files]

@@ -25,7 +25,6 @@ R = For("c")
 
 PREPROC_ALTERNATIVES = {"preproc_else", "preproc_elif", "preproc_elifdef"}
 LEAVING = {"return_statement", "goto_statement", "break_statement", "continue_statement"}
-_EXITS = {"_exit", "_Exit", "exit", "abort", "err", "errx", "verr", "verrx", "errc", "verrc"}
 
 
 @dataclass
@@ -314,8 +313,11 @@ SYNTAX = Syntax()
 
 
 def exits(call: Node) -> bool:
-    """The call is one of the C library's calls that never return."""
-    return call_name(call) in _EXITS
+    """The call is one of the C library's calls that never return (the
+    table's EXIT entries: _exit, exit, abort, the err(3) family)."""
+    from codemod.engines.c import libc
+    spec = libc.lookup(call_name(call) or "")
+    return spec is not None and spec.kind is libc.Kind.EXIT
 
 
 def _scan(site: Site, anchor: Node, include_anchor: bool, is_exit) -> None:

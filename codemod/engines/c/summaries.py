@@ -21,10 +21,10 @@ pointers stay unknown.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from codemod.core import region
-from codemod.engines.c import libc
 from codemod.engines.c.libc import Kind, Spec
 from codemod.engines.c.project import NORETURN_WORDS, Definition, Knowledge
 from codemod.engines.c.syntax import Node, declarators, parse, statements, text, unparen, walk
@@ -68,6 +68,10 @@ def _spec(name: str, defs: list, knowledge: Knowledge, options, stack: tuple) ->
         if any(s != specs[0] for s in specs[1:]):
             return _review(functions[0], "helper-ambiguous",
                            others=", ".join(d.where for d in functions[1:]))
+        if specs[0].kind is not Kind.EXIT and any(noreturn_declared(d, knowledge, options) for d in defs):
+            # Declared noreturn (as the compiler trusts it): a failure branch
+            # ending in it does not fall through, whatever its body says.
+            return replace(specs[0], kind=Kind.EXIT)
         return specs[0]
     decl = next((d for d in defs if d.path == options.path), defs[0])     # the caller's own declaration first
     if noreturn_declared(decl, knowledge, options):
@@ -92,16 +96,8 @@ def noreturn_declared(d: Definition, knowledge: Knowledge, options, depth: int =
     return False
 
 
-def declared_noreturn(name: str, knowledge: Knowledge, options) -> Optional[Definition]:
-    """A declaration or definition of ``name`` that says noreturn, if any."""
-    for d in knowledge.lookup(name, options.path):
-        if d.kind in ("declaration", "function") and noreturn_declared(d, knowledge, options):
-            return d
-    return None
-
-
 def _origin(d: Definition) -> tuple:
-    return (f"`{d.first_line}`", d.where)
+    return (f"`{d.shown}`", d.where)
 
 
 def _review(d: Definition, kind: str, **fields) -> Spec:
@@ -110,7 +106,13 @@ def _review(d: Definition, kind: str, **fields) -> Spec:
 
 def _macro(name: str, macros: list, knowledge: Knowledge, options, stack: tuple) -> Spec:
     first = macros[0]
-    if any((m.text.strip(), m.params) != (first.text.strip(), first.params) for m in macros[1:]):
+    variants = list({(m.text.strip(), m.params): m for m in macros}.values())
+    if len(variants) > 1:
+        # Defined differently under `#if`s: a function-like macro has every
+        # definition expanded at the call; anything else cannot be chosen.
+        if all(m.params is not None and "#" not in m.text for m in variants) and len(variants) <= MAX_VARIANTS:
+            leaves = all(_macro_leaves(m) for m in variants)
+            return Spec(Kind.EXIT if leaves else Kind.SAFE, origin=_origin(first), macro=tuple(variants))
         return _review(first, "helper-ambiguous", others=", ".join(m.where for m in macros[1:]))
     body = first.text.strip()
     if first.params is None:
@@ -163,7 +165,6 @@ def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spe
     if fn is None or fn.child_by_field_name("body") is None or fn.child_by_field_name("body").has_error \
             or _declarator(fn) is None or _declarator(fn).has_error:
         return _review(d, "helper-unreadable")
-    from dataclasses import replace
     from codemod.engines.c.analysis import HelperChecker
     # Names inside the helper resolve from the helper's own file.
     checker = HelperChecker(fn, replace(options, path=d.path, asked=None), knowledge, stack + (d.name,))
@@ -251,4 +252,3 @@ def pointer_base(target: Node) -> Optional[str]:
     return None
 
 
-__all__ = ["spec", "declared_noreturn", "noreturn_declared", "expansion_function", "param_names", "libc"]
