@@ -163,7 +163,8 @@ KINDS = {
                      "through)", "unparsable"),
     "configurations-proven": _k("fork-safe in every configuration of the `#if`s around it where this vfork is "
                                 "compiled ({configs}){elsewhere}", "configuration"),
-    "read-alone": _k("read on its own (lines {start}-{end}): the ERROR region around it comes from other code"),
+    "read-alone": _k("its function read on its own (lines {start}-{end}), apart from the ERROR region tree-sitter "
+                     "made around it"),
     "configuration-needs-review": _k("with {config}: {why}", "configuration"),
     "configurations-complex": _k("an `#if` around it compares or computes with names; the tool enumerates only "
                                  "conditions on whether names are defined or true", "configuration"),
