@@ -1,33 +1,83 @@
 """The second filter before a C parse: a needle must occur as a whole token
 outside comments, string and character literals.
 
-The first filter (grep, or a byte search) passes every file whose bytes
-contain `vfork`; in real trees most of those mention it only in comments,
-strings or longer names (`follow_vfork`, `TARGET_WAITKIND_VFORKED`), and a
-parse of them finds nothing.  This scan, one regular expression run in C
-over the file, tells them apart.  It errs only one way: a quote or `/*` it
-cannot pair (an unterminated literal, a multi-character constant), or a
-line splice ending a `//` comment, makes the file go to the parser.  Preprocessor lines are code (a
-`#define xvfork() vfork()` must be parsed).
+The first filter (ripgrep, grep, or a byte search) passes every file whose
+bytes contain `vfork`; in real trees most of those mention it only in
+comments, strings or longer names (`follow_vfork`,
+`TARGET_WAITKIND_VFORKED`), and a parse of them finds nothing.  This scan
+tells them apart at about the speed of reading the file: the whole-token
+occurrences are found with `bytes.find`, and only a file that has one is
+lexed, jumping from one quote or slash to the next.
+
+It errs only one way: a quote or `/*` it cannot pair (an unterminated
+literal, a multi-character constant) anywhere in a file with a whole-token
+occurrence sends it to the parser, whose error recovery might pair things
+otherwise.
+Preprocessor lines are code (a `#define xvfork() vfork()` must be parsed).
+A file without any whole-token occurrence cannot hold a site, whatever its
+comments and strings do.
 """
 from __future__ import annotations
 
-import functools
 import re
 
+_OPENER = re.compile(rb"[/\"']")
+_STRING = re.compile(rb"\"(?:\\.|[^\"\\\n])*\"", re.S)
+_CHAR = re.compile(rb"'(?:\\[^\n]|[^'\\\n])'")
+_WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
-@functools.lru_cache(maxsize=8)
-def _pattern(needles: tuple) -> "re.Pattern":
-    words = b"|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True))
-    return re.compile(rb"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\[^\n]|[^'\\\n])'"
-                      rb"|(?<![A-Za-z0-9_])(" + words + rb")(?![A-Za-z0-9_])|(['\"]|/\*)", re.S)
+
+def occurrences(source: bytes, needles: tuple) -> list:
+    """Offsets, ascending, where a needle occurs as a whole word (not inside
+    a longer name), in code or not."""
+    out = []
+    size = len(source)
+    for needle in needles:
+        i = source.find(needle)
+        while i >= 0:
+            j = i + len(needle)
+            if (i == 0 or source[i - 1] not in _WORD) and (j >= size or source[j] not in _WORD):
+                out.append(i)
+            i = source.find(needle, i + 1)
+    out.sort()
+    return out
 
 
 def mentions(source: bytes, needles: tuple) -> bool:
-    """A needle occurs in ``source`` as a token of code, or the file has a
-    quote or comment opener this scan cannot pair (the parser's error
-    recovery might pair it otherwise): then it is parsed."""
-    for m in _pattern(tuple(needles)).finditer(source):
-        if m.group(1) is not None or m.group(2) is not None:
-            return True
-    return False
+    """A needle occurs in ``source`` as a token of code, or it occurs as a
+    word and the file has a quote or comment opener this scan cannot pair:
+    then it is parsed."""
+    found = occurrences(source, needles)
+    if not found:
+        return False
+    end = len(source)
+    found.append(end + 1)                 # a sentinel: every occurrence placed, keep pairing to the end
+    k, pos = 0, 0
+    while True:
+        m = _OPENER.search(source, pos)
+        at = m.start() if m is not None else end
+        if found[k] < at:
+            return True                   # in the code before the next comment or literal
+        if m is None:
+            return False
+        c = source[at]
+        if c == 0x2F:                     # '/'
+            after = source[at + 1:at + 2]
+            if after == b"/":
+                newline = source.find(b"\n", at)
+                pos = end if newline < 0 else newline
+            elif after == b"*":
+                close = source.find(b"*/", at + 2)
+                if close < 0:
+                    return True
+                pos = close + 2
+            else:
+                pos = at + 1              # a division
+                continue
+        else:
+            literal = (_STRING if c == 0x22 else _CHAR).match(source, at)
+            if literal is None:
+                return True
+            pos = literal.end()
+        while found[k] < pos:             # inside the comment or literal just skipped
+            k += 1
