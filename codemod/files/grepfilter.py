@@ -1,4 +1,5 @@
-"""Use the system grep as the prefilter, as Coccinelle uses idutils: grep
+"""Use the system grep as the first filter when ripgrep is missing
+(codemod.files.ripgrep), as Coccinelle uses idutils: grep
 reads a large tree several times faster than Python can.
 
 `grep -r -l` is started on the trees as soon as the run's needles are
@@ -76,8 +77,7 @@ def entries(paths: list, want: int) -> list:
         if os.path.isdir(arg) and not os.path.islink(arg):
             folders.append(os.path.abspath(os.path.normpath(arg)))
         elif os.path.isfile(arg):
-            head, name = os.path.split(arg)      # as parallel._batches spells a named file
-            out.append((head + "/" if head else "") + name)
+            out.append(spelled(arg))
     while folders:
         opened, subfolders = _open(folders)
         if opened is None or len(out) + len(opened) + len(subfolders) > MAX_ENTRIES:
@@ -89,6 +89,12 @@ def entries(paths: list, want: int) -> list:
             out.extend(folders)
             break
     return out
+
+
+def spelled(named: str) -> str:
+    """A file named on the command line, spelled as parallel._batches spells it."""
+    head, name = os.path.split(named)
+    return (head + "/" if head else "") + name
 
 
 def _open(folders: list) -> tuple:
@@ -114,25 +120,21 @@ def _open(folders: list) -> tuple:
     return files, subfolders
 
 
-class TreeGrep:
-    """`grep -r -l` over the given paths in ``jobs`` processes, started at
-    once; the paths they report can be collected while they still run."""
+class Reporters:
+    """Filter processes started at once, each printing the paths of its
+    ``part`` of the tree NUL-terminated; the paths they report can be
+    collected while they still run.  A process that exits with a status
+    other than 0 or 1 has its part listed in ``failed``."""
 
-    def __init__(self, paths: list, needles: tuple, jobs: int):
+    def __init__(self, commands: list, patterns: bytes):
+        """``commands``: [(argv, part)]; ``patterns`` go to each one's standard input."""
         import selectors
-        listed = entries(paths, 4 * jobs)
-        parts = [listed[i::jobs] for i in range(jobs) if listed[i::jobs]]
-        # The needles come on standard input (-f -), one a line: the UTF-16
-        # ones hold NUL bytes, which a command line cannot carry; -a lets
-        # grep match them in files it would call binary.
-        args = [grep_command(), "-rlZFsa", "--line-buffered", "-D", "skip", *INCLUDE, *EXCLUDE, "-f", "-"]
-        patterns = b"".join(n + b"\n" for n in needles + UTF16_NEEDLES)
         env = dict(os.environ, LC_ALL="C")
-        self.failed: list = []        # entries of the parts whose grep reported a problem
+        self.failed: list = []        # entries of the parts whose process reported a problem
         self._selector = selectors.DefaultSelector()
         self._procs = []
-        for part in parts:
-            proc = subprocess.Popen(args + ["--"] + part, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        for argv, part in commands:
+            proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=subprocess.DEVNULL, env=env)
             proc.stdin.write(patterns)
             proc.stdin.close()
@@ -140,12 +142,12 @@ class TreeGrep:
             self._selector.register(proc.stdout, selectors.EVENT_READ, [part, proc, b""])
 
     def running(self) -> bool:
-        """Some grep has output still to read."""
+        """Some process has output still to read."""
         return bool(self._selector.get_map())
 
     def reported(self, timeout: float = 0) -> list:
         """Paths reported since the last call, waiting up to ``timeout``
-        seconds for the first; at the end, also notes which greps failed."""
+        seconds for the first; at the end, also notes which processes failed."""
         out: list = []
         if not self.running():
             return out
@@ -165,7 +167,7 @@ class TreeGrep:
         return out
 
     def stop(self) -> None:
-        """Kill the greps still running and release the pipes (again: no-op)."""
+        """Kill the processes still running and release the pipes (again: no-op)."""
         for proc in self._procs:
             if proc.poll() is None:
                 proc.kill()
@@ -175,6 +177,23 @@ class TreeGrep:
                 self._selector.unregister(key.fileobj)
                 key.fileobj.close()
         self._selector.close()
+
+
+def patterns(needles: tuple) -> bytes:
+    """The needles, one a line, for `-f -`: the UTF-16 ones hold NUL bytes,
+    which a command line cannot carry."""
+    return b"".join(n + b"\n" for n in needles + UTF16_NEEDLES)
+
+
+class TreeGrep(Reporters):
+    """`grep -r -l` over the given paths in ``jobs`` processes."""
+
+    def __init__(self, paths: list, needles: tuple, jobs: int):
+        listed = entries(paths, 4 * jobs)
+        parts = [listed[i::jobs] for i in range(jobs) if listed[i::jobs]]
+        # -a lets grep match the UTF-16 needles in files it would call binary.
+        args = [grep_command(), "-rlZFsa", "--line-buffered", "-D", "skip", *INCLUDE, *EXCLUDE, "-f", "-"]
+        super().__init__([(args + ["--"] + part, part) for part in parts], patterns(needles))
 
 
 def covered_by(path: str, entries_: list) -> bool:

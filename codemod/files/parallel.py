@@ -117,10 +117,15 @@ def _analyse_chunk(args) -> list:
 
 
 def start_prefilter(paths: list, needles: tuple, jobs: int):
-    """Start the system grep over ``paths`` when it pays (``jobs`` > 1 and a
-    grep with the needed options), so it reads while the walk runs; or None."""
-    from codemod.files import grepfilter
-    if jobs > 1 and paths and grepfilter.grep_command():
+    """Start ripgrep (codemod.files.ripgrep), else the system grep, over
+    ``paths`` when it pays (``jobs`` > 1), so it reads while the engines are
+    imported; or None."""
+    if jobs <= 1 or not paths:
+        return None
+    from codemod.files import grepfilter, ripgrep
+    if ripgrep.rg_command():
+        return ripgrep.Ripgrep(paths, needles, jobs)
+    if grepfilter.grep_command():
         return grepfilter.TreeGrep(paths, needles, jobs)
     return None
 
@@ -151,11 +156,11 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
     here while the greps still run; those reported later go to workers."""
     reported, keyed, found = [], [], []
     try:
+        _preload_early()                    # while the filter reads (and ripgrep lists); workers inherit it
         walked = []
         for batch in _batches(items, BATCH):
             walked.append(batch)
             reported += grep.reported()     # keep the pipes flowing
-        _preload_early()                    # while grep still reads; forked workers inherit it
         where = _WalkIndex(walked)
         seen: set = set()                   # overlapping paths: grep reports a file twice
         while grep.running():
@@ -175,7 +180,12 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
         _reread(walked, grep.failed, seen, options.needles, keyed, found)
     keyed += _analyse_all(found, options, jobs)
     keyed.sort(key=lambda kv: kv[0])
-    return [r for _, r in keyed], sum(len(group.files) for batch in walked for group in batch)
+    return [r for _, r in keyed], sum(_files_in(group) for batch in walked for group in batch)
+
+
+def _files_in(group) -> int:
+    from codemod.files.walk import Listed
+    return group.count if isinstance(group, Listed) else len(group.files)
 
 
 def _reread(walked: list, failed: list, seen: set, needles: tuple, keyed: list, found: list) -> None:
@@ -183,8 +193,19 @@ def _reread(walked: list, failed: list, seen: set, needles: tuple, keyed: list, 
     prefilter that part here, which names the file it cannot read, skipping
     files grep did report.  Adds to ``keyed`` (errors) and ``found``."""
     from codemod.files.grepfilter import covered_by
+    from codemod.files.walk import Ignore, Listed
     for number, batch in enumerate(walked):
         pos = 0
+        if isinstance(batch[0], Listed):      # no rule applies in it: any Ignore lists it as the walk did
+            listed = batch[0]
+            for base, prefix, names in listed.folders(Ignore()):
+                for name, lang in names:
+                    if base + name not in seen and covered_by(base + name, failed):
+                        _, hits, errors = prefilter([(base, prefix, [(name, lang)], False)], needles)
+                        key = (number, listed.key(base + name))
+                        keyed.extend((key, r) for _, r in errors)
+                        found.extend(hit._replace(key=key) for hit in hits)
+            continue
         for base, prefix, names, named in batch:
             for name, lang in names:
                 pos += 1
@@ -211,15 +232,25 @@ class _WalkIndex:
     and language.  Kept per folder, not per file."""
 
     def __init__(self, walked: list):
+        from codemod.files.walk import Listed
         self.groups: dict = {}
+        self.listed: list = []
         for number, batch in enumerate(walked):
             pos = 0
+            if isinstance(batch[0], Listed):
+                self.listed.append((number, batch[0]))
+                continue
             for base, prefix, names, _ in batch:
                 self.groups.setdefault(base, []).append((number, pos, prefix, names, {}))
                 pos += len(names)
 
     def get(self, path: str):
         """The :class:`Hit` keyed (batch, position), or None if not walked."""
+        for number, listed in self.listed:
+            found = listed.lookup(path)
+            if found is not None:
+                key, display, language = found
+                return Hit((number, key), path, display, language)
         head, sep, name = path.rpartition("/")
         for number, first, prefix, names, offsets in self.groups.get(head + sep, ()):
             if not offsets:
@@ -238,9 +269,14 @@ def analyse_files(files: list, options: RunOptions, jobs: int, language: str) ->
 
 def _analyse_all(found: list, options: RunOptions, jobs: int) -> list:
     """(key, FileResult) for each :class:`Hit`: here when
-    there are few, in worker processes when there are many."""
-    if jobs <= 1 or len(found) <= IN_PROCESS or _size(found) <= IN_PROCESS_BYTES:
+    there are few, in worker processes when there are many.  Files the
+    second filter rejects (they mention vfork only in comments, strings or
+    longer names) are settled here first: they cost a read, not a worker."""
+    if jobs <= 1 or len(found) <= IN_PROCESS:
         return [(key, analyse(path, display, lang, options)) for key, path, display, lang in found]
+    settled, found = _settle(found, options)
+    if len(found) <= IN_PROCESS or _size(found) <= IN_PROCESS_BYTES:
+        return settled + [(key, analyse(path, display, lang, options)) for key, path, display, lang in found]
     _preload_engines(found)               # workers forked after this inherit the engines
     # A few files per task: fewer round trips, still enough tasks to balance.
     size = max(1, min(CHUNK, len(found) // (jobs * 4)))
@@ -248,7 +284,27 @@ def _analyse_all(found: list, options: RunOptions, jobs: int) -> list:
     with _Pool(jobs) as pool:
         pending = [(chunk, pool.submit(_analyse_chunk, ([hit[1:] for hit in chunk], options)))
                    for chunk in chunks]
-        return [(hit.key, result) for chunk, future in pending for hit, result in zip(chunk, future.result())]
+        return settled + [(hit.key, result) for chunk, future in pending
+                          for hit, result in zip(chunk, future.result())]
+
+
+def _settle(found: list, options: RunOptions) -> tuple:
+    """([(key, FileResult)] for the hits no engine needs to parse, the other hits)."""
+    from codemod.pipeline import settled as settle
+    done, left = [], []
+    for hit in found:
+        try:
+            with open(hit.path, "rb") as fh:
+                source = fh.read()
+        except OSError:
+            left.append(hit)              # analyse() names the problem
+            continue
+        result = settle(source, hit.display, hit.language, options)
+        if result is None:
+            left.append(hit)
+        else:
+            done.append((hit.key, result))
+    return done, left
 
 
 class _Pool:
@@ -343,9 +399,15 @@ class Hit(NamedTuple):
 
 def _batches(items: Iterable, limit: int = BATCH):
     """Lists of :class:`Group` holding about ``limit`` files each."""
-    from codemod.files.walk import Folder
+    from codemod.files.walk import Folder, Listed
     batch, size = [], 0
     for item in items:
+        if isinstance(item, Listed):      # a batch of its own: keys within it are its own
+            if batch:
+                yield batch
+            yield [item]
+            batch, size = [], 0
+            continue
         if isinstance(item, Folder):
             group = Group(*item, False)
         else:

@@ -234,11 +234,131 @@ def walk_dirs(top: str, ignore: Ignore, stale: Optional[list] = None) -> Iterato
         stack.extend(reversed(subdirs))
 
 
-def discover_groups(paths: list, ignore: Optional[Ignore] = None, stale: Optional[list] = None) -> Iterator:
+def listed_dirs(top: str, listing: list, ignore: Ignore, stale: Optional[list] = None) -> Iterator[Folder]:
+    """What :func:`walk_dirs` yields for ``top``, made from ``listing``: the
+    paths of the regular files under it (absolute, from ripgrep's `--files`
+    with no ignore rules: every handled file and temporary file, symbolic
+    links not followed, version-control folders left out), in any order.
+    The ignore rules, extensions and walk order are applied here exactly as
+    the walk applies them."""
+    absolute = os.path.abspath(top)
+    cut = len(absolute.rstrip("/")) + 1
+    by_folder: dict = {}
+    for path in listing:
+        folder, _, name = path[cut:].rpartition("/")
+        by_folder.setdefault(folder, []).append(name)
+    shown = "" if top == "." else top
+    check = bool(ignore.excludes)
+    top_chain = ignore.rules_above(absolute + "/x")
+    rules = ignore.rules_in(absolute)
+    chains: dict = {"": top_chain + [rules] if rules is not None else top_chain}
+    for folder in sorted(by_folder, key=lambda f: f.split("/") if f else []):
+        chain = _chain_of(folder, absolute, chains, ignore, check)
+        if chain is None:
+            continue                      # the folder or one above it is ignored
+        base = absolute.rstrip("/") + "/" + (folder + "/" if folder else "")
+        prefix = "/".join(p for p in (shown, folder) if p)
+        prefix = prefix + "/" if prefix else ""
+        filter_paths = check or bool(chain)
+        files = []
+        for name in sorted(by_folder[folder]):
+            dot = name.rfind(".")
+            lang = LANGUAGES.get(name[dot:]) if dot > 0 else None
+            if lang is not None:
+                if not (filter_paths and ignore.ignored(base + name, False, chain)):
+                    files.append((name, lang))
+            elif stale is not None and name.startswith(TEMP_PREFIX):
+                pid = stale_owner(name)
+                if pid is not None:
+                    stale.append(Stale(base + name, prefix + name, pid))
+        if files:
+            yield Folder(base, prefix, files)
+
+
+class Listed:
+    """The handled files of a folder argument, from ripgrep's listing, when
+    no ignore rule can apply anywhere in it (no .gitignore in it or above
+    it, no repository or global excludes, no exclude patterns): counted and
+    looked up without a :class:`Folder` per folder."""
+
+    def __init__(self, top: str, data: bytes, stale: Optional[list]):
+        self.top = top
+        self.absolute = os.path.abspath(top)
+        self._cut = len(self.absolute.rstrip("/")) + 1
+        self._shown = "" if top == "." else top
+        self._data = data
+        count = data.count(b"\0")
+        for ext in LANGUAGES:                      # a bare `.c` is not a C file
+            count -= data.count(b"/" + ext.encode() + b"\0")
+        found = []
+        marker = b"/" + TEMP_PREFIX.encode()
+        i = data.find(marker)
+        while i >= 0:
+            name = os.fsdecode(data[i + 1:data.index(b"\0", i)])
+            if handled_language(name) is None:
+                count -= 1
+                pid = stale_owner(name) if stale is not None else None
+                if pid is not None:
+                    path = os.fsdecode(data[data.rfind(b"\0", 0, i) + 1:i]) + "/" + name
+                    found.append((self.key(path), Stale(path, self._display(path), pid)))
+            i = data.find(marker, i + 1)
+        if stale is not None:
+            stale.extend(s for _, s in sorted(found))
+        self.count = count
+
+    def key(self, path: str) -> tuple:
+        """``path``'s place in walk order (folders depth first, names sorted,
+        a folder's files before its subfolders)."""
+        folder, _, name = path[self._cut:].rpartition("/")
+        return (tuple(folder.split("/")) if folder else (), name)
+
+    def _display(self, path: str) -> str:
+        return (self._shown + "/" if self._shown else "") + path[self._cut:]
+
+    def lookup(self, path: str) -> Optional[tuple]:
+        """(key, path shown, language) of a listed file, or None."""
+        if not path.startswith(self.absolute.rstrip("/") + "/"):
+            return None
+        language = handled_language(path.rpartition("/")[2])
+        return None if language is None else (self.key(path), self._display(path), language)
+
+    def folders(self, ignore: Ignore) -> Iterator[Folder]:
+        """The same files as :class:`Folder` groups, in walk order."""
+        return listed_dirs(self.top, [os.fsdecode(p) for p in self._data.split(b"\0") if p], ignore)
+
+
+def _chain_of(folder: str, absolute: str, chains: dict, ignore: Ignore, check: bool) -> Optional[list]:
+    """The ignore rules in force inside ``folder`` (relative to the walked
+    ``absolute``), or None when the walk would not enter it; memoised in
+    ``chains``, resolved from the nearest known folder down."""
+    todo = []
+    while folder not in chains:
+        todo.append(folder)
+        folder = folder.rpartition("/")[0]
+    chain = chains[folder]
+    for folder in reversed(todo):
+        if chain is not None:
+            real = absolute.rstrip("/") + "/" + folder
+            if folder.rpartition("/")[2] in SKIP_DIRS or (
+                    (check or chain) and ignore.ignored(real, True, chain)):
+                chain = None
+            elif ignore.gitignore:
+                rules = ignore.rules_in(real)
+                if rules is not None:
+                    chain = chain + [rules]
+        chains[folder] = chain
+    return chain
+
+
+def discover_groups(paths: list, ignore: Optional[Ignore] = None, stale: Optional[list] = None,
+                    walker=None) -> Iterator:
     """A :class:`Folder` per walked folder, a :class:`Target` per file named
     on the command line, a :class:`Missing` for a path that cannot be read.
-    A file named twice (or reached from two arguments) comes once."""
+    A file named twice (or reached from two arguments) comes once.
+    ``walker(top, ignore, stale)`` walks a folder argument (default
+    :func:`walk_dirs`; ripgrep's listing when it runs)."""
     ignore = ignore or Ignore()
+    walker = walker or walk_dirs
     dedupe = len(paths) > 1
     seen: set = set()
     for arg in paths:
@@ -248,7 +368,11 @@ def discover_groups(paths: list, ignore: Optional[Ignore] = None, stale: Optiona
         if ignore.force and ignore.excluded(arg):
             continue
         if os.path.isdir(arg) and not os.path.islink(arg):
-            for base, prefix, files in walk_dirs(os.path.normpath(arg), ignore, stale):
+            for item in walker(os.path.normpath(arg), ignore, stale):
+                if isinstance(item, Listed):      # only ever for a single path argument
+                    yield item
+                    continue
+                base, prefix, files = item
                 if dedupe:
                     kept = []
                     for name, lang in files:

@@ -55,7 +55,17 @@ class CEngine(Engine):
         return CFile(source, path, options, ranges)
 
     def preload(self) -> None:
-        import codemod.engines.c.engine  # noqa: F401 - imported for its side effect
+        """Import the engine and what an analysis imports late, and compile
+        the queries: done while the first filter still reads (and before
+        workers fork), so the first file analysed does not pay for it."""
+        import codemod.core.limits  # noqa: F401 - imported for its side effect
+        import codemod.core.suppress  # noqa: F401
+        import codemod.engines.c.engine  # noqa: F401
+        import codemod.engines.c.summaries  # noqa: F401
+        from codemod.engines.c import syntax
+        from codemod.engines.c.grammars import query_files
+        for path in query_files("c"):
+            syntax.query(path.stem)
 
 
 def _absolute(path: str) -> str:

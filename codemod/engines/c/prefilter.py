@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-_OPENER = re.compile(rb"[/\"']")
+_OPENERS = (b"/", b'"', b"'")
 _STRING = re.compile(rb"\"(?:\\.|[^\"\\\n])*\"", re.S)
 _CHAR = re.compile(rb"'(?:\\[^\n]|[^'\\\n])'")
 _WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
@@ -53,12 +53,18 @@ def mentions(source: bytes, needles: tuple) -> bool:
     end = len(source)
     found.append(end + 1)                 # a sentinel: every occurrence placed, keep pairing to the end
     k, pos = 0, 0
+    # The next slash, double and single quote at or after pos (end: none).
+    ahead = [source.find(c, 0) for c in _OPENERS]
+    ahead = [end if i < 0 else i for i in ahead]
     while True:
-        m = _OPENER.search(source, pos)
-        at = m.start() if m is not None else end
+        for j in range(3):
+            if ahead[j] < pos:
+                i = source.find(_OPENERS[j], pos)
+                ahead[j] = end if i < 0 else i
+        at = min(ahead)
         if found[k] < at:
             return True                   # in the code before the next comment or literal
-        if m is None:
+        if at == end:
             return False
         c = source[at]
         if c == 0x2F:                     # '/'
