@@ -156,11 +156,16 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
     here while the greps still run; those reported later go to workers."""
     reported, keyed, found = [], [], []
     try:
-        _preload_early()                    # while the filter reads (and ripgrep lists); workers inherit it
         walked = []
+        early = False
         for batch in _batches(items, BATCH):
+            if not early and any(not isinstance(g, Group) or not g.named for g in batch):
+                _preload_early()            # a folder: while the filter reads (and ripgrep lists)
+                early = True
             walked.append(batch)
             reported += grep.reported()     # keep the pipes flowing
+        if not early:                       # files named one by one: only their engines
+            _preload_engines([Hit(None, "", "", lang) for batch in walked for g in batch for _, lang in g.files])
         where = _WalkIndex(walked)
         seen: set = set()                   # overlapping paths: grep reports a file twice
         while grep.running():

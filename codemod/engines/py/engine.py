@@ -11,7 +11,7 @@ import libcst as cst
 from codemod.core import region
 from codemod.core.model import Finding, Fix, Verdict
 from codemod.core.reasons import For
-from codemod.engines.py import analysis, provenance, sites
+from codemod.engines.py import analysis, provenance, sites, slicing
 from codemod.engines.py.sites import Module, PySite
 
 R = For("python")
@@ -31,9 +31,18 @@ class PyFile:
         self.source = source
         self.path = path
         self.options = options
-        self.module = cst.parse_module(source)
-        self.mod = Module(self.module)
-        found, notes, bound = sites.collect(self.mod)
+        found = None
+        sliced = slicing.relevant_source(source)
+        if sliced is not None:
+            # Only notes can come from the slice; a module with a site is read whole.
+            self.module = cst.parse_module(sliced.source)
+            self.mod = Module(self.module)
+            found, notes, bound = sites.collect(self.mod)
+            notes = [replace(n, line=sliced.lines[n.line - 1]) for n in notes]
+        if found is None or found:
+            self.module = cst.parse_module(source)
+            self.mod = Module(self.module)
+            found, notes, bound = sites.collect(self.mod)
         self.cleanup_keys = {(_scope_key(self.mod, t), t.value) for t in bound} | _import_keys(self.module)
         self.plans: list = []       # per fix key: (site, "spawn" or "fork", spawn plan or None)
         self.findings = [self._finding(s) for s in found]
