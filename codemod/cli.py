@@ -273,6 +273,9 @@ def _options(args, cfg) -> tuple:
         renders=args.command == "review" or getattr(args, "interactive", False)
         or getattr(args, "format", None) == "sarif"
         or (getattr(args, "commit", False) and args.commit_per == "site"),
+        # A result is kept until the report; scan and diff need its findings
+        # and patch, not the file's text, so a run's memory stays flat.
+        texts=args.command in ("apply", "review") or getattr(args, "format", None) == "sarif",
     )
     if getattr(args, "compile_commands", None) or cfg.compile_commands:
         from codemod.files import compiledb

@@ -18,6 +18,7 @@ class RunOptions:
     max_parse_memory: int = 400  # MB a file's parse may use: larger C files are skipped, Python stopped
     diffs: bool = False          # also make each changed file's unified diff (FileResult.patch)
     renders: bool = False        # the outputs render single fixes (SARIF fixes, review patches, -i)
+    texts: bool = True           # results keep the file's bytes (apply, review, SARIF); scan and diff drop them
     include_dirs: tuple = ()     # folders outside the walk whose definitions the project index reads
     project: bool = True         # learn from the other files of the tree (--no-project: each file alone)
     knowledge: object = field(default=None, compare=False)   # what the index learned (codemod.engines.c.project)

@@ -89,6 +89,8 @@ def analyse(path: str, display: str, language: str, options: RunOptions) -> File
     if options.diffs and result.status is Status.CHANGED:
         from codemod.core.diffs import unified
         result.patch = unified(result.path, result.original, result.new, edits=result.edits)
+    if not options.texts:
+        result.original, result.new, result.renderer, result.edits = b"", None, None, None
     return result
 
 
@@ -353,13 +355,19 @@ def _run_own(items: Iterable, options: RunOptions, jobs: int) -> tuple:
     second = next(batches, None)
     keyed, files = [], 0
     if jobs <= 1 or (second is None and sum(len(g.files) for g in first) < 2):
+        # In walk order as they come, batch by batch: the results stream out
+        # of memory (codemod.files.spill) instead of piling up.
+        import heapq
+        from codemod.files.spill import Results
+        results = Results()
         for number, batch in enumerate(_chain(first, second, batches)):
             count, hits, errors = prefilter(batch, needles)
             files += count
-            keyed += [((number, pos), r) for pos, r in errors]
-            keyed += [((number, hit.key), analyse(hit.path, hit.display, hit.language, options)) for hit in hits]
-        keyed.sort(key=lambda kv: kv[0])
-        return [r for _, r in keyed], files
+            # Both in walk order already: merged, each result goes out as it is made.
+            for _, hit, error in heapq.merge(((pos, None, r) for pos, r in errors),
+                                             ((hit.key, hit, None) for hit in hits), key=lambda t: t[0]):
+                results.append(error if hit is None else analyse(hit.path, hit.display, hit.language, options))
+        return results, files
     with _Pool(jobs) as pool:
         pending = []
         stage1 = [pool.submit(_prefilter_task, (batch, needles)) for batch in _chain(first, second, batches)]

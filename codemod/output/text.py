@@ -18,6 +18,9 @@ def write_text(report: Report, stream) -> None:
                 continue
             verdict = paint(f.verdict.value, f.info.colour, report.colour)
             lines.append(f"{display.path(f.path)}:{f.line}:{f.column}: {verdict}: {display.text(f.message)}")
+        if len(lines) >= 4096:            # out as they come: a long run's report does not pile up
+            _emit(stream, lines)
+            lines = []
     for path, line, rules in report.unused or ():
         which = f"[{','.join(sorted(rules))}]" if rules else ""
         lines.append(f"{display.path(path)}:{line}: unused suppression: `vfork-codemod: ignore{which}` "
@@ -34,6 +37,10 @@ def write_text(report: Report, stream) -> None:
                      + (f", {s['suppressed']} suppressed" if s["suppressed"] else "")
                      + (f", {len(problems)} errors" if problems else "")
                      + (f"; {fixable} fixable with `vfork-codemod apply`" if fixable else ""))
+    _emit(stream, lines)
+
+
+def _emit(stream, lines: list) -> None:
     stream.flush()
     stream.buffer.write("".join(line + "\n" for line in lines).encode("utf-8", "surrogateescape"))
     stream.flush()

@@ -197,8 +197,7 @@ def learn(tree, results: list, run, analyse) -> tuple:
     options)`` analyses [(path on disk, path shown)] and returns their results."""
     index = _Index(tree, run)
     k = index.knowledge
-    mine = [r for r in results if r.language == "c"]
-    if not any(r.asks for r in mine) and not any(_may_wrap(r) for r in mine):
+    if not any(r.language == "c" and (r.asks or _may_wrap(r)) for r in results):
         return results, k             # nothing to ask the tree: it is not even listed
     by_display = {display: path for path, display in tree.files.items()}
     current = {r.path: r for r in results}
