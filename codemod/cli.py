@@ -7,7 +7,7 @@ import sys
 from typing import NamedTuple, Optional
 
 from codemod import __version__
-from codemod.output import color, formats
+from codemod.output import color, formats, progress
 from codemod.files import config
 from codemod.core import display
 from codemod.files import parallel
@@ -313,45 +313,28 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
              for e in learners]
 
     def targets():
-        for item in _progress(discover_groups(paths, ignore, stale, getattr(grep, "walk", None))):
+        for item in discover_groups(paths, ignore, stale, getattr(grep, "walk", None)):
             if isinstance(item, Missing):
                 missing.append(item)
-            elif isinstance(item, Target) and item.language is None:
+                continue
+            progress.walked(1 if isinstance(item, Target) else item.count if isinstance(item, Listed)
+                            else len(item.files))
+            if isinstance(item, Target) and item.language is None:
                 missing.append(Missing(item.display, f"not a {handled_files()}"))
             else:
                 yield item
-    results, files = parallel.run(targets(), options, jobs, grep)
-    project = None
-    for eng, tree in trees:
-        if any(r.language == eng.language and (r.asks or r.findings) for r in results):
-            results, knowledge = eng.learn(tree, results, options, lambda found, opts, lang=eng.language:
-                                           parallel.analyse_files(found, opts, jobs, lang))
-            project = (eng, knowledge, tree)
+    with progress.shown(sys.stderr, not QUIET):
+        results, files = parallel.run(targets(), options, jobs, grep)
+        project = None
+        for eng, tree in trees:
+            if any(r.language == eng.language and (r.asks or r.findings) for r in results):
+                results, knowledge = eng.learn(tree, results, options, lambda found, opts, lang=eng.language:
+                                               parallel.analyse_files(found, opts, jobs, lang))
+                project = (eng, knowledge, tree)
     return Run(results, missing, files, stale, project)
 
 
-QUIET = False             # -q: no progress bar
-PROGRESS_DELAY = 1.0      # seconds before the bar appears: short runs stay quiet
-PROGRESS_INTERVAL = 0.5   # seconds between redraws
-
-
-def _progress(items):
-    """Pass the walk through, counting its files in a progress bar on stderr
-    when stderr is a terminal; nothing is drawn otherwise."""
-    if QUIET or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
-        yield from items
-        return
-    from tqdm import tqdm
-    with tqdm(unit=" files", desc="vfork-codemod", leave=False, file=sys.stderr,
-              mininterval=PROGRESS_INTERVAL, miniters=1, delay=PROGRESS_DELAY) as bar:
-        for item in items:
-            yield item
-            if isinstance(item, Target):
-                bar.update(1)
-            elif isinstance(item, Listed):
-                bar.update(item.count)        # ripgrep's listing of a folder argument
-            elif not isinstance(item, Missing):
-                bar.update(len(item.files))   # a folder's files
+QUIET = False             # -q: no progress line
 
 
 def _errors_to_stderr(results: list, missing: list, quiet: bool = False) -> bool:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from golden import GOLDEN
@@ -122,26 +123,101 @@ def test_no_progress_output_without_a_terminal(tmp_path):
     assert proc.returncode == 0 and proc.stderr == ""
 
 
-def test_progress_bar_counts_files_on_a_terminal(tmp_path, monkeypatch):
-    import io
-    from codemod import cli
+class _Terminal:
+    """A stand-in for a terminal on standard error, thread-safe as one is."""
 
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
+    def __init__(self):
+        import threading
+        self.parts, self.lock = [], threading.Lock()
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        with self.lock:
+            self.parts.append(text)
+
+    def flush(self):
+        pass
+
+    def getvalue(self):
+        with self.lock:
+            return "".join(self.parts)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2", "2 in workers"])
+def test_progress_line_counts_walked_and_analysed_files_on_a_terminal(tmp_path, monkeypatch, jobs):
+    from codemod.output import progress
+    from codemod import cli
+    if jobs == "2 in workers":                 # their analyses come back through the queue
+        from codemod.files import parallel
+        monkeypatch.setattr(parallel, "IN_PROCESS", 0)
+        monkeypatch.setattr(parallel, "IN_PROCESS_BYTES", 0)
+        jobs = "2"
     for i in range(30):
         write(tmp_path / f"d{i % 3}" / f"f{i}.c", b"int x;\n")
+    site = (ROOT / "tests" / "golden" / "c" / "spawn_decl_init" / "input.c").read_bytes()
+    for i in range(8):
+        write(tmp_path / f"d{i % 3}" / f"site{i}.c", site)
     write(tmp_path / "named.c", b"int y;\n")
-    err = Terminal()
+    err = _Terminal()
     monkeypatch.setattr(sys, "stderr", err)
-    monkeypatch.setattr(cli, "PROGRESS_DELAY", 0)
-    monkeypatch.setattr(cli, "PROGRESS_INTERVAL", 0)
-    assert cli.main(["scan", "-j", "1", str(tmp_path / "d0"), str(tmp_path / "d1"), str(tmp_path / "d2"),
-                     str(tmp_path / "named.c")]) == 0
+    monkeypatch.setattr(progress, "DELAY", 0)
+    monkeypatch.setattr(progress, "INTERVAL", 0.001)
+    real = progress.Line.end
+
+    def slowly(self, *args):          # each analysis lasts long enough to be drawn
+        import time
+        time.sleep(0.02)
+        real(self, *args)
+    monkeypatch.setattr(progress.Line, "end", slowly)
+    assert cli.main(["scan", "-j", jobs, str(tmp_path / "d0"), str(tmp_path / "d1"), str(tmp_path / "d2"),
+                     str(tmp_path / "named.c")]) == 1
     drawn = err.getvalue()
-    # The count field, not the rate ("19262.32 files/s" once read as 32 files).
-    counts = [int(n) for n in re.findall(r"vfork-codemod: (\d+) files \[", drawn)]
-    assert counts and max(counts) == 31, drawn
+    lines = re.findall(r"vfork-codemod: (\d+) files walked, (\d+) analysed", drawn)
+    assert lines and max(int(w) for w, _ in lines) == 39, drawn
+    assert max(int(a) for _, a in lines) == 8, drawn
+    assert drawn.endswith("\r\x1b[K")                  # the line is cleared at the end
+
+
+def test_progress_line_names_a_slow_file(tmp_path, monkeypatch):
+    """A file whose analysis passes progress.SLOW seconds is named, with
+    its time so far, while it is still being analysed."""
+    import time
+    from codemod.output import progress
+    from codemod import cli, pipeline
+    site = (ROOT / "tests" / "golden" / "c" / "spawn_decl_init" / "input.c").read_bytes()
+    write(tmp_path / "fast.c", site)
+    write(tmp_path / "big one.c", site)
+    err = _Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(progress, "DELAY", 0)
+    monkeypatch.setattr(progress, "INTERVAL", 0.01)
+    monkeypatch.setattr(progress, "SLOW", 0.2)
+    real = pipeline.process_source
+
+    def analysis(source, path, *args):
+        if path.endswith("big one.c"):
+            time.sleep(0.6)
+        return real(source, path, *args)
+    monkeypatch.setattr(pipeline, "process_source", analysis)
+    assert cli.main(["scan", "-j", "1", str(tmp_path)]) == 1
+    drawn = err.getvalue()
+    assert re.search(r"; \"?[^;]*big one\.c\"?: [0-9] s so far", drawn), drawn
+    assert "fast.c: " not in drawn
+
+
+def test_no_progress_line_with_quiet_or_without_a_terminal(tmp_path, monkeypatch, cli):
+    from codemod.output import progress
+    err = _Terminal()
+    write(tmp_path / "a.c", b"int x;\n")
+    monkeypatch.setattr(progress, "DELAY", 0)
+    with progress.shown(err, enabled=False) as line:
+        assert line is None
+    monkeypatch.setattr(err, "isatty", lambda: False)
+    with progress.shown(err, enabled=True) as line:
+        assert line is None
+    assert err.getvalue() == ""
 
 
 def test_pre_commit_hook_definition():

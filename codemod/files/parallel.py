@@ -79,13 +79,15 @@ def prefilter(groups: list, needles: tuple) -> tuple:
 
 def analyse(path: str, display: str, language: str, options: RunOptions) -> FileResult:
     from codemod.core.model import FileResult, Status
+    from codemod.output import progress
     from codemod.pipeline import process_source
     try:
         with open(path, "rb") as fh:
             source = fh.read()
     except OSError as exc:
         return FileResult(display, Status.FAILED, error=exc.strerror or str(exc), language=language)
-    result = process_source(source, display, language, options)
+    with progress.busy(display):
+        result = process_source(source, display, language, options)
     if options.diffs and result.status is Status.CHANGED:
         from codemod.core.diffs import unified
         result.patch = unified(result.path, result.original, result.new, edits=result.edits)
@@ -341,9 +343,12 @@ class _Pool:
 
 
 def _quiet_worker() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them."""
+    """Workers leave Ctrl-C to the main process, which stops them, and
+    report what they analyse to its progress line."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from codemod.output import progress
+    progress.forward_to_parent()
 
 
 def _run_own(items: Iterable, options: RunOptions, jobs: int) -> tuple:

@@ -63,7 +63,9 @@ class _Index:
         self.tree.reads += 1
         if isinstance(ranges, limits.Skip):
             return FileFacts(display, {}, {})
-        found = facts(source, display, ranges)
+        from codemod.output import progress
+        with progress.busy(display, counted=False):
+            found = facts(source, display, ranges)
         if ranges is None:
             self.facts[path] = found
         self.knowledge.globals.setdefault(found.path, {}).update(found.globals)
