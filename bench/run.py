@@ -17,8 +17,8 @@ taking medians.  Targets:
   `fork()` semantic patch on the dense tree (when `spatch` is installed):
   at most 0.15x.
 
-For context (not targets): ripgrep's own time on the wide tree (when `rg`
-is installed), `diff` against `ast-grep run -p 'vfork()'` on the dense tree
+For context (not targets): ripgrep's own time on the wide tree and the
+tool's with ripgrep turned off (when ripgrep is installed), `diff` against `ast-grep run -p 'vfork()'` on the dense tree
 (which searches while the tool proves; `pip install '.[bench]'`), and
 `bench/parse_only.py`, Python starting, importing tree-sitter and parsing
 each dense file once, the floor under any run of the tool.
@@ -141,13 +141,17 @@ def main() -> int:
     subprocess.run(["grep", "-rlq", "vfork", str(wide)])          # warm the page cache
     rows = [compare(WIDE, tool + ["scan", *jobs, str(wide)],
                     ["grep", "-rl", "vfork", str(wide)], args.reps)]
-    rg = shutil.which("rg")
+    from codemod.files.ripgrep import rg_command
+    rg = rg_command()                 # the one the tool uses
     if rg:
         rows.append(compare("wide: rg -l vfork vs grep (context)", [rg, "-l", "-t", "c", "-t", "py", "vfork",
                                                                      str(wide)],
                             ["grep", "-rl", "vfork", str(wide)], args.reps))
+        rows.append(compare("wide: scan without ripgrep vs grep (context)",
+                            ["env", "VFORK_CODEMOD_RG=none", *tool, "scan", *jobs, str(wide)],
+                            ["grep", "-rl", "vfork", str(wide)], args.reps))
     else:
-        print("ripgrep not installed: its row is skipped")
+        print("ripgrep not installed (pip install '.[fast]'): the tool used grep; rg's row is skipped")
     module = trees.build_ctypes(TREES / "ctypes" / "libc_bindings.py", args.ctypes_size)
     rows.append(compare(CTYPES, tool + ["scan", str(module)],
                         [sys.executable, "-c", f"import libcst, ast; ast.parse(open({str(module)!r}).read())"],
