@@ -173,7 +173,7 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
         where = _WalkIndex(walked)
         seen: set = set()                   # overlapping paths: grep reports a file twice
         while grep.running():
-            reported += grep.reported(timeout=0.05)
+            reported += grep.reported(timeout=0 if reported else 0.05)   # work at hand: do not wait
             if reported:
                 path = reported.pop()
                 hit = where.get(path) if path not in seen else None

@@ -85,7 +85,7 @@ class Ripgrep(grepfilter.Reporters):
                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         listed = [os.path.abspath(top) for top in self._listings] + [
             grepfilter.spelled(arg) for arg in paths if os.path.isfile(arg)]
-        search = [rg, "--files-with-matches", "--null", "--text", "--encoding=none", "--fixed-strings",
+        search = [rg, "--files-with-matches", "--null", "--line-buffered", "--text", "--encoding=none", "--fixed-strings",
                   f"--threads={max(1, jobs)}", *COMMON, "--file=-", "--", *listed]
         super().__init__([(search, listed)] if listed else [], grepfilter.patterns(needles))
 
