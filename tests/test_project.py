@@ -409,3 +409,36 @@ def test_a_macro_defined_differently_under_if_has_every_definition_expanded(scan
            "trace.h:2)" in f["message"]
     files["note.c"] = "#include <unistd.h>\nvoid note(const char *s)\n{\n\t(void)s;\n\tclose(9);\n}\n"
     assert site(scan(files)[0])["verdict"] == "fork"
+
+
+def test_a_helper_chain_deeper_than_the_limit_reads_the_same_in_any_order(tmp_path, cli, monkeypatch):
+    """h0 -> h1 -> ... -> h8, the last writing a global.  One child calls
+    h5 (three levels below it: within the limit, so the write is found),
+    the other h0 (h5 reached five levels down: the limit stops the reading).
+    Each site's reasons must not depend on which was summarised first, nor
+    on the process (--jobs): summaries are kept with the levels they used."""
+    from codemod.engines.c import summaries
+    assert summaries.MAX_DEPTH == 6
+    chain = "int counter;\n" + "".join(
+        f"void h{i}(void)\n{{\n\t{'h%d();' % (i + 1) if i < 8 else 'counter = 1;'}\n}}\n" for i in range(9))
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "helpers.c").write_text(chain)
+    proto = "".join(f"void h{i}(void);\n" for i in range(9))
+    for name, called in (("a_near.c", "h5"), ("b_far.c", "h0")):
+        (root / name).write_text(child(f"""
+            {called}();
+            execv(argv[0], argv);
+            _exit(127);
+            """, before=proto))
+    monkeypatch.chdir(root)
+
+    def reasons(*paths, jobs="1"):
+        code, out, err = cli("scan", "--format", "json", "-j", jobs, *paths)
+        return {f["path"]: texts(f) for f in json.loads(out)["findings"] if f["verdict"] != "note"}
+    first = reasons("a_near.c", "b_far.c", "helpers.c")
+    assert "`h8()` (helpers.c:34) writes `counter`" in first["a_near.c"]
+    assert "calls project code more than 6 levels deep" in first["b_far.c"]
+    assert "writes `counter`" not in first["b_far.c"]
+    assert reasons("b_far.c", "a_near.c", "helpers.c") == first
+    assert reasons(".", jobs="2") == reasons(".") == first

@@ -42,18 +42,37 @@ def spec(name: str, knowledge: Knowledge, options, stack: tuple = ()) -> Optiona
     # definitions the caller's file sees (its own statics first).
     key = (name, tuple((d.path, d.line) for d in defs),
            options.path if all(d.kind == "declaration" for d in defs) else None)   # declarations only: named per file
-    found = knowledge.summaries.get(key)
-    if found is None:
-        cycles = knowledge.summaries.get(_CYCLES, 0)
-        found = _spec(name, defs, knowledge, options, stack)
-        # A summary that leaned on a helper still being summarised (a
-        # cycle) holds only within that helper's own summary.
-        if knowledge.summaries.get(_CYCLES, 0) == cycles:
-            knowledge.summaries[key] = found
+    # A summary depends on how many levels are left below it when its chain
+    # reaches MAX_DEPTH: it is kept with the levels it used, and one that
+    # met the limit is kept for that many levels left only, so that every
+    # summary is the same whatever was summarised first (in any process).
+    memo = knowledge.summaries
+    level, left = len(stack), MAX_DEPTH - len(stack)
+    entry = memo.get(key)
+    if entry is not None and entry[1] < left:
+        memo[_DEEPEST] = max(memo.get(_DEEPEST, 0), level + entry[1])
+        return entry[0]
+    limited = memo.get((key, left))
+    if limited is not None:
+        memo[_DEEPEST] = MAX_DEPTH
+        return limited
+    cycles, outer = memo.get(_CYCLES, 0), memo.get(_DEEPEST, 0)
+    memo[_DEEPEST] = level
+    found = _spec(name, defs, knowledge, options, stack)
+    deepest = memo[_DEEPEST]
+    memo[_DEEPEST] = max(outer, deepest)
+    # A summary that leaned on a helper still being summarised (a
+    # cycle) holds only within that helper's own summary.
+    if memo.get(_CYCLES, 0) == cycles:
+        if deepest >= MAX_DEPTH:
+            memo[(key, left)] = found
+        else:
+            memo[key] = (found, deepest - level)
     return found
 
 
 _CYCLES = "cycles met"
+_DEEPEST = "deepest level reached"
 
 
 def _spec(name: str, defs: list, knowledge: Knowledge, options, stack: tuple) -> Spec:
