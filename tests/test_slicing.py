@@ -41,7 +41,7 @@ def module(imports, statements, filler: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(IMPORTS), min_size=1, max_size=3),
        st.lists(st.sampled_from(STATEMENTS + CALLS[:1]), min_size=1, max_size=10), st.integers(0, 5))
 def test_the_slice_gives_the_findings_of_the_whole_module(imports, statements, filler):
