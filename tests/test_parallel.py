@@ -127,16 +127,17 @@ def _odd_tree(root):
 @pytest.mark.parametrize("paths", [["."], ["src", "top.c"], ["src", "src/deep", "./top.c"], ["src/a.c"],
                                    ["src//a.c", ".//top.c", "src/deep/"], ["src"]])
 @pytest.mark.parametrize("first", ["rg", "grep"])
-def test_first_filter_keeps_to_the_walk(tmp_path, cli, monkeypatch, paths, first):
+@pytest.mark.parametrize("rules", [[], ["--no-gitignore"]])
+def test_first_filter_keeps_to_the_walk(tmp_path, cli, monkeypatch, paths, first, rules):
     monkeypatch.chdir(_odd_tree(tmp_path))
-    one = cli("scan", "--format", "json", "-j", "1", *paths)
+    one = cli("scan", "--format", "json", "-j", "1", *rules, *paths)
     use_filter(monkeypatch, first)
     assert grepfilter.grep_command()
-    two = cli("scan", "--format", "json", "-j", "2", *paths)
+    two = cli("scan", "--format", "json", "-j", "2", *rules, *paths)
     assert two[:2] == one[:2]
     monkeypatch.setattr(grepfilter, "MAX_ENTRIES", 1)       # greps walk the named folders themselves
-    assert cli("scan", "--format", "json", "-j", "3", *paths)[:2] == one[:2]
-    if paths == ["."]:
+    assert cli("scan", "--format", "json", "-j", "3", *rules, *paths)[:2] == one[:2]
+    if paths == ["."] and not rules:
         import json
         found = sorted({f["path"] for f in json.loads(one[1])["findings"]})
         assert found == ["outside/e.c", "src/-dash.c", "src/.hidden.c", "src/a.c", "src/caf\ufffd.c",
@@ -172,7 +173,8 @@ def test_a_failing_grep_part_is_read_by_python(tmp_path, cli, monkeypatch, outpu
 
 @pytest.mark.parametrize("fails", ["--files", "--files-with-matches", "both"])
 @pytest.mark.parametrize("output", ["nothing", "some", "all"])
-def test_a_failing_ripgrep_is_replaced_by_python(tmp_path, cli, monkeypatch, fails, output):
+@pytest.mark.parametrize("rules", [[], ["--no-gitignore"]])
+def test_a_failing_ripgrep_is_replaced_by_python(tmp_path, cli, monkeypatch, fails, output, rules):
     """ripgrep exiting 2 (as when it cannot read a folder or file) after
     printing none, some or all of its answer: a failed listing is replaced
     by the Python walk, a failed search by the Python prefilter."""
@@ -185,9 +187,9 @@ def test_a_failing_ripgrep_is_replaced_by_python(tmp_path, cli, monkeypatch, fai
     fake.chmod(0o755)
     for tree in (_odd_tree(tmp_path / "t"), _plain_tree(tmp_path / "p")):
         monkeypatch.chdir(tree)
-        one = cli("scan", "--format", "json", "-j", "1", ".")
+        one = cli("scan", "--format", "json", "-j", "1", *rules, ".")
         monkeypatch.setattr(ripgrep, "rg_command", lambda: str(fake))
-        assert cli("scan", "--format", "json", "-j", "2", ".")[:2] == one[:2]
+        assert cli("scan", "--format", "json", "-j", "2", *rules, ".")[:2] == one[:2]
         monkeypatch.undo()
 
 
@@ -233,12 +235,17 @@ def test_the_listing_gives_what_the_walk_gives(tmp_path, monkeypatch, gitignore,
         assert top != "." or len(got) >= 3
 
 
-def test_a_tree_without_rules_is_counted_from_the_listing(tmp_path, monkeypatch):
+@pytest.mark.parametrize("gitignore", [False, True])
+def test_a_tree_without_rules_is_counted_from_the_listing(tmp_path, monkeypatch, gitignore):
+    """No rule can apply: no .gitignore, or --no-gitignore over a tree that has them."""
     from codemod.files.walk import Ignore, Listed, walk_dirs
     root = _plain_tree(tmp_path)
+    if gitignore:
+        (root / ".gitignore").write_text("*.c\n")
+        (root / "d" / ".gitignore").write_text("*.h\n")
     monkeypatch.chdir(root)
     walked, listed = [], []
-    folders = list(walk_dirs(".", Ignore(), walked))
+    folders = list(walk_dirs(".", Ignore(gitignore=not gitignore), walked))
     item = Listed(".", _rg_listing("."), listed)
     assert item.count == sum(len(f.files) for f in folders) == 7
     assert [s.display for s in listed] == [s.display for s in walked] == [f"d/e/{TEMP}4194305-abc.tmp"]

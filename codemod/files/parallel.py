@@ -205,9 +205,9 @@ def _reread(walked: list, failed: list, seen: set, needles: tuple, keyed: list, 
     from codemod.files.walk import Ignore, Listed
     for number, batch in enumerate(walked):
         pos = 0
-        if isinstance(batch[0], Listed):      # no rule applies in it: any Ignore lists it as the walk did
+        if isinstance(batch[0], Listed):      # no rule applies in it: all it lists, as the walk did
             listed = batch[0]
-            for base, prefix, names in listed.folders(Ignore()):
+            for base, prefix, names in listed.folders(Ignore(gitignore=False)):
                 for name, lang in names:
                     if base + name not in seen and covered_by(base + name, failed):
                         _, hits, errors = prefilter([(base, prefix, [(name, lang)], False)], needles)

@@ -287,7 +287,7 @@ class Listed:
         self._cut = len(self.absolute.rstrip("/")) + 1
         self._shown = "" if top == "." else top
         self._data = data
-        count = data.count(b"\0")
+        count = data.count(b"\0") - data.count(b"/.gitignore\0")      # listed to see whether rules apply
         for ext in LANGUAGES:                      # a bare `.c` is not a C file
             count -= data.count(b"/" + ext.encode() + b"\0")
         found = []
