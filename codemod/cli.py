@@ -11,7 +11,8 @@ from codemod.output import color, formats, progress
 from codemod.files import config
 from codemod.core import display
 from codemod.files import parallel
-from codemod.core.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, OutputError, UsageError
+from codemod.core.errors import (EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, OutputError,
+                                  UsageError)
 from codemod.files.grepfilter import needles
 from codemod.files.walk import Ignore, Listed, Missing, Target, discover_groups
 
@@ -44,7 +45,8 @@ HELP = {
              "Report every vfork site with its verdict (spawn, fork, review, note), a message and the reasons.",
              "examples:\n  vfork-codemod scan src/\n  vfork-codemod scan --format sarif -o vfork.sarif .\n"
              "  vfork-codemod scan --baseline vfork-baseline.json .\n\n"
-             "exit status: 0 no spawn, fork or review site (or --exit-zero), 1 sites found, 2 errors"),
+             "exit status: 0 no spawn, fork or review site (or --exit-zero), 1 sites found, 2 errors\n"
+             "(141: the reader of the output went away, as in `scan | head`)"),
     "diff": ("print the rewrites as a unified diff (git apply accepts it)",
              "Print the proven rewrites (and with --include-review the proposals) as a unified diff.",
              "examples:\n  vfork-codemod diff src/ | git apply\n  vfork-codemod diff --target posix src/\n\n"
@@ -364,6 +366,21 @@ def _report_left_alone(results: list, include_review: bool) -> None:
 
 
 def main(argv: Optional[list] = None) -> int:
+    """The command line; returns the exit status."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader of the output went away (`scan | head`): stop quietly,
+        # as a filter does, and keep Python's last flush from complaining.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Optional[list]) -> int:
     args = _parse(argv)
     global QUIET
     QUIET = args.quiet

@@ -159,3 +159,19 @@ def test_python_files_share_the_contract(cli, tmp_path, monkeypatch):
     assert code == 2
     assert b"+++ b/tool/run.py" in out and b"+++ b/src/a.c" in out
     assert "tool/old.py: cannot parse as Python 3" in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path, fmt):
+    """`scan | head`: the pipe closes before the report is written; no
+    traceback, and the shell's status for SIGPIPE (128 + 13)."""
+    import shutil
+    import subprocess
+    import sys
+    from golden import GOLDEN
+    shutil.copy(GOLDEN / "c" / "spawn_decl_init" / "input.c", tmp_path / "a.c")
+    proc = subprocess.Popen([sys.executable, "-m", "codemod", "scan", "--format", fmt, str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()                       # the reader is gone before anything is written
+    err = proc.stderr.read()
+    assert proc.wait() == 141 and err == b"", err
