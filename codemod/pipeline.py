@@ -59,34 +59,24 @@ def settled(source: bytes, path: str, language: str, options: RunOptions):
     parse (a filter rejects it, or it is UTF-16 or binary), cheaply; None
     for a file that needs its engine."""
     from codemod.engines.base import engine
-    early = _early(source, path, language, options)
-    if early is None and not engine(language).mentions(source, options.needles):
-        early = FileResult(path, Status.UNCHANGED, [], source)
-    if early is not None:
-        early.language = language
-    return early
-
-
-def _early(source: bytes, path: str, language: str, options: RunOptions):
-    """The result for a file that needs no engine, or None."""
     from codemod.files.grepfilter import utf16_mentions
     if not any(n in source for n in options.needles) and not (b"\0" in source[:4096] and utf16_mentions(source)):
-        return FileResult(path, Status.UNCHANGED, [], source)
+        return FileResult(path, Status.UNCHANGED, [], source, language=language)
     if source.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\0" in source and utf16_mentions(source)):
-        return FileResult(path, Status.SKIPPED, [], source, error=UTF16)
+        return FileResult(path, Status.SKIPPED, [], source, error=UTF16, language=language)
     if b"\0" in source:
-        return FileResult(path, Status.SKIPPED, [], source, error=BINARY)
+        return FileResult(path, Status.SKIPPED, [], source, error=BINARY, language=language)
+    if not engine(language).mentions(source, options.needles):
+        return FileResult(path, Status.UNCHANGED, [], source, language=language)
     return None
 
 
 def _process(source: bytes, path: str, language: str, options: RunOptions) -> FileResult:
     from codemod.engines.base import engine
-    early = _early(source, path, language, options)
-    if early is not None:
-        return early
+    done = settled(source, path, language, options)
+    if done is not None:
+        return done
     eng = engine(language)
-    if not eng.mentions(source, options.needles):
-        return FileResult(path, Status.UNCHANGED, [], source)
     return eng.guard(lambda: _analyse(eng, source, path, options), options,
                      lambda why: FileResult(path, Status.FAILED, [], source, error=f"cannot parse safely: {why}"))
 

@@ -207,17 +207,29 @@ def test_progress_line_names_a_slow_file(tmp_path, monkeypatch):
     assert "fast.c: " not in drawn
 
 
-def test_no_progress_line_with_quiet_or_without_a_terminal(tmp_path, monkeypatch, cli):
+def test_no_progress_line_with_quiet_or_without_a_terminal(tmp_path, monkeypatch):
     from codemod.output import progress
-    err = _Terminal()
-    write(tmp_path / "a.c", b"int x;\n")
+    from codemod import cli
+    site = (ROOT / "tests" / "golden" / "c" / "spawn_decl_init" / "input.c").read_bytes()
+    for i in range(3):
+        write(tmp_path / f"s{i}.c", site)
     monkeypatch.setattr(progress, "DELAY", 0)
-    with progress.shown(err, enabled=False) as line:
-        assert line is None
-    monkeypatch.setattr(err, "isatty", lambda: False)
-    with progress.shown(err, enabled=True) as line:
-        assert line is None
+    monkeypatch.setattr(progress, "INTERVAL", 0.001)
+    real = progress.Line.end
+
+    def slowly(self, *args):          # long enough to be drawn, were it drawn
+        import time
+        time.sleep(0.02)
+        real(self, *args)
+    monkeypatch.setattr(progress.Line, "end", slowly)
+    err = _Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    assert cli.main(["-q", "scan", "-j", "1", str(tmp_path)]) == 1
     assert err.getvalue() == ""
+    monkeypatch.setattr(err, "isatty", lambda: False)
+    assert cli.main(["scan", "-j", "1", str(tmp_path)]) == 1
+    assert err.getvalue() == ""
+    monkeypatch.setattr(cli, "QUIET", False)
 
 
 def test_pre_commit_hook_definition():

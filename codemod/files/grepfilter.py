@@ -44,7 +44,7 @@ def utf16_mentions(data, end: int = -1) -> bool:
 @functools.lru_cache(maxsize=1)
 def grep_command() -> Optional[str]:
     """The grep binary, if it supports every option used here (GNU grep does)."""
-    grep = _which("grep")
+    grep = which("grep")
     if grep is None:
         return None
     try:
@@ -56,7 +56,7 @@ def grep_command() -> Optional[str]:
     return grep if probe.returncode == 1 and not probe.stderr else None
 
 
-def _which(name: str) -> Optional[str]:
+def which(name: str) -> Optional[str]:
     for folder in os.get_exec_path():
         path = os.path.join(folder, name)
         if os.access(path, os.X_OK) and not os.path.isdir(path):

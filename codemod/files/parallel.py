@@ -10,7 +10,7 @@ the output is the same for any number of jobs.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from codemod.core.model import FileResult
@@ -77,17 +77,26 @@ def prefilter(groups: list, needles: tuple) -> tuple:
     return count, hits, errors
 
 
-def analyse(path: str, display: str, language: str, options: RunOptions) -> FileResult:
+def analyse(path: str, display: str, language: str, options: RunOptions,
+            source: Optional[bytes] = None) -> FileResult:
+    """The result of one file (its bytes read here unless given)."""
     from codemod.core.model import FileResult, Status
     from codemod.output import progress
     from codemod.pipeline import process_source
-    try:
-        with open(path, "rb") as fh:
-            source = fh.read()
-    except OSError as exc:
-        return FileResult(display, Status.FAILED, error=exc.strerror or str(exc), language=language)
+    if source is None:
+        try:
+            with open(path, "rb") as fh:
+                source = fh.read()
+        except OSError as exc:
+            return FileResult(display, Status.FAILED, error=exc.strerror or str(exc), language=language)
     with progress.busy(display):
-        result = process_source(source, display, language, options)
+        return finish(process_source(source, display, language, options), options)
+
+
+def finish(result: FileResult, options: RunOptions) -> FileResult:
+    """A result as the run keeps it: with its diff when the run makes them,
+    without the file's bytes when the run does not need them."""
+    from codemod.core.model import Status
     if options.diffs and result.status is Status.CHANGED:
         from codemod.core.diffs import unified
         result.patch = unified(result.path, result.original, result.new, edits=result.edits)
@@ -224,18 +233,6 @@ def _reread(walked: list, failed: list, seen: set, needles: tuple, keyed: list, 
                     found.extend(hit._replace(key=(number, pos)) for hit in hits)
 
 
-def _size(found: list) -> int:
-    total = 0
-    for hit in found:
-        try:
-            total += os.stat(hit.path).st_size
-        except OSError:
-            pass                          # analyse() names the problem
-        if total > IN_PROCESS_BYTES:
-            break
-    return total
-
-
 class _WalkIndex:
     """Finds a walked file by its path: its key in walk order, display path
     and language.  Kept per folder, not per file."""
@@ -283,9 +280,11 @@ def _analyse_all(found: list, options: RunOptions, jobs: int) -> list:
     longer names) are settled here first: they cost a read, not a worker."""
     if jobs <= 1 or len(found) <= IN_PROCESS:
         return [(key, analyse(path, display, lang, options)) for key, path, display, lang in found]
-    settled, found = _settle(found, options)
-    if len(found) <= IN_PROCESS or _size(found) <= IN_PROCESS_BYTES:
-        return settled + [(key, analyse(path, display, lang, options)) for key, path, display, lang in found]
+    settled, left = _settle(found, options)
+    found = [hit for hit, _ in left]
+    if len(found) <= IN_PROCESS or sum(len(source or b"") for _, source in left) <= IN_PROCESS_BYTES:
+        return settled + [(hit.key, analyse(*hit[1:], options, source)) for hit, source in left]
+    del left                              # the workers read their files themselves
     _preload_engines(found)               # workers forked after this inherit the engines
     # A few files per task: fewer round trips, still enough tasks to balance.
     size = max(1, min(CHUNK, len(found) // (jobs * 4)))
@@ -298,7 +297,8 @@ def _analyse_all(found: list, options: RunOptions, jobs: int) -> list:
 
 
 def _settle(found: list, options: RunOptions) -> tuple:
-    """([(key, FileResult)] for the hits no engine needs to parse, the other hits)."""
+    """([(key, FileResult)] for the hits no engine needs to parse,
+    [(hit, its bytes or None when unreadable)] for the others)."""
     from codemod.pipeline import settled as settle
     done, left = [], []
     for hit in found:
@@ -306,13 +306,13 @@ def _settle(found: list, options: RunOptions) -> tuple:
             with open(hit.path, "rb") as fh:
                 source = fh.read()
         except OSError:
-            left.append(hit)              # analyse() names the problem
+            left.append((hit, None))      # analyse() names the problem
             continue
         result = settle(source, hit.display, hit.language, options)
         if result is None:
-            left.append(hit)
+            left.append((hit, source))
         else:
-            done.append((hit.key, result))
+            done.append((hit.key, finish(result, options)))
     return done, left
 
 

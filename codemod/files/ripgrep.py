@@ -48,7 +48,7 @@ def rg_command() -> Optional[str]:
     if chosen is not None:
         return None if chosen.strip().lower() in ("", "none") else (chosen if _usable(chosen) else None)
     beside = os.path.join(os.path.dirname(sys.executable), "rg")
-    for candidate in (beside, grepfilter._which("rg")):
+    for candidate in (beside, grepfilter.which("rg")):
         if candidate and os.access(candidate, os.X_OK) and _usable(candidate):
             return candidate
     return None

@@ -165,10 +165,11 @@ def _used_names(statement) -> set:
     """The names ``statement`` binds, calls or passes on: every Name but
     those used only as the object of an attribute other than `vfork`, and the
     names of defs, classes, imports, except and match bindings, globals."""
-    bases = set()
-    out = set()
+    bases, names, out = set(), [], set()
     for node in ast.walk(statement):
-        if isinstance(node, ast.Attribute) and node.attr != "vfork" and isinstance(node.value, ast.Name):
+        if isinstance(node, ast.Name):
+            names.append(node)
+        elif isinstance(node, ast.Attribute) and node.attr != "vfork" and isinstance(node.value, ast.Name):
             bases.add(id(node.value))
         for field in ("name", "asname", "rest"):
             value = getattr(node, field, None)
@@ -176,10 +177,7 @@ def _used_names(statement) -> set:
                 out.add(value)
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             out.update(node.names)
-    for node in ast.walk(statement):
-        if isinstance(node, ast.Name) and id(node) not in bases:
-            out.add(node.id)
-    return out
+    return out | {n.id for n in names if id(n) not in bases}
 
 
 def _first_line(statement) -> int:
