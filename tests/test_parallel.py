@@ -364,3 +364,18 @@ def test_memory_does_not_grow_with_the_files_reported(tmp_path, cli):
         tracemalloc.stop()
         assert code == 1 and f"{count} files scanned: {count} spawn".encode() in out
     assert (peaks[2] - peaks[1]) / 1200 < 1024, peaks
+
+
+@pytest.mark.parametrize("first", ["rg", "grep"])
+def test_the_filter_yields_the_cpu_to_the_tool(tmp_path, first):
+    """The filter processes run at a lower priority, so the engines import
+    and the first files are analysed while they read."""
+    _sparse_tree(tmp_path, with_python=False)
+    start = ripgrep.Ripgrep if first == "rg" else grepfilter.TreeGrep
+    filt = start([str(tmp_path)], (b"vfork",), 2)
+    try:
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        # Not waited for yet, so even one that has finished is still there to ask.
+        assert filt._procs and all(os.getpriority(os.PRIO_PROCESS, p.pid) > mine for p in filt._procs)
+    finally:
+        filt.stop()

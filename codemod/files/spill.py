@@ -60,8 +60,3 @@ class Results:
     def spilled(self) -> int:
         """How many results are on disk."""
         return len(self._spans)
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
