@@ -108,3 +108,30 @@ def test_a_bad_define_is_a_usage_error(tmp_path, cli):
     code, _, err = cli("scan", "--define", "1X", str(tmp_path))
     assert code == 2 and "--define '1X'" in err
 
+
+
+def test_each_configuration_analyses_only_its_own_site(monkeypatch):
+    """Every configuration of a site is a parse of the whole file, but only
+    that site is analysed in it (the others have their own configurations);
+    the finding is the same as when each configuration read every site."""
+    from codemod.engines.c.analysis import Options
+    from codemod.engines.c.engine import CFile
+    first = SITE.replace(b"\t\texecv", b"#ifdef HAVE_SETSID\n\t\tsetsid();\n#else\n\t\tsetpgid(0, 0);\n#endif\n\t\texecv")
+    other = b"\nint other(char **argv)\n{\n\tpid_t pid = vfork();\n\tif (pid == 0) {\n\t\texecv(argv[0], argv);" \
+            b"\n\t\t_exit(127);\n\t}\n\treturn pid;\n}\n"
+    src = first + other + other.replace(b"other", b"third")
+    analysed = []
+    real = CFile._one_configuration
+
+    def counting(self, key, tok):
+        analysed.append((self.prepared, key))
+        return real(self, key, tok)
+    monkeypatch.setattr(CFile, "_one_configuration", counting)
+    options = Options(defines=(("HAVE_VFORK", "1"), ("HAVE_SETSID", "1")))
+    cfile = CFile(src, "a.c", options)
+    assert [(f.line, f.verdict.value) for f in cfile.findings] == [(9, "fork"), (29, "fork"), (39, "fork")]
+    assert cfile.findings[0].message == "fixable with fork: fork-safe in every configuration of the `#if`s " \
+        "around it where this vfork is compiled (`HAVE_SETSID` defined, `HAVE_VFORK` defined; `HAVE_SETSID` undefined, `HAVE_VFORK` defined); in 2 more it is not compiled"
+    assert [key for sub, key in analysed if sub] == [0, 0]     # the first site in its two configurations, alone
+    alone = CFile(src, "a.c", options, only=min(cfile.decisions))
+    assert [f.line for f in alone.findings] == [9] and alone.findings[0].fix.key == cfile.findings[0].fix.key

@@ -475,3 +475,47 @@ def test_the_index_search_finds_the_same_files_with_grep_or_reading(tmp_path, mo
     assert found == ["tree/a.c", "tree/b.c", "tree/d.h", "tree/sub/g.c", "tree/sub/h.c", "extra/j.c"]
     monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
     assert search() == found
+
+
+# -- which files the index analyses again -----------------------------------
+DEFINES_XVFORK = HEAD + "pid_t xvfork(void)\n{\n\treturn vfork();\n}\n"
+
+
+@pytest.mark.parametrize("source, calls", [
+    (DEFINES_XVFORK, False),
+    ("pid_t xvfork(void);\n" + DEFINES_XVFORK, False),                    # its prototype too
+    (HEAD + "pid_t *\nxvfork(void)\n{\n\treturn 0;\n}\n", False),        # BSD style, a pointer
+    ("#ifdef HAVE_VFORK\npid_t xvfork(void);\n#endif\n", False),
+    ('extern "C" {\npid_t xvfork(void);\n}\n', False),
+    (DEFINES_XVFORK + "int f(void)\n{\n\treturn xvfork();\n}\n", True),
+    (DEFINES_XVFORK + "int f(void)\n{\n\tpid_t xvfork(void);\n\treturn 0;\n}\n", True),   # declared in a body
+    (DEFINES_XVFORK + "/* then xvfork() again */\n", True),
+    (DEFINES_XVFORK + "#define SPAWN() xvfork()\n", True),
+    ("pid_t xvfork(void) {{ return 0; }\n", True),                      # code tree-sitter cannot parse
+    ("pid_t xvfork(void);\n" * 5, True),                                  # past the few a file declares
+])
+def test_a_file_only_defining_or_declaring_a_wrapper_does_not_call_it(source, calls):
+    from codemod.engines.c.index import _call_pattern, _declarator_only
+    from codemod.core.options import RunOptions
+    data = source.encode()
+    matches = list(_call_pattern(frozenset({"xvfork"})).finditer(data))
+    assert matches
+    assert _declarator_only(data, matches, RunOptions()) is (not calls)
+
+
+def test_only_the_callers_of_a_wrapper_are_analysed_again(scan, monkeypatch):
+    from codemod.files import parallel
+    again = []
+    real = parallel.analyse_files
+
+    def counting(files, *args):
+        again.extend(display for _, display in files)
+        return real(files, *args)
+    monkeypatch.setattr(parallel, "analyse_files", counting)
+    files = {"lib.c": DEFINES_XVFORK, "other.c": "pid_t xvfork(void);\n" + DEFINES_XVFORK.replace("xvfork", "yvfork"),
+             "main.c": WRAPPED.format(call="xvfork()", child="execv(argv[0], argv);").replace(
+                 '#include "w.h"\n', "pid_t xvfork(void);\n")}
+    findings, _ = scan(files)
+    assert sorted(again) == ["lib.c", "main.c"]        # lib.c last, to judge xvfork by its call
+    assert site(findings)["verdict"] == "review"
+    assert [f["verdict"] for f in findings if f["path"] == "lib.c"] == ["review"]

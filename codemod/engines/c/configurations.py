@@ -159,7 +159,7 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
                 + _blanks(cfile.parsed[hi:item.end_byte]) + cfile.parsed[item.end_byte:]
         else:
             prepared = cfile.parsed[:lo] + blanked.text + cfile.parsed[hi:]
-        sub = CFile(cfile.source, cfile.path, cfile.options, prepared=prepared)
+        sub = CFile(cfile.source, cfile.path, cfile.options, prepared=prepared, only=tok.start_byte)
         hit = next((f for f in sub.findings if (f.line, f.column) == (plain.line, plain.column)), None)
         if hit is None or tok.start_byte not in sub.decisions:
             missing += 1

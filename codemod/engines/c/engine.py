@@ -64,15 +64,18 @@ class CFile:
     language = "c"
 
     def __init__(self, source: bytes, path: str, options: Options = Options(), ranges: Optional[list] = None,
-                 prepared: Optional[bytes] = None):
+                 prepared: Optional[bytes] = None, only: Optional[int] = None):
         """``ranges``: parse only these byte ranges (a file too big to parse
         whole, see codemod.engines.c.partial).  ``prepared``: the text to
-        parse instead (one configuration of the file, codemod.engines.c.configurations)."""
+        parse instead (one configuration of the file, codemod.engines.c.configurations).
+        ``only``: analyse only the site whose `vfork` starts at this byte
+        (keys stay those of the whole file); references are not reported."""
         self.source = source
         self.path = path
         self.options = replace(options, path=path, asked=set())
         self.ranges = ranges
         self.prepared = prepared is not None
+        self.only = only
         self.decisions: dict = {}                 # vfork token start -> (site, decision), for configurations
         self._via: dict = {}                      # start byte -> indirect.Via of calls through wrappers
         self.site_notes: list = []                # project.SiteNote of those calls, for the index
@@ -151,14 +154,18 @@ class CFile:
     # -- analysis ----------------------------------------------------------
     def _analyse(self) -> list:
         calls, refs = sites.find_references(self.root, self.options.aliases)
-        self._check_depth(calls, refs)
+        if self.only is not None:
+            refs = []
+        else:
+            self._check_depth(calls, refs)
         via = indirect.calls(self.root, self.options.project, self.path, self.options.aliases)
         known = {t.start_byte for t in calls}
         calls = sorted(calls + [tok for start, (tok, _) in via.items() if start not in known],
                        key=lambda n: n.start_byte)
         self._via = {start: v for start, (_, v) in via.items()}
         with outcomes.macros(self._integer_macro):
-            findings = [self._site_finding(key, tok) for key, tok in enumerate(calls)]
+            findings = [self._site_finding(key, tok) for key, tok in enumerate(calls)
+                        if self.only is None or tok.start_byte == self.only]
         for ref in refs:
             fn = _enclosing_function(ref.node)
             defined = definitions.finding(self, len(findings), ref, fn)

@@ -383,7 +383,10 @@ def _wrapper_callers(index: _Index) -> set:
                     data = fh.read()
             except OSError:
                 continue
-            called = {m.group(1).decode() for m in _call_pattern(frozenset(names)).finditer(data)}
+            matches = list(_call_pattern(frozenset(names)).finditer(data))
+            if _declarator_only(data, matches, index.run):
+                continue
+            called = {m.group(1).decode() for m in matches}
             # A static wrapper function is called only from its own file.
             called = {n for n in called if not k.wrappers[n].definition.static
                       or index.tree.display(path) == k.wrappers[n].definition.path}
@@ -401,6 +404,47 @@ def _wrapper_callers(index: _Index) -> set:
                     if via is not None:
                         k.wrappers[name] = Wrapper(name, d, via)
     return callers
+
+
+_FEW_MATCHES = 4       # a definition and a few prototypes; more are surely calls
+
+
+def _declarator_only(data: bytes, matches: list, run) -> bool:
+    """Every `name(` found is the name of a function defined or declared at
+    file scope (`pid_t xvfork(void)`, its prototype): the file calls no
+    wrapper and need not be analysed again.  Anything else (a call, a
+    comment, a macro body, code tree-sitter could not parse) counts as a call."""
+    if not matches or len(matches) > _FEW_MATCHES or \
+            limits.c_ranges(data, run.max_parse_memory, ()) is not None:
+        return False
+    from codemod.engines.c.syntax import parse
+    root = parse(data).root_node
+    if root.has_error:
+        return False
+    for m in matches:
+        node = root.descendant_for_byte_range(m.start(1), m.end(1))
+        if node is None or node.type != "identifier" or node.start_byte != m.start(1):
+            return False
+        declarator = node.parent
+        if declarator is None or declarator.type != "function_declarator" or \
+                declarator.child_by_field_name("declarator") != node:
+            return False
+        top = declarator.parent
+        while top is not None and top.type in ("pointer_declarator", "parenthesized_declarator",
+                                               "attributed_declarator"):
+            top = top.parent
+        if top is None or top.type not in ("function_definition", "declaration"):
+            return False
+        scope = top.parent
+        while scope is not None and scope.type in _FILE_SCOPE:
+            scope = scope.parent
+        if scope is not None:
+            return False
+    return True
+
+
+_FILE_SCOPE = frozenset({"translation_unit", "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif",
+                         "preproc_elifdef", "linkage_specification", "declaration_list"})
 
 
 def _reach_redirects(index: _Index) -> None:
