@@ -72,3 +72,20 @@ def test_verify_falls_back_to_a_fresh_parse_when_the_incremental_tree_has_errors
     expected = "the rewritten file would not parse as cleanly as the original"
     assert _error_count(unit.root) == 0
     assert unit.verify(new) == expected
+
+
+def test_has_inner_agrees_with_a_walk_of_every_node():
+    """has_inner skips tokens; for the types it is used with (which always
+    have children) it must answer as a walk over every node does, on every
+    node of every golden C input (ERROR and MISSING nodes included)."""
+    from codemod.engines.c.syntax import has_inner, walk
+    kinds = [("call_expression", "assignment_expression", "update_expression"), ("break_statement",),
+             ("pointer_declarator", "array_declarator")]
+    checked = 0
+    for case in C_CASES + [b"int f(void) { g(1 ; x = ; for (;;) break }\n"]:
+        source = case if isinstance(case, bytes) else case.input.read_bytes()
+        for node in walk(parse(source).root_node):
+            for types in kinds:
+                assert has_inner(node, types) == any(n.type in types for n in walk(node))
+                checked += 1
+    assert checked > 10_000

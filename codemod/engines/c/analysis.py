@@ -251,7 +251,9 @@ class _Checker:
         if scoped:
             self.scopes.append({})
         for child in node.children:
-            self.visit(child, loops, switches)
+            # A token has nothing below it; only a missing one or an ERROR matters.
+            if child.child_count or child.is_missing or child.type == "ERROR":
+                self.visit(child, loops, switches)
         if scoped:
             self.scopes.pop()
 

@@ -17,7 +17,7 @@ from codemod.core.outcomes import is_error_test
 from codemod.core.reasons import For
 from codemod.engines.c import outcomes
 from codemod.engines.c.syntax import (
-    PREPROC_BRANCHES, Node, ancestors, call_name, captures_near, enclosing, function_name, in_error, index,
+    PREPROC_BRANCHES, Node, ancestors, call_name, captures_near, enclosing, function_name, has_inner, in_error, index,
     line, short, squash, statements, text, unparen, walk,
 )
 
@@ -208,8 +208,7 @@ def _fname(site: Site) -> str:
 
 
 def _pure_lvalue(node: Node) -> bool:
-    return all(n.type not in ("call_expression", "assignment_expression", "update_expression")
-               for n in walk(node))
+    return not has_inner(node, ("call_expression", "assignment_expression", "update_expression"))
 
 
 def _controlling(call: Node) -> Optional[Node]:
@@ -305,7 +304,7 @@ class Syntax:
         if t in ("while_statement", "for_statement"):
             cond = stmt.child_by_field_name("condition")
             forever = cond is None or text(cond).strip("() ") in ("1", "")
-            return ("loop", forever, any(n.type == "break_statement" for n in walk(stmt)))
+            return ("loop", forever, has_inner(stmt, ("break_statement",)))
         return ("other",)
 
 

@@ -19,7 +19,9 @@ from typing import Callable, Optional
 
 from codemod.engines.c import libc
 from codemod.engines.c.libc import Kind
-from codemod.engines.c.syntax import Node, arguments, call_name, declarators, line, short, squash, text, unparen, walk
+from codemod.engines.c.syntax import (
+    Node, arguments, call_name, declarators, has_inner, line, short, squash, text, unparen, walk,
+)
 from codemod.core.reasons import For
 from codemod.engines.proofs import descriptors as fds
 from codemod.engines.proofs import sessions
@@ -64,7 +66,7 @@ class SpawnPlan:
 
 
 def pure(node: Node) -> bool:
-    return not any(n.type in SIDE_EFFECTS for n in walk(node))
+    return not has_inner(node, SIDE_EFFECTS)
 
 
 class SpawnMatcher:

@@ -27,7 +27,7 @@ from typing import Optional
 from codemod.core import region
 from codemod.engines.c.libc import Kind, Spec
 from codemod.engines.c.project import NORETURN_WORDS, Definition, Knowledge
-from codemod.engines.c.syntax import Node, declarators, parse, statements, text, unparen, walk
+from codemod.engines.c.syntax import Node, declarators, has_inner, parse, statements, text, unparen
 
 MAX_DEPTH = 6
 MAX_VARIANTS = 8     # differing definitions of one name summarised before it counts as ambiguous
@@ -244,7 +244,7 @@ def param_names(fn: Node) -> dict:
             out[text(p)] = (index, True)
         else:
             for ident in declarators(p):
-                pointer = any(n.type in ("pointer_declarator", "array_declarator") for n in walk(p))
+                pointer = has_inner(p, ("pointer_declarator", "array_declarator"))
                 out[text(ident)] = (index, pointer)
         index += 1
     return out

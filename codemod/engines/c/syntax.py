@@ -178,6 +178,22 @@ def walk(node: Node) -> Iterator[Node]:
         stack.extend(reversed(n.children))
 
 
+def has_inner(node: Node, types) -> bool:
+    """A node of one of ``types`` at or below ``node``.  ``types`` must be
+    types that always have children (calls, assignments, statements):
+    tokens are not looked at, which makes this several times faster than
+    :func:`walk`."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in types:
+            return True
+        for c in n.children:
+            if c.child_count:
+                stack.append(c)
+    return False
+
+
 class NodeIndex:
     """The nodes of one function that the analyses ask about (see
     ``grammars/c/function-index.scm``): declarations and control statements
