@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class RunOptions:
+    """Everything one run was asked to do (command line and configuration file merged)."""
+
     include_review: bool = False
     target: str = "glibc"
     aliases: tuple = ()

@@ -55,6 +55,8 @@ class Handoff:
 
 @dataclass(frozen=True)
 class Options:
+    """What one C file's analysis knows: the target, the configuration and the project index."""
+
     target: str = "glibc"          # "glibc" or "posix"
     gnu_source: bool = False       # _GNU_SOURCE defined before the first include
     aliases: tuple = ()            # project names that behave like vfork

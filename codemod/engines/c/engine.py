@@ -53,6 +53,8 @@ class _Either:
 
 @dataclass
 class _Layout:
+    """A file's line ending and indentation unit."""
+
     nl: str
     unit: str
 

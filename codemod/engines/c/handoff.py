@@ -41,6 +41,8 @@ NOT_INTEGER = {"float", "double", "void"}
 
 @dataclass(frozen=True)
 class Variable:
+    """A variable the child's value is handed to the parent in, and the pointer type passing it."""
+
     name: str
     pointer_type: str        # `volatile int *`
 
@@ -94,6 +96,8 @@ def _plain(ident: Node) -> bool:
 
 @dataclass
 class Names:
+    """The generated names of one hand-off's helpers."""
+
     fork: str
     put: str
     fd: str

@@ -23,6 +23,8 @@ class Kind(enum.Enum):
 
 @dataclass(frozen=True)
 class Spec:
+    """What a call does, as far as a vfork child is concerned."""
+
     kind: Kind
     # Indexes of pointer arguments the function writes through.
     out_args: tuple = ()
@@ -43,6 +45,8 @@ class Spec:
 
 @dataclass(frozen=True)
 class ExecSpec:
+    """How an exec function maps to posix_spawn."""
+
     spawn: str           # posix_spawn or posix_spawnp
     list_form: bool      # execl*: arguments are a NULL-terminated list
     has_env: bool        # the last argument is envp

@@ -51,6 +51,8 @@ class Region:
 
 @dataclass
 class Site:
+    """One vfork call in C: where its value goes, the statement making it, and its child region once found."""
+
     call: Node
     token: Node
     function: Optional[Node]

@@ -48,6 +48,8 @@ class Action:
 
 @dataclass
 class ExecCall:
+    """The child's exec call, read as posix_spawn's arguments."""
+
     node: Node
     spec: libc.ExecSpec
     path: str
@@ -58,6 +60,8 @@ class ExecCall:
 
 @dataclass
 class SpawnPlan:
+    """The posix_spawn call a C child region maps to."""
+
     actions: list
     exec: ExecCall
     moved_decls: list = field(default_factory=list)   # region declarations the spawn needs

@@ -64,6 +64,8 @@ class Origin:
 
 @dataclass(frozen=True)
 class Close:
+    """``close(fd)`` in the child."""
+
     fd: Fd
     line: int
     stmt: str
@@ -72,6 +74,8 @@ class Close:
 
 @dataclass(frozen=True)
 class Dup2:
+    """``dup2(src, dst)`` in the child."""
+
     src: Fd
     dst: Fd
     line: int
@@ -131,6 +135,8 @@ Step = Union[Close, Dup2, Open, ExitIfInvalid, Guard, CloseAbove]
 
 @dataclass(frozen=True)
 class AddClose:
+    """A ``posix_spawn_file_actions_addclose`` action (``step``: the child step it comes from)."""
+
     fd: Fd
     step: int
     checked: bool = False
@@ -138,6 +144,8 @@ class AddClose:
 
 @dataclass(frozen=True)
 class AddDup2:
+    """A ``posix_spawn_file_actions_adddup2`` action (``step``: the child step it comes from)."""
+
     src: Fd
     dst: Fd
     step: int
@@ -273,6 +281,8 @@ def _variants(actions: tuple) -> list:
 
 @dataclass(frozen=True)
 class World:
+    """One state the proof runs both sides from: the descriptors open at vfork and the variables' values."""
+
     table: tuple          # ((number, object, cloexec), ...) open at vfork
     values: tuple         # ((variable text, number), ...)
     failing: frozenset    # lines of opens that fail

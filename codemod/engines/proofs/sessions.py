@@ -23,6 +23,8 @@ from typing import Optional, Union
 
 @dataclass(frozen=True)
 class Setsid:
+    """``setsid()`` in the child; ``checked``: its failure ends the child."""
+
     line: int
     stmt: str
     checked: bool = False
@@ -43,6 +45,8 @@ Step = Union[Setsid, Setpgid]
 
 @dataclass(frozen=True)
 class Plan:
+    """The session and process-group flags posix_spawn gets, or why none agree."""
+
     setsid: bool
     pgroup: Optional[str]       # the SETPGROUP argument, or None
     dropped: tuple = ()         # (line, reason) of calls left out

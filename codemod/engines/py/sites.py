@@ -25,6 +25,8 @@ LOADERS = {"ctypes.cdll", "ctypes.pydll"}
 
 @dataclass
 class Region:
+    """The child's statements and what holds them: an `if` branch, its `else`, or the rest of the block."""
+
     kind: str              # "branch", "else", "fallthrough"
     body: list             # statements
     owner: cst.CSTNode     # the If whose branch it is, or the block
@@ -32,6 +34,8 @@ class Region:
 
 @dataclass
 class PySite:
+    """One vfork call in a Python module, with its child region once found."""
+
     call: cst.Call
     token: cst.Name                       # the `vfork` name, for line and column
     line: int
@@ -50,6 +54,8 @@ class PySite:
 
 @dataclass
 class PyNote:
+    """A vfork reference that is not a call (reported as a note)."""
+
     line: int
     column: int
     what: str

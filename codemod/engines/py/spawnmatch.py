@@ -25,6 +25,8 @@ IMPURE = (cst.Call, cst.NamedExpr, cst.Lambda, cst.Yield, cst.Await)
 
 @dataclass
 class SpawnPlan:
+    """The `os.posix_spawn` call a Python child region maps to, as source text."""
+
     function: str                 # posix_spawn or posix_spawnp
     path: str
     argv: str
