@@ -466,15 +466,38 @@ def test_the_index_search_finds_the_same_files_with_grep_or_reading(tmp_path, mo
     (extra / "j.c").write_text("void helper2(void) {}\n")
     monkeypatch.chdir(root)
 
+    (root / "sub" / "both.c").write_text("helper(helper2);\nhelper2();\n")
+
     def search():
         tree = Tree(["."], (".c", ".h"), (str(extra),), lambda: discover_groups(["."], Ignore(), []))
-        return [os.path.relpath(p, tmp_path) for p in tree.search(["helper", "helper2"])]
+        found = tree.search_words(["helper", "helper2"])
+        assert tree.search(["helper", "helper2"]) == [p for p, _ in found]
+        return [(os.path.relpath(p, tmp_path), sorted(words)) for p, words in found]
     import os
     assert grepfilter.grep_command()
     found = search()
-    assert found == ["tree/a.c", "tree/b.c", "tree/d.h", "tree/sub/g.c", "tree/sub/h.c", "extra/j.c"]
+    assert found == [("tree/a.c", ["helper"]), ("tree/b.c", ["helper"]), ("tree/d.h", ["helper"]),
+                     ("tree/sub/both.c", ["helper", "helper2"]), ("tree/sub/g.c", ["helper2"]),
+                     ("tree/sub/h.c", ["helper"]), ("extra/j.c", ["helper2"])]
     monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
     assert search() == found
+
+
+def test_the_index_search_names_the_words_of_a_file_named_alone(tmp_path, monkeypatch):
+    """grep prints no file name for a single file unless told (-H)."""
+    from codemod.files import grepfilter
+    from codemod.files.tree import Tree
+    from codemod.files.walk import Ignore, discover_groups
+    (tmp_path / "one.c").write_text("x = helper2(helper);\n")
+    monkeypatch.chdir(tmp_path)
+    tree = Tree(["one.c"], (".c",), (), lambda: discover_groups(["one.c"], Ignore(), []))
+    real_read = Tree._read
+    monkeypatch.setattr(Tree, "_read", lambda self, names: pytest.fail("grep's answer was not read"))
+    found = [(p, sorted(w)) for p, w in tree.search_words(["helper", "helper2", "absent"])]
+    assert found == [(str(tmp_path / "one.c"), ["helper", "helper2"])]
+    monkeypatch.setattr(Tree, "_read", real_read)
+    monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
+    assert [(p, sorted(w)) for p, w in tree.search_words(["helper", "helper2", "absent"])] == found
 
 
 # -- which files the index analyses again -----------------------------------

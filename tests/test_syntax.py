@@ -89,3 +89,37 @@ def test_has_inner_agrees_with_a_walk_of_every_node():
                 assert has_inner(node, types) == any(n.type in types for n in walk(node))
                 checked += 1
     assert checked > 10_000
+
+
+def _declarators_by_walk(node):
+    """The specification of project._function_declarators (its first form)."""
+    from codemod.engines.c.project import _between
+    from codemod.engines.c.syntax import walk
+    return [n for n in walk(node) if n.type == "function_declarator"
+            and not any(a.type == "parameter_list" for a in _between(n, node))]
+
+
+def _functions_by_walk(node):
+    """The specification of project._outermost_functions (its first form)."""
+    from codemod.engines.c.project import _between
+    from codemod.engines.c.syntax import walk
+    return [n for n in walk(node) if n.type == "function_definition" and n != node
+            and not any(a.type == "function_definition" for a in _between(n, node))]
+
+
+def test_the_index_finds_declarators_and_functions_as_a_full_walk_does():
+    """The project index's pruned walks give what a walk over every node
+    gives, on every top-level node of the golden C inputs and of code with
+    function-pointer parameters, nested declarators and ERROR regions."""
+    from codemod.engines.c.project import _function_declarators, _outermost_functions
+    extra = [b"int (*pick(int (*f)(void), char c))(long);\nvoid g(void (*cb)(int (*)(char)));\n",
+             b"int a(void) { return 1; }\n}} int b(void) { int c(void); }\nint d(void) { }\n",
+             b"static void (*handlers[4])(int);\nextern int e(int), *f(char (*)(void));\n",
+             b"void o(void) { void m(void) { int i(void) { return 0; } } }\n"]        # GNU nested functions
+    checked = 0
+    for source in [c.input.read_bytes() for c in C_CASES] + extra:
+        for node in parse(source).root_node.children:
+            assert [n.id for n in _function_declarators(node)] == [n.id for n in _declarators_by_walk(node)]
+            assert [n.id for n in _outermost_functions(node)] == [n.id for n in _functions_by_walk(node)]
+            checked += bool(_declarators_by_walk(node)) + bool(_functions_by_walk(node))
+    assert checked > 100

@@ -88,6 +88,10 @@ class Tree:
     def search(self, names: Iterable[str]) -> list:
         """The files (paths on disk, walk order, then include folders) that
         mention any of ``names`` as a whole word, comments included."""
+        return [path for path, _ in self.search_words(names)]
+
+    def search_words(self, names: Iterable[str]) -> list:
+        """[(path, the ``names`` it mentions)] for the files :meth:`search` finds."""
         names = sorted({n for n in names if n})
         if not names:
             return []
@@ -96,17 +100,18 @@ class Tree:
         if found is None:
             found = self._read(names)
         order = {p: i for i, p in enumerate(list(self.files) + list(self._extra()))}
-        return sorted((p for p in found if p in order), key=order.__getitem__)
+        return sorted(((p, frozenset(w)) for p, w in found.items() if p in order), key=lambda pw: order[pw[0]])
 
-    def _grep(self, names: list) -> Optional[set]:
+    def _grep(self, names: list) -> Optional[dict]:
         grep = grepfilter.grep_command()
         if grep is None:
             return None
         where = grepfilter.entries(self.roots, 1) + list(self.include_dirs)
         if not where:
-            return set()
+            return {}
         try:
-            proc = subprocess.run([grep, "-rlZFws", "-D", "skip", *(f"--include=*{e}" for e in self.extensions),
+            # -o with -Z: each whole-word match as `path NUL word LF`.
+            proc = subprocess.run([grep, "-rowHZFs", "-D", "skip", *(f"--include=*{e}" for e in self.extensions),
                                    *grepfilter.EXCLUDE, "-f", "-", "--", *where],
                                   input="".join(n + "\n" for n in names).encode(), stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL, env=dict(os.environ, LC_ALL="C"))
@@ -114,18 +119,29 @@ class Tree:
             return None
         if proc.returncode not in (0, 1):
             return None
-        return {os.path.abspath(os.fsdecode(p)) for p in proc.stdout.split(b"\0") if p}
+        out: dict = {}
+        data, pos = proc.stdout, 0
+        while pos < len(data):
+            nul = data.find(b"\0", pos)
+            end = data.find(b"\n", nul + 1)
+            if nul < 0 or end < 0:
+                return None                 # not grep's -oZ output: read the files instead
+            out.setdefault(os.path.abspath(os.fsdecode(data[pos:nul])), set()).add(data[nul + 1:end].decode())
+            pos = end + 1
+        return out
 
-    def _read(self, names: list) -> set:
+    def _read(self, names: list) -> dict:
         words = [n.encode() for n in names]
-        pattern = re.compile(rb"(?<![A-Za-z0-9_])(?:" + b"|".join(map(re.escape, words)) + rb")(?![A-Za-z0-9_])")
-        out = set()
+        pattern = re.compile(rb"(?<![A-Za-z0-9_])(" + b"|".join(map(re.escape, words)) + rb")(?![A-Za-z0-9_])")
+        out = {}
         for path in list(self.files) + list(self._extra()):
             try:
                 with open(path, "rb") as fh:
                     data = fh.read()
             except OSError:
                 continue
-            if any(w in data for w in words) and pattern.search(data):
-                out.add(path)
+            if any(w in data for w in words):
+                found = {m.decode() for m in pattern.findall(data)}
+                if found:
+                    out[path] = found
         return out

@@ -25,10 +25,10 @@ import re
 from dataclasses import replace
 from typing import Optional
 
-from codemod.core.model import Finding, Fix, Verdict
+from codemod.core.model import Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
 from codemod.engines.c import preproc
-from codemod.engines.c.syntax import Node, line
+from codemod.engines.c.syntax import Node, line, parse, reparse
 
 R = For("c")
 MAX_CONFIGURATIONS = 16
@@ -116,6 +116,23 @@ def _configs(atoms: list):
             yield ", ".join(words), defines, frozenset(undefines)
 
 
+def _parse(cfile, prepared: bytes, item: Node):
+    """The tree of ``prepared``, which is ``cfile.parsed`` with bytes changed
+    only inside ``item``.  Sites sharing an item and a configuration share
+    it.  When the file parsed without errors, tree-sitter reparses just the
+    changed part; an incremental tree with errors is not kept, since error
+    recovery can differ from a fresh parse's (a clean one is the fresh tree)."""
+    trees = cfile.__dict__.setdefault("_configuration_trees", {})
+    tree = trees.get(prepared)
+    if tree is None:
+        if not cfile.root.has_error and len(prepared) == len(cfile.parsed):
+            edit = Edit(item.start_byte, item.end_byte, prepared[item.start_byte:item.end_byte])
+            tree = reparse(cfile.tree, cfile.parsed, prepared, [edit])
+            tree = None if tree.root_node.has_error else tree
+        trees[prepared] = tree = tree or parse(prepared)
+    return tree
+
+
 def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
     """The site's finding from every configuration, or None to keep ``plain``."""
     from codemod.engines.c.engine import CFile
@@ -159,7 +176,8 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
                 + _blanks(cfile.parsed[hi:item.end_byte]) + cfile.parsed[item.end_byte:]
         else:
             prepared = cfile.parsed[:lo] + blanked.text + cfile.parsed[hi:]
-        sub = CFile(cfile.source, cfile.path, cfile.options, prepared=prepared, only=tok.start_byte)
+        sub = CFile(cfile.source, cfile.path, cfile.options, prepared=prepared, only=tok.start_byte,
+                    tree=_parse(cfile, prepared, item))
         hit = next((f for f in sub.findings if (f.line, f.column) == (plain.line, plain.column)), None)
         if hit is None or tok.start_byte not in sub.decisions:
             missing += 1

@@ -66,12 +66,13 @@ class CFile:
     language = "c"
 
     def __init__(self, source: bytes, path: str, options: Options = Options(), ranges: Optional[list] = None,
-                 prepared: Optional[bytes] = None, only: Optional[int] = None):
+                 prepared: Optional[bytes] = None, only: Optional[int] = None, tree=None):
         """``ranges``: parse only these byte ranges (a file too big to parse
         whole, see codemod.engines.c.partial).  ``prepared``: the text to
         parse instead (one configuration of the file, codemod.engines.c.configurations).
         ``only``: analyse only the site whose `vfork` starts at this byte
-        (keys stay those of the whole file); references are not reported."""
+        (keys stay those of the whole file); references are not reported.
+        ``tree``: the parse of ``prepared``, when the caller has it."""
         self.source = source
         self.path = path
         self.options = replace(options, path=path, asked=set())
@@ -86,7 +87,7 @@ class CFile:
         self.blanked = None if prepared is not None else \
             preproc.blank(source, preproc.Config.of(options))
         self.parsed = prepared if prepared is not None else self.blanked.text if self.blanked is not None else source
-        self.tree = parse(self.parsed, ranges)
+        self.tree = tree if tree is not None else parse(self.parsed, ranges)
         self.root = self.tree.root_node
         if self.root.has_error and ranges is None and prepared is None:
             old_c = knr.normalise(self.parsed, self.root)

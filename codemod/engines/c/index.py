@@ -130,8 +130,8 @@ class _Index:
                 break
             self.searched |= wanted
             following: set = set()
-            for path in self.tree.search(wanted):
-                names = self.may_define(path, wanted)
+            for path, mentioned in self.tree.search_words(wanted):
+                names = self.may_define(path, wanted & mentioned)
                 if not names:
                     continue
                 f = self.facts_of(path, tuple(names))
@@ -417,6 +417,13 @@ def _declarator_only(data: bytes, matches: list, run) -> bool:
     if not matches or len(matches) > _FEW_MATCHES or \
             limits.c_ranges(data, run.max_parse_memory, ()) is not None:
         return False
+    for m in matches:
+        # A file-scope declarator's line starts with a word in column 0
+        # (`pid_t xvfork(void)`, `xvfork(void)` under its type line); an
+        # indented one is inside a body or a continued line: no parse needed.
+        start = data.rfind(b"\n", 0, m.start()) + 1
+        if data[start:start + 1] not in _LINE_STARTS:
+            return False
     from codemod.engines.c.syntax import parse
     root = parse(data).root_node
     if root.has_error:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from codemod.engines.c.syntax import Node, captures, function_name, line, parse, text, walk
+from codemod.engines.c.syntax import Node, captures, function_name, line, parse, text
 
 NORETURN_WORDS = frozenset({"noreturn", "__noreturn__", "_Noreturn"})
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -104,10 +104,8 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
             # Functions tree-sitter found inside a region it could not
             # parse; what `#if` they sit under is not known.
             unknown = conditions + ("(inside code tree-sitter could not parse)",)
-            for n in walk(child):
-                if n.type == "function_definition" and not any(a.type == "function_definition"
-                                                               for a in _between(n, child)):
-                    one(n, unknown)
+            for n in _outermost_functions(child):
+                one(n, unknown)
         if t in ("declaration", "ERROR"):
             for decl in _function_declarators(child):
                 name = decl.child_by_field_name("declarator")
@@ -191,10 +189,26 @@ def _statement_words(source: bytes, decl: Node) -> tuple:
 
 
 def _function_declarators(node: Node) -> list:
-    out = []
-    for n in walk(node):
-        if n.type == "function_declarator" and not any(a.type == "parameter_list" for a in _between(n, node)):
+    """The function declarators at or below ``node``, in source order, not
+    those inside a parameter list (a parameter's own)."""
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "function_declarator":
             out.append(n)
+        stack.extend(c for c in reversed(n.children) if c.child_count and c.type != "parameter_list")
+    return out
+
+
+def _outermost_functions(node: Node) -> list:
+    """The function definitions below ``node`` not inside another one, in source order."""
+    out, stack = [], [c for c in reversed(node.children) if c.child_count]
+    while stack:
+        n = stack.pop()
+        if n.type == "function_definition":
+            out.append(n)
+            continue
+        stack.extend(c for c in reversed(n.children) if c.child_count)
     return out
 
 
