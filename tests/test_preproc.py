@@ -135,3 +135,23 @@ def test_each_configuration_analyses_only_its_own_site(monkeypatch):
     assert [key for sub, key in analysed if sub] == [0, 0]     # the first site in its two configurations, alone
     alone = CFile(src, "a.c", options, only=min(cfile.decisions))
     assert [f.line for f in alone.findings] == [9] and alone.findings[0].fix.key == cfile.findings[0].fix.key
+
+
+@pytest.mark.parametrize("elsewhere", [b"", b"int broken = ;\n"])
+def test_a_configuration_tree_is_the_fresh_parse_of_its_text(elsewhere):
+    """Incremental where the file parsed cleanly, fresh where it did not;
+    either way the very tree a fresh parse gives, shared by later sites."""
+    from codemod.engines.c import configurations
+    from codemod.engines.c.engine import CFile
+    from codemod.engines.c.syntax import parse
+    src = elsewhere + SITE
+    cfile = CFile(src, "a.c")
+    tok = next(n for n in cfile.decisions.values())[0].call
+    item = configurations._item(cfile.root, tok)
+    config = Config({"HAVE_VFORK": "1"}, frozenset())
+    text = src[item.start_byte:item.end_byte]
+    prepared = src[:item.start_byte] + blank(text, config).text + src[item.end_byte:]
+    tree = configurations._parse(cfile, prepared, item)
+    assert str(tree.root_node) == str(parse(prepared).root_node)
+    assert b"fork()" not in prepared[item.start_byte:item.end_byte].replace(b"vfork()", b"")
+    assert configurations._parse(cfile, prepared, item) is tree
