@@ -467,6 +467,7 @@ def test_the_index_search_finds_the_same_files_with_grep_or_reading(tmp_path, mo
     monkeypatch.chdir(root)
 
     (root / "sub" / "both.c").write_text("helper(helper2);\nhelper2();\n")
+    (root / "sub" / "nul.c").write_bytes(b"helper();\n\0\n")           # grep calls it binary
 
     def search():
         tree = Tree(["."], (".c", ".h"), (str(extra),), lambda: discover_groups(["."], Ignore(), []))
@@ -478,7 +479,7 @@ def test_the_index_search_finds_the_same_files_with_grep_or_reading(tmp_path, mo
     found = search()
     assert found == [("tree/a.c", ["helper"]), ("tree/b.c", ["helper"]), ("tree/d.h", ["helper"]),
                      ("tree/sub/both.c", ["helper", "helper2"]), ("tree/sub/g.c", ["helper2"]),
-                     ("tree/sub/h.c", ["helper"]), ("extra/j.c", ["helper2"])]
+                     ("tree/sub/h.c", ["helper"]), ("tree/sub/nul.c", ["helper"]), ("extra/j.c", ["helper2"])]
     monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
     assert search() == found
 

@@ -110,8 +110,9 @@ class Tree:
         if not where:
             return {}
         try:
-            # -o with -Z: each whole-word match as `path NUL word LF`.
-            proc = subprocess.run([grep, "-rowHZFs", "-D", "skip", *(f"--include=*{e}" for e in self.extensions),
+            # -o with -Z: each whole-word match as `path NUL word LF`; -a: files
+            # with NUL bytes too (-l lists them; -o would only say "binary file matches").
+            proc = subprocess.run([grep, "-rowHZFsa", "-D", "skip", *(f"--include=*{e}" for e in self.extensions),
                                    *grepfilter.EXCLUDE, "-f", "-", "--", *where],
                                   input="".join(n + "\n" for n in names).encode(), stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL, env=dict(os.environ, LC_ALL="C"))
