@@ -155,3 +155,22 @@ def test_a_configuration_tree_is_the_fresh_parse_of_its_text(elsewhere):
     assert str(tree.root_node) == str(parse(prepared).root_node)
     assert b"fork()" not in prepared[item.start_byte:item.end_byte].replace(b"vfork()", b"")
     assert configurations._parse(cfile, prepared, item) is tree
+
+
+def test_configuration_trees_are_kept_for_one_item_within_a_budget(monkeypatch):
+    from codemod.engines.c import configurations
+    from codemod.engines.c.engine import CFile
+    src = b"int other(void)\n{\n\treturn 0;\n}\n" + SITE
+    cfile = CFile(src, "a.c")
+    tok = next(n for n in cfile.decisions.values())[0].call
+    item = configurations._item(cfile.root, tok)
+    first = cfile.root.children[0]
+    assert first != item
+    monkeypatch.setattr(configurations, "_SHARED_BYTES", len(src) - 1)
+    assert configurations._parse(cfile, src, item) is not configurations._parse(cfile, src, item)
+    monkeypatch.setattr(configurations, "_SHARED_BYTES", len(src))
+    tree = configurations._parse(cfile, src, item)
+    assert configurations._parse(cfile, src, item) is tree
+    configurations._parse(cfile, src, first)                    # another item: the first one's trees go
+    assert cfile._configuration_trees[0] == (first.start_byte, first.end_byte)
+    assert configurations._parse(cfile, src, item) is not tree

@@ -116,20 +116,30 @@ def _configs(atoms: list):
             yield ", ".join(words), defines, frozenset(undefines)
 
 
+_SHARED_BYTES = 1_000_000   # configuration texts kept for the next site (about 20 MB of trees)
+
+
 def _parse(cfile, prepared: bytes, item: Node):
     """The tree of ``prepared``, which is ``cfile.parsed`` with bytes changed
-    only inside ``item``.  Sites sharing an item and a configuration share
-    it.  When the file parsed without errors, tree-sitter reparses just the
-    changed part; an incremental tree with errors is not kept, since error
-    recovery can differ from a fresh parse's (a clean one is the fresh tree)."""
-    trees = cfile.__dict__.setdefault("_configuration_trees", {})
+    only inside ``item``.  The next site of the same item shares it (up to
+    _SHARED_BYTES of texts are kept, for one item at a time).  When the file
+    parsed without errors, tree-sitter reparses just the changed part; an
+    incremental tree with errors is not kept, since error recovery can
+    differ from a fresh parse's (a clean one is the fresh tree)."""
+    where = (item.start_byte, item.end_byte)
+    kept = cfile.__dict__.get("_configuration_trees")
+    if kept is None or kept[0] != where:
+        kept = cfile.__dict__["_configuration_trees"] = (where, {})
+    trees = kept[1]
     tree = trees.get(prepared)
     if tree is None:
         if not cfile.root.has_error and len(prepared) == len(cfile.parsed):
             edit = Edit(item.start_byte, item.end_byte, prepared[item.start_byte:item.end_byte])
             tree = reparse(cfile.tree, cfile.parsed, prepared, [edit])
             tree = None if tree.root_node.has_error else tree
-        trees[prepared] = tree = tree or parse(prepared)
+        tree = tree or parse(prepared)
+        if sum(map(len, trees)) + len(prepared) <= _SHARED_BYTES:
+            trees[prepared] = tree
     return tree
 
 
