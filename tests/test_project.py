@@ -176,6 +176,24 @@ def test_the_index_reads_only_files_that_mention_the_names(scan):
     assert [h["name"] for h in doc["project"]["helpers"]] == ["prep"]
 
 
+@pytest.mark.parametrize("text, defines", [
+    (b"void\nprep(int x)\n{\n}\n", True),                          # BSD style
+    (b"void prep(int x);\n", True),
+    (b"[[gnu::noreturn]] void prep(void);\n", True),
+    (b"#define prep(x) close(x)\n", True),
+    (b"int f(void)\n{\n\tprep(1);\n}\n", False),                     # a call is indented
+    (b"int f(void)\n{\n\tif (x)\n\t\tgoto err;\nerr:\tprep(1);\n}\n", False),   # after a label in column 0
+    (b"int f(int c)\n{\n\tswitch (c) {\ncase 1: prep(1);\n\t}\n}\n", False),
+])
+def test_which_files_the_index_parses_for_a_name(tmp_path, text, defines):
+    """A file is parsed for a name only where its text may define it."""
+    from codemod.engines.c.index import _Index
+    from codemod.core.options import RunOptions
+    (tmp_path / "p.h").write_bytes(text)
+    index = _Index(None, RunOptions())
+    assert index.may_define(str(tmp_path / "p.h"), {"prep"}) == ({"prep"} if defines else set())
+
+
 # -- noreturn ------------------------------------------------------------------
 
 SWITCH = HEAD + """{decl}

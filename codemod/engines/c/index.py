@@ -162,12 +162,16 @@ def _may_define(data: bytes, name: bytes, macros: bool) -> bool:
             if macros and _DEFINE.match(data, start, pos):
                 return True
             rest = data[end:end + 64].lstrip(b" \t")
-            if rest[:1] == b"(" and data[start:start + 1] in _LINE_STARTS:
+            if rest[:1] == b"(" and data[start:start + 1] in _LINE_STARTS \
+                    and not _LABEL.search(data, start, pos):
                 return True
         pos = data.find(name, end)
     return False
 
 
+# A label before the name (`err:\tmsgq(sp, ...)`, `case 1: f(x)`): a call in
+# a body, never a definition (`[[gnu::noreturn]]` has a double colon).
+_LABEL = re.compile(rb"(?<!:):(?!:)")
 _LINE_STARTS = frozenset(bytes([b]) for b in _WORD_BYTES if not 48 <= b <= 57) | {b"["}   # `[[noreturn]]`
 
 
