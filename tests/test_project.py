@@ -519,6 +519,19 @@ def test_the_index_search_names_the_words_of_a_file_named_alone(tmp_path, monkey
     assert [(p, sorted(w)) for p, w in tree.search_words(["helper", "helper2", "absent"])] == found
 
 
+@pytest.mark.parametrize("text, mentions", [
+    (b"#define SPAWN() xvfork()\n", True),
+    (b"#define SPAWN() \\\n\t(xvfork())\n", True),               # a continuation line
+    (b"#define SPAWN() \\\r\n\tvfork()\r\n", True),
+    (b"#  define SPAWN(x) run(x) /* not xvfork */\n", True),      # a comment counts: the parse decides
+    (b"#define N 1\npid_t p = xvfork();\n", False),
+    (b"#define XXVFORK_H 1\n#define xvfork_count 2\n", False),   # longer names
+])
+def test_a_file_is_parsed_for_macros_around_a_wrapper_only_when_a_define_names_it(text, mentions):
+    from codemod.engines.c.index import _defines_mentioning
+    assert _defines_mentioning(text, frozenset({"xvfork", "vfork"})) is mentions
+
+
 # -- which files the index analyses again -----------------------------------
 DEFINES_XVFORK = HEAD + "pid_t xvfork(void)\n{\n\treturn vfork();\n}\n"
 

@@ -397,7 +397,7 @@ def _wrapper_callers(index: _Index) -> set:
             if not called:
                 continue
             callers.add(path)
-            if not re.search(rb"#[ \t]*define", data):
+            if not _defines_mentioning(data, frozenset(names | {"vfork"})):
                 continue
             f = index.facts_of(path, tuple(names))
             for name, defs in f.definitions.items():
@@ -408,6 +408,22 @@ def _wrapper_callers(index: _Index) -> set:
                     if via is not None:
                         k.wrappers[name] = Wrapper(name, d, via)
     return callers
+
+
+_DEFINE_LINE = re.compile(rb"#[ \t]*define(?:\\\r?\n|\\.|[^\n\\])*")
+
+
+def _defines_mentioning(data: bytes, words: frozenset) -> bool:
+    """Some `#define` line (continuation lines included) mentions one of
+    ``words``: only then can the file define a macro in terms of them."""
+    word = _word_pattern(words)
+    return any(word.search(m.group(0)) for m in _DEFINE_LINE.finditer(data))
+
+
+@functools.lru_cache(maxsize=16)
+def _word_pattern(words: frozenset) -> "re.Pattern":
+    alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + alternatives + rb")(?![A-Za-z0-9_])")
 
 
 _FEW_MATCHES = 4       # a definition and a few prototypes; more are surely calls
