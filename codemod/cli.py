@@ -14,7 +14,7 @@ from codemod.files import parallel
 from codemod.core.errors import (EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, OutputError,
                                   UsageError)
 from codemod.files.grepfilter import needles
-from codemod.files.walk import Ignore, Listed, Missing, Target, discover_groups
+from codemod.files.walk import Ignore, Missing, Target, discover_groups
 
 # The model, the report and the runner (and the engines) are imported in
 # main() after the grep prefilter has started: it reads while they load.
@@ -319,8 +319,7 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
             if isinstance(item, Missing):
                 missing.append(item)
                 continue
-            progress.walked(1 if isinstance(item, Target) else item.count if isinstance(item, Listed)
-                            else len(item.files))
+            progress.walked(item.walked)
             if isinstance(item, Target) and item.language is None:
                 missing.append(Missing(item.display, f"not a {handled_files()}"))
             else:

@@ -198,12 +198,7 @@ def _run_grep(items: Iterable, options: RunOptions, jobs: int, grep) -> tuple:
         _reread(walked, grep.failed, seen, options.needles, keyed, found)
     keyed += _analyse_all(found, options, jobs)
     keyed.sort(key=lambda kv: kv[0])
-    return [r for _, r in keyed], sum(_files_in(group) for batch in walked for group in batch)
-
-
-def _files_in(group) -> int:
-    from codemod.files.walk import Listed
-    return group.count if isinstance(group, Listed) else len(group.files)
+    return [r for _, r in keyed], sum(group.walked for batch in walked for group in batch)
 
 
 def _reread(walked: list, failed: list, seen: set, needles: tuple, keyed: list, found: list) -> None:
@@ -403,6 +398,10 @@ class Group(NamedTuple):
     prefix: str
     files: list            # [(name, language)]
     named: bool
+
+    @property
+    def walked(self) -> int:
+        return len(self.files)
 
 
 class Hit(NamedTuple):

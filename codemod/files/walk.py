@@ -25,6 +25,8 @@ class Target(NamedTuple):
     display: str
     language: Optional[str]
 
+    walked = 1                 # the files it stands for, as Folder.walked and Listed.walked
+
 
 class Missing(NamedTuple):
     """A path that cannot be used, and why."""
@@ -61,6 +63,11 @@ class Folder(NamedTuple):
     base: str              # real path of the folder, ending in "/"
     prefix: str            # the folder as shown to the user ("" or ending in "/")
     files: list            # [(name, language)]
+
+    @property
+    def walked(self) -> int:
+        """The files it stands for (not ``count``: that is tuple's)."""
+        return len(self.files)
 
 
 class Stale(NamedTuple):
@@ -305,6 +312,10 @@ class Listed:
         if stale is not None:
             stale.extend(s for _, s in sorted(found))
         self.count = count
+
+    @property
+    def walked(self) -> int:
+        return self.count
 
     def key(self, path: str) -> tuple:
         """``path``'s place in walk order (folders depth first, names sorted,
