@@ -175,10 +175,15 @@ _LABEL = re.compile(rb"(?<!:):(?!:)")
 _LINE_STARTS = frozenset(bytes([b]) for b in _WORD_BYTES if not 48 <= b <= 57) | {b"["}   # `[[noreturn]]`
 
 
-@functools.lru_cache(maxsize=16)
-def _call_pattern(names: frozenset) -> "re.Pattern":
+@functools.lru_cache(maxsize=32)
+def _names_pattern(names: frozenset, after: bytes) -> "re.Pattern":
+    """One of ``names`` as a whole word (group 1), then ``after``."""
     alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rb"(?<![A-Za-z0-9_])(" + alternatives + rb")[ \t]*\(")
+    return re.compile(rb"(?<![A-Za-z0-9_])(" + alternatives + rb")" + after)
+
+
+def _call_pattern(names: frozenset) -> "re.Pattern":
+    return _names_pattern(names, rb"[ \t]*\(")
 
 
 def _askable(name: str) -> bool:
@@ -416,14 +421,8 @@ _DEFINE_LINE = re.compile(rb"#[ \t]*define(?:\\\r?\n|\\.|[^\n\\])*")
 def _defines_mentioning(data: bytes, words: frozenset) -> bool:
     """Some `#define` line (continuation lines included) mentions one of
     ``words``: only then can the file define a macro in terms of them."""
-    word = _word_pattern(words)
+    word = _names_pattern(words, rb"(?![A-Za-z0-9_])")
     return any(word.search(m.group(0)) for m in _DEFINE_LINE.finditer(data))
-
-
-@functools.lru_cache(maxsize=16)
-def _word_pattern(words: frozenset) -> "re.Pattern":
-    alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + alternatives + rb")(?![A-Za-z0-9_])")
 
 
 _FEW_MATCHES = 4       # a definition and a few prototypes; more are surely calls
@@ -434,8 +433,7 @@ def _declarator_only(data: bytes, matches: list, run) -> bool:
     file scope (`pid_t xvfork(void)`, its prototype): the file calls no
     wrapper and need not be analysed again.  Anything else (a call, a
     comment, a macro body, code tree-sitter could not parse) counts as a call."""
-    if not matches or len(matches) > _FEW_MATCHES or \
-            limits.c_ranges(data, run.max_parse_memory, ()) is not None:
+    if not matches or len(matches) > _FEW_MATCHES:
         return False
     for m in matches:
         # A file-scope declarator's line starts with a word in column 0
@@ -444,6 +442,8 @@ def _declarator_only(data: bytes, matches: list, run) -> bool:
         start = data.rfind(b"\n", 0, m.start()) + 1
         if data[start:start + 1] not in _LINE_STARTS:
             return False
+    if limits.c_ranges(data, run.max_parse_memory, ()) is not None:
+        return False
     from codemod.engines.c.syntax import parse
     root = parse(data).root_node
     if root.has_error:
