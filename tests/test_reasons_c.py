@@ -256,3 +256,65 @@ def test_generated_names_avoid_whole_words_of_the_file():
     words = _Words(b"int spawn_attr; /* spawn_err */ int spawn_argvx, xspawn_fa;\n")
     assert "spawn_attr" in words and "spawn_err" in words
     assert "spawn_argv" not in words and "spawn_fa" not in words and "spawn" not in words
+
+
+LABELED = b"""#include <errno.h>
+#include <unistd.h>
+int run(char *const argv[])
+{
+	pid_t pid;
+retry:
+	pid = vfork();
+	if (pid < 0) {
+		if (errno == EAGAIN)
+			goto retry;
+		return -1;
+	}
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+"""
+
+
+def test_a_label_on_the_vfork_statement_is_read_through():
+    # The statements after `retry: pid = vfork();` follow it in the block;
+    # the label stays, so posix_spawn's several statements cannot take its place.
+    (f,) = findings(LABELED).findings
+    assert f.verdict is Verdict.FORK
+    assert [str(r) for r in f.reasons] == ["line 7: `pid = vfork();` is not a statement of its own line and block"]
+    (unlabeled,) = findings(LABELED.replace(b"retry:\n", b"").replace(b"goto retry", b"return -2")).findings
+    assert unlabeled.verdict is Verdict.SPAWN
+
+
+CAST_OLDACT = b"""#include <signal.h>
+#include <unistd.h>
+static struct sigaction saved;
+int run(char *const argv[], struct sigaction *act)
+{
+	pid_t pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		(void) sigaction(SIGINT, act, OLD);
+		(void) execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+"""
+
+
+def test_a_cast_null_out_argument_writes_nothing():
+    # `(struct sigaction *) NULL` as the old action: nothing is written.
+    (f,) = findings(CAST_OLDACT.replace(b"OLD", b"(struct sigaction *) NULL")).findings
+    assert f.verdict is Verdict.FORK
+    assert [str(r) for r in f.reasons] == [
+        "line 10: `sigaction(SIGINT, act, (struct sigaction *) NULL)` is not a reset to SIG_DFL the tool can prove"]
+    (f,) = findings(CAST_OLDACT.replace(b"OLD", b"(struct sigaction *) &saved")).findings
+    assert f.verdict is Verdict.REVIEW
+    assert [str(r) for r in f.reasons] == [
+        "line 10: `sigaction(SIGINT, act, (struct sigaction *) &saved)` writes through argument 3, "
+        "`(struct sigaction *) &saved`, into memory the tool cannot place inside the child region"]

@@ -123,3 +123,25 @@ def test_the_index_finds_declarators_and_functions_as_a_full_walk_does():
             assert [n.id for n in _outermost_functions(node)] == [n.id for n in _functions_by_walk(node)]
             checked += bool(_declarators_by_walk(node)) + bool(_functions_by_walk(node))
     assert checked > 100
+
+
+NULLS = ["NULL", "0", "(NULL)", "(struct sigaction *) NULL", "(sigset_t *)0", "((void *)(0))",
+         "(const char *const *) NULL", "(char *) (NULL)"]
+NOT_NULLS = ["1", "old", "&old", "(long) 0", "(sigset_t_ptr) 0", "(struct sigaction *) &old", "(char) 0",
+             "nullptr_like", "(void *) 1"]
+
+
+def _argument(expr: str):
+    from codemod.engines.c.syntax import arguments, walk
+    root = parse(f"void f(void) {{ g({expr}); }}".encode()).root_node
+    assert not root.has_error
+    (call,) = [n for n in walk(root) if n.type == "call_expression"]
+    (arg,) = arguments(call)
+    return arg
+
+
+def test_null_pointer_reads_parentheses_and_pointer_casts():
+    from codemod.engines.c.syntax import null_pointer
+    assert [e for e in NULLS if not null_pointer(_argument(e))] == []
+    # A cast that does not spell a pointer type, or any other value, is not read as null.
+    assert [e for e in NOT_NULLS if null_pointer(_argument(e))] == []

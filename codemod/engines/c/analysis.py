@@ -20,8 +20,8 @@ from codemod.core.reasons import For
 from codemod.engines.c import libc
 from codemod.engines.c.libc import Kind
 from codemod.engines.c.sites import SYNTAX
-from codemod.engines.c.spawnmatch import NULL_POINTERS, SpawnMatcher
-from codemod.engines.c.syntax import Node, arguments, call_name, declarators, line, short, statements, text, unparen
+from codemod.engines.c.spawnmatch import SpawnMatcher
+from codemod.engines.c.syntax import Node, arguments, call_name, declarators, line, null_pointer, short, statements, text, unparen
 
 R = For("c")
 
@@ -355,7 +355,7 @@ class _Checker:
         if spec.kind is Kind.EXEC and name not in libc.EXECS:
             self.beyond(call, "no-spawn-equivalent", code=f"{name}()")
         for idx in spec.out_args:
-            if idx < len(args) and not _null(args[idx]):
+            if idx < len(args) and not null_pointer(args[idx]):
                 self.check_pointer_arg(call, args[idx], idx)
 
     def lookup(self, name: str):
@@ -547,10 +547,6 @@ class HelperChecker(_Checker):
             if spec is None or spec.kind not in kinds or spec.beyond is not None or spec is libc.EXEC_WRAPPER:
                 return False
         return not self.out_params
-
-
-def _null(arg: Node) -> bool:
-    return "".join(text(arg).split()) in NULL_POINTERS
 
 
 def never_returns(call: Node, lookup) -> bool:

@@ -342,6 +342,11 @@ def _scan(site: Site, anchor: Node, include_anchor: bool, is_exit) -> None:
             if scan.region is not None:
                 site.region = scan.region
             return
+        if container.type == "labeled_statement":
+            # `retry: pid = vfork();`: the statements after the label's
+            # statement follow it in the enclosing block.
+            node = container
+            continue
         if container.type in PREPROC_BRANCHES:
             # `#ifdef HAVE_VFORK pid = vfork(); #else pid = fork(); #endif`:
             # the region that follows is shared with the other branch.

@@ -20,7 +20,7 @@ from typing import Callable, Optional
 from codemod.engines.c import libc
 from codemod.engines.c.libc import Kind
 from codemod.engines.c.syntax import (
-    Node, arguments, call_name, declarators, has_inner, line, short, squash, text, unparen, walk,
+    Node, arguments, call_name, declarators, has_inner, line, null_pointer, short, squash, text, unparen, walk,
 )
 from codemod.core.reasons import For
 from codemod.engines.proofs import descriptors as fds
@@ -29,7 +29,6 @@ from codemod.engines.proofs import sessions
 R = For("c")
 
 SIDE_EFFECTS = {"call_expression", "assignment_expression", "update_expression"}
-NULL_POINTERS = {"0", "NULL", "(char*)0", "(char*)NULL", "(void*)0", "(char*)", "((char*)0)", "((char*)NULL)"}
 STD_FILENOS = {"STDIN_FILENO": 0, "STDOUT_FILENO": 1, "STDERR_FILENO": 2}
 # Successful return values, to recognise a check of a set-up call's result.
 _SUCCESS = {"close": (0,), "setpgid": (0,), "chdir": (0,), "setpgrp": (0,), "setsid": (1000,)}
@@ -423,13 +422,13 @@ class SpawnMatcher:
 
     def map_sigaction(self, call, args, a, checked):
         var = self.sigaction_var(a[1]) if len(a) == 3 else None
-        if var is not None and self.sigaction_vars[var] and _null_text(a[2]):
+        if var is not None and self.sigaction_vars[var] and null_pointer(args[2]):
             self.attrs.append(Action("setsigdef", (a[0],), line(call)))
         else:
             self.beyond(call, "sigaction-unproven", code=short(call))
 
     def map_sigprocmask(self, call, args, a, checked):
-        if len(a) == 3 and a[0].strip() == "SIG_SETMASK" and _null_text(a[2]) \
+        if len(a) == 3 and a[0].strip() == "SIG_SETMASK" and null_pointer(args[2]) \
                 and not (_names(a[1]) & set(self.r.locals)):
             self.attrs.append(Action("setsigmask", (a[1],), line(call)))
         else:
@@ -476,7 +475,7 @@ class SpawnMatcher:
         texts = [text(x) for x in args]
         if spec.list_form:
             tail = 2 if spec.has_env else 1
-            if len(texts) < 1 + tail or not _null_text(texts[-tail]):
+            if len(texts) < 1 + tail or not null_pointer(args[-tail]):
                 self.beyond(call, "exec-list-unterminated", name=name)
                 return None
             env = texts[-1] if spec.has_env else None
@@ -505,10 +504,13 @@ def name_in_streams(call: Node) -> Optional[bool]:
 
 
 def _call_of(stmt: Node) -> Optional[Node]:
-    if stmt.type == "expression_statement" and stmt.named_children \
-            and stmt.named_children[0].type == "call_expression":
-        return stmt.named_children[0]
-    return None
+    """The call a statement makes for its effect: `f(x);` or `(void) f(x);`."""
+    if stmt.type != "expression_statement" or not stmt.named_children:
+        return None
+    expr = stmt.named_children[0]
+    if expr.type == "cast_expression" and squash(expr.child_by_field_name("type")) == "void":
+        expr = unparen(expr.child_by_field_name("value"))
+    return expr if expr is not None and expr.type == "call_expression" else None
 
 
 def _assigned_open(assign: Node) -> Optional[Node]:
@@ -589,10 +591,6 @@ def _strip_cloexec(flags: str, cloexec: Optional[bool]) -> str:
         kept = [p for p in parts if p != "O_CLOEXEC"]
         return " | ".join(kept) if kept else "0"
     return f"({flags}) & ~O_CLOEXEC"
-
-
-def _null_text(s: str) -> bool:
-    return "".join(s.split()) in NULL_POINTERS
 
 
 def _names(s: str) -> set:

@@ -287,6 +287,20 @@ def unparen(node: Optional[Node]) -> Optional[Node]:
     return node
 
 
+def null_pointer(node: Optional[Node]) -> bool:
+    """``NULL`` or ``0`` in any parentheses and casts to a pointer type:
+    ``(struct sigaction *) NULL``, ``((void *)0)``.  A cast to a type
+    that does not spell a pointer (a typedef, ``(long)0``) is not read."""
+    node = unparen(node)
+    while node is not None and node.type == "cast_expression":
+        descriptor = node.child_by_field_name("type")
+        pointer = descriptor.child_by_field_name("declarator") if descriptor is not None else None
+        if pointer is None or pointer.type != "abstract_pointer_declarator":
+            return False
+        node = unparen(node.child_by_field_name("value"))
+    return node is not None and (node.type == "null" or text(node) in ("NULL", "0"))
+
+
 def declarators(decl: Node) -> list:
     """The identifier nodes a declaration (or parameter) declares."""
     out = []
