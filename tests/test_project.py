@@ -574,3 +574,35 @@ def test_only_the_callers_of_a_wrapper_are_analysed_again(scan, monkeypatch):
     assert sorted(again) == ["lib.c", "main.c"]        # lib.c last, to judge xvfork by its call
     assert site(findings)["verdict"] == "review"
     assert [f["verdict"] for f in findings if f["path"] == "lib.c"] == ["review"]
+
+
+GUARDED_HEADER = b"""/* header */
+#ifndef MY_H
+#define MY_H
+#ifdef HAVE_A /* the A port */
+#define WRAP(x) vfork()
+int helper(void) { return 0; }
+#else
+#define WRAP(x) fork()
+#endif
+#ifndef NOT_GUARD
+int other(void);
+#define NG 2
+#endif
+#endif
+"""
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_definitions_name_their_if_lines_without_the_include_guard(newline):
+    from codemod.engines.c.project import facts
+    found = facts(GUARDED_HEADER.replace(b"\n", newline), "h.h").definitions
+    conditions = {name: [(d.kind, d.condition) for d in defs] for name, defs in found.items()}
+    assert conditions == {
+        "MY_H": [("macro", "")],
+        "WRAP": [("macro", "#ifdef HAVE_A /* the A port */"), ("macro", "not (#ifdef HAVE_A /* the A port */)")],
+        "helper": [("function", "#ifdef HAVE_A /* the A port */")],
+        # `#ifndef` followed by another name's `#define` is no guard.
+        "other": [("declaration", "#ifndef NOT_GUARD")],
+        "NG": [("macro", "#ifndef NOT_GUARD")],
+    }

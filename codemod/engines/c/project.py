@@ -163,16 +163,22 @@ def _static(node: Node) -> bool:
 
 def _include_guard(node: Node) -> bool:
     """`#ifndef X_H` whose first line inside is `#define X_H`: holds wherever the header is read."""
+    # Checked for every definition under it: only its first lines are read.
     name = node.child_by_field_name("name")
-    if name is None or not text(node).startswith("#ifndef"):
+    if name is None or node.child(0).type != "#ifndef":
         return False
-    inner = [c for c in node.named_children if c != name and c.type != "comment"]
-    return bool(inner) and inner[0].type == "preproc_def" and \
-        text(inner[0].child_by_field_name("name")) == text(name) and inner[0].child_by_field_name("value") is None
+    first = name.next_named_sibling
+    while first is not None and first.type == "comment":
+        first = first.next_named_sibling
+    return first is not None and first.type == "preproc_def" and \
+        text(first.child_by_field_name("name")) == text(name) and first.child_by_field_name("value") is None
 
 
 def _head(node: Node) -> str:
-    return text(node).split("\n", 1)[0].strip()
+    """The first line of an `#if` (decoding only that line, not the block)."""
+    raw = node.text
+    end = raw.find(b"\n")
+    return (raw if end < 0 else raw[:end]).decode("utf-8", "surrogateescape").strip()
 
 
 def _statement_words(source: bytes, decl: Node) -> tuple:
