@@ -332,6 +332,9 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
                 results, knowledge = eng.learn(tree, results, options, lambda found, opts, lang=eng.language:
                                                parallel.analyse_files(found, opts, jobs, lang))
                 project = (eng, knowledge, tree)
+                from codemod.core.model import Status
+                told = {m.display for m in missing} | {r.path for r in results if r.status is Status.FAILED}
+                missing.extend(Missing(shown, why) for shown, why in tree.problems if shown not in told)
     return Run(results, missing, files, stale, project)
 
 
@@ -453,7 +456,9 @@ def _scan(args, options, run: Run) -> int:
     with _output(args) as out:
         report = formats.Report(results, run.missing, run.files, options,
                                 out is sys.stdout and color.enabled(sys.stdout, args.color), unused, args.quiet,
-                                _project(run, options), args.explain)
+                                # Only JSON and --explain show it; summarising every helper can take long.
+                                _project(run, options) if args.format == "json" or args.explain else None,
+                                args.explain)
         if args.statistics:
             out.write(_statistics(results))
         else:

@@ -44,6 +44,9 @@ def test_the_configuration_decides_names():
     (b"0", Config(), 0), (b"1", Config(), 1), (b"0 && FOO", Config(), 0), (b"1 || FOO", Config(), 1),
     (b"FOO", Config(), None), (b"defined(FOO)", Config({"FOO": "1"}), 1), (b"!defined FOO", Config({}, frozenset({"FOO"})), 1),
     (b"VERSION >= 3", Config({"VERSION": "4"}), 1), (b"(1) /* c */", Config(), 1), (b"FOO(2)", Config(), None),
+    # C integer constants: octal with a leading 0, hexadecimal, suffixes; `08` is no C constant.
+    (b"032 == 26", Config(), 1), (b"0x1AUL == 26", Config(), 1), (b"0 == 00", Config(), 1), (b"010L", Config(), 8),
+    (b"08", Config(), None), (b"MODE == 0755", Config({"MODE": "493"}), 1),
 ])
 def test_evaluate(expr, config, value):
     assert evaluate(expr, config) == value

@@ -606,3 +606,41 @@ def test_definitions_name_their_if_lines_without_the_include_guard(newline):
         "other": [("declaration", "#ifndef NOT_GUARD")],
         "NG": [("macro", "#ifndef NOT_GUARD")],
     }
+
+
+def test_a_file_the_index_cannot_read_is_an_error_naming_it_and_the_run_goes_on(tmp_path, cli, monkeypatch):
+    from codemod.engines.c import index
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "main.c").write_text(child("prepare();\nexecv(argv[0], argv);\n_exit(127);", "void prepare(void);\n"))
+    (root / "helpers.c").write_text("void prepare(void) { }\n")
+    real = index.facts
+
+    def facts(source, path, ranges=None):
+        if path.endswith("helpers.c"):
+            raise ValueError("a bug in the index")
+        return real(source, path, ranges)
+
+    monkeypatch.setattr(index, "facts", facts)
+    monkeypatch.chdir(root)
+    code, out, err = cli("scan", "--format", "json", ".")
+    assert code == 2
+    assert "vfork-codemod: helpers.c: project index: internal error: ValueError: a bug in the index; " \
+           "what it defines is not known to the run" in err
+    (f,) = json.loads(out)["findings"]
+    assert (f["path"], f["verdict"]) == ("main.c", "review")
+
+
+def test_a_text_scan_does_not_summarise_every_helper(scan, cli, monkeypatch):
+    from codemod.engines.c import index
+    calls = []
+    real = index.describe
+    monkeypatch.setattr(index, "describe", lambda *a: calls.append(1) or real(*a))
+    files = {"main.c": child("prepare();\nexecv(argv[0], argv);\n_exit(127);", "void prepare(void);\n"),
+             "helpers.c": "void prepare(void) { }\n"}
+    _, doc = scan(files)
+    assert calls == [1] and [h["name"] for h in doc["project"]["helpers"]] == ["prepare"]
+    code, out, _ = cli("scan", ".")
+    assert code == 1 and b"main.c:" in out and calls == [1]
+    cli("scan", "--explain", ".")
+    assert calls == [1, 1]

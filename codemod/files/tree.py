@@ -34,6 +34,7 @@ class Tree:
         self._included: Optional[dict] = None
         self.searches = 0           # rounds asked, for --explain and the benchmark
         self.reads = 0              # files the index parsed
+        self.problems: list = []    # (path shown, why): files the index could not read
 
     def add_folder(self, base: str, prefix: str, names: list) -> None:
         """A walked folder's files (kept as given: most runs never ask)."""

@@ -53,23 +53,35 @@ class _Index:
         found = self.facts.get(path)
         if found is not None:
             return found
+        display = self.tree.display(path)
         try:
             with open(path, "rb") as fh:
                 source = fh.read()
-        except OSError:
-            source = b""
-        display = self.tree.display(path)
+        except OSError as exc:
+            return self._unread(path, display, f"cannot read it: {exc.strerror or exc}")
         ranges = limits.c_ranges(source, self.run.max_parse_memory, tuple(w.encode() for w in wanted))
         self.tree.reads += 1
         if isinstance(ranges, limits.Skip):
             return FileFacts(display, {}, {})
         from codemod.output import progress
-        with progress.busy(display, counted=False):
-            found = facts(source, display, ranges)
+        try:
+            with progress.busy(display, counted=False):
+                found = facts(source, display, ranges)
+        except RecursionError:
+            return self._unread(path, display, "nesting too deep to read")
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+            return self._unread(path, display, f"internal error: {type(exc).__name__}: {exc}")
         if ranges is None:
             self.facts[path] = found
         self.knowledge.globals.setdefault(found.path, {}).update(found.globals)
         return found
+
+    def _unread(self, path: str, display: str, why: str) -> FileFacts:
+        # Reported as an error of the run: a wrapper or `#define fork vfork`
+        # in this file goes unseen, and the sites it makes with it.
+        self.tree.problems.append((display, f"project index: {why}; what it defines is not known to the run"))
+        self.facts[path] = FileFacts(display, {}, {})
+        return self.facts[path]
 
     def visible(self, path: str) -> frozenset:
         """The headers of the tree ``path`` includes, directly or through

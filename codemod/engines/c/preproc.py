@@ -86,6 +86,17 @@ class _Undecided(Exception):
     pass
 
 
+def _integer(digits: str) -> int:
+    """A C integer constant: hexadecimal, octal (a leading 0) or decimal."""
+    if digits[:2] in ("0x", "0X"):
+        return int(digits[2:], 16)
+    if digits[0] == "0":
+        if any(c in "89" for c in digits):
+            raise _Undecided()      # `08` is not C
+        return int(digits, 8)
+    return int(digits)
+
+
 class _Parser:
     """Recursive descent over the usual #if operators; unknown names are undecided."""
 
@@ -163,7 +174,7 @@ class _Parser:
                 raise _Undecided()
             return self._defined(name)
         if re.match(r"^(0[xX][0-9a-fA-F]+|\d+)[uUlL]*$", tok):
-            return int(tok.rstrip("uUlL"), 0)
+            return _integer(tok.rstrip("uUlL"))
         if re.match(r"^[A-Za-z_]\w*$", tok):
             if tok in self.config.defines:
                 value = evaluate(self.config.defines[tok].encode(), Config({}, frozenset()))

@@ -21,6 +21,8 @@ pointers stay unknown.
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import replace
 from typing import Optional
 
@@ -161,6 +163,7 @@ def _macro_leaves(d: Definition) -> bool:
 EXPANSION_NAME = "vfork_codemod_expansion"
 
 
+@functools.lru_cache(maxsize=4096)
 def expansion_function(body: str) -> Optional[Node]:
     """The function ``void vfork_codemod_expansion(void) { <body>; }``
     parsed, or None when that does not parse cleanly."""
@@ -171,14 +174,20 @@ def expansion_function(body: str) -> Optional[Node]:
     return next((n for n in root.children if n.type == "function_definition"), None)
 
 
+@functools.lru_cache(maxsize=4096)
+def _definition_function(source: str) -> Optional[Node]:
+    # Kept: a helper is summarised once for each depth its chains reach it at.
+    root = parse(source.encode("utf-8", "surrogateescape")).root_node
+    return next((n for n in root.children if n.type == "function_definition"), None)
+
+
 def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spec:
     if d.name in stack:
         knowledge.summaries[_CYCLES] = knowledge.summaries.get(_CYCLES, 0) + 1
         return Spec(Kind.SAFE, origin=_origin(d), beyond=("helper-call", {"name": d.name, "where": d.where}))
     if len(stack) >= MAX_DEPTH:
         return _review(d, "helper-too-deep", depth=MAX_DEPTH)
-    root = parse(d.text.encode("utf-8", "surrogateescape")).root_node
-    fn = next((n for n in root.children if n.type == "function_definition"), None)
+    fn = _definition_function(d.text)
     # Project macros before the name (`void FAST_FUNC f(...)`) leave an
     # ERROR in the head; only the body and the parameters must be clean.
     if fn is None or fn.child_by_field_name("body") is None or fn.child_by_field_name("body").has_error \
