@@ -332,9 +332,10 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
                 results, knowledge = eng.learn(tree, results, options, lambda found, opts, lang=eng.language:
                                                parallel.analyse_files(found, opts, jobs, lang))
                 project = (eng, knowledge, tree)
-                from codemod.core.model import Status
-                told = {m.display for m in missing} | {r.path for r in results if r.status is Status.FAILED}
-                missing.extend(Missing(shown, why) for shown, why in tree.problems if shown not in told)
+                if tree.problems:
+                    from codemod.core.model import Status
+                    told = {m.display for m in missing} | {r.path for r in results if r.status is Status.FAILED}
+                    missing.extend(Missing(shown, why) for shown, why in tree.problems if shown not in told)
     return Run(results, missing, files, stale, project)
 
 

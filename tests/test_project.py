@@ -644,3 +644,22 @@ def test_a_text_scan_does_not_summarise_every_helper(scan, cli, monkeypatch):
     assert code == 1 and b"main.c:" in out and calls == [1]
     cli("scan", "--explain", ".")
     assert calls == [1, 1]
+
+
+def test_helper_and_expansion_trees_are_kept_within_a_budget(monkeypatch):
+    from codemod.engines.c import summaries
+    parsed = []
+    real = summaries.parse
+    monkeypatch.setattr(summaries, "parse", lambda src: parsed.append(src) or real(src))
+    monkeypatch.setattr(summaries, "_kept", {})
+    monkeypatch.setattr(summaries, "_kept_size", 0)
+    monkeypatch.setattr(summaries, "_KEPT_CHARS", 200)
+    first = summaries.expansion_function("close(3)")
+    assert summaries.expansion_function("close(3)") is not None and len(parsed) == 1
+    assert first.text == summaries.expansion_function("close(3)").text
+    for n in range(20):
+        summaries.expansion_function(f"close({n})")
+    assert summaries._kept_size <= 200 and sum(map(len, summaries._kept)) == summaries._kept_size
+    # The oldest went first: asking for it again parses it again.
+    summaries.expansion_function("close(3)")
+    assert parsed.count(parsed[0]) == 2

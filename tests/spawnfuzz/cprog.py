@@ -66,12 +66,20 @@ class Program:
             self.globals_.append("static sigset_t set;")
             self.parent += ["sigemptyset(&set);", "sigaddset(&set, SIGUSR2);"]
         self.child += self.exec_call()
+        self.labelled = rng.random() < 0.15
         if rng.random() < 0.3:
             self.child.append('perror("exec");')
         self.child.append("_exit(127);")
         return self.text()
 
     def statement(self) -> list:
+        out = self._statement()
+        # `(void) close(fd);`, as BSD and glibc code write set-up calls.
+        if len(out) == 1 and re.fullmatch(r"\w+\(.*\);", out[0]) and self.rng.random() < 0.2:
+            out = ["(void) " + out[0]]
+        return out
+
+    def _statement(self) -> list:
         rng = self.rng
         kind = rng.choices(["close", "dup2", "checked_dup2", "open", "session", "signal", "mask", "chdir",
                             "umask"], [3, 4, 2, 5, 3, 3, 1, 2, 1])[0]
@@ -94,7 +102,7 @@ class Program:
                                "signal(SIGHUP, SIG_IGN);"])]
         if kind == "mask":
             self.uses_set = True
-            return ["sigprocmask(SIG_SETMASK, &set, NULL);"]
+            return [f"sigprocmask(SIG_SETMASK, &set, {self.pick(['NULL', '(sigset_t *) NULL', '(sigset_t *)0'])});"]
         if kind == "chdir":
             return [self.pick(['chdir("sub");', 'if (chdir("sub") < 0)\n\t\t\t_exit(126);', 'chdir("missing");'])]
         return ["umask(077);"]
@@ -131,6 +139,7 @@ class Program:
     def exec_call(self) -> list:
         rng = self.rng
         kind = rng.choice(["execl", "execv", "execle", "execlp", "execvp"])
+        end = self.pick(["(char *)NULL", "(char *) 0", "(void *) 0", "(char *)(NULL)", "NULL"])
         arg = f'"{self.probe}", "{self.view}", "arg {kind}"'
         if kind in ("execv", "execvp"):
             self.decls.append(f'char *args[] = {{ "sh", "-c", {SHELL}, {arg}, NULL }};')
@@ -138,22 +147,27 @@ class Program:
             return [f"{kind}({prog}, args);"]
         if kind == "execle":
             self.decls.append('char *envp[] = { "FZ_ENV=custom", "PATH=/usr/bin:/bin", NULL };')
-            return [f'execle("/bin/sh", "sh", "-c", {SHELL}, {arg}, (char *)NULL, envp);']
+            return [f'execle("/bin/sh", "sh", "-c", {SHELL}, {arg}, {end}, envp);']
         prog = '"/bin/sh"' if kind == "execl" else '"sh"'
-        return [f'{kind}({prog}, "sh", "-c", {SHELL}, {arg}, (char *)NULL);']
+        return [f'{kind}({prog}, "sh", "-c", {SHELL}, {arg}, {end});']
 
     def text(self) -> bytes:
         head = ("#define _GNU_SOURCE\n" if self.gnu else "") + \
-            "#include <fcntl.h>\n#include <signal.h>\n#include <stdio.h>\n#include <unistd.h>\n" \
+            "#include <errno.h>\n#include <fcntl.h>\n#include <signal.h>\n#include <stdio.h>\n#include <unistd.h>\n" \
             "#include <sys/stat.h>\n#include <sys/wait.h>\n\n" + "".join(g + "\n" for g in self.globals_) + \
             ("\n" if self.globals_ else "")
-        site_decls = ["pid_t pid;", "int status;"] + [d for d in self.decls if d.startswith(
+        site_decls = ["pid_t pid;", "int status;"] + (["int tries = 0;"] if self.labelled else []) + [d for d in self.decls if d.startswith(
             ("int fd", "char *args", "char *envp"))]
         main_decls = [d for d in self.decls if d not in site_decls]
         site = "".join(f"\t{d}\n" for d in site_decls) + "\n"
         if not self.helper:
             site = "".join(f"\t{d}\n" for d in main_decls) + site + "".join(f"\t{s}\n" for s in self.parent)
-        site += "\tfflush(stdout);\n\tpid = vfork();\n\tif (pid < 0) {\n\t\tperror(\"vfork\");\n\t\treturn 1;\n\t}\n"
+        if self.labelled:
+            # `again: pid = vfork();`, retried on EAGAIN (a fork rewrite keeps the label).
+            site += "\tfflush(stdout);\nagain:\n\tpid = vfork();\n\tif (pid < 0) {\n" \
+                "\t\tif (errno == EAGAIN && ++tries < 3)\n\t\t\tgoto again;\n\t\tperror(\"vfork\");\n\t\treturn 1;\n\t}\n"
+        else:
+            site += "\tfflush(stdout);\n\tpid = vfork();\n\tif (pid < 0) {\n\t\tperror(\"vfork\");\n\t\treturn 1;\n\t}\n"
         site += "\tif (pid == 0) {\n" + "".join(f"\t\t{s}\n" for s in self.child) + "\t}\n"
         site += "\twaitpid(pid, &status, 0);\n\treturn 0;\n"
         if not self.helper:

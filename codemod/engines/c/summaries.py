@@ -21,8 +21,6 @@ pointers stay unknown.
 """
 from __future__ import annotations
 
-import functools
-
 from dataclasses import replace
 from typing import Optional
 
@@ -163,22 +161,36 @@ def _macro_leaves(d: Definition) -> bool:
 EXPANSION_NAME = "vfork_codemod_expansion"
 
 
-@functools.lru_cache(maxsize=4096)
 def expansion_function(body: str) -> Optional[Node]:
     """The function ``void vfork_codemod_expansion(void) { <body>; }``
     parsed, or None when that does not parse cleanly."""
-    src = f"void {EXPANSION_NAME}(void) {{\n{body.strip()};\n}}\n".encode("utf-8", "surrogateescape")
-    root = parse(src).root_node
+    root = _kept_parse(f"void {EXPANSION_NAME}(void) {{\n{body.strip()};\n}}\n")
     if root.has_error:
         return None
     return next((n for n in root.children if n.type == "function_definition"), None)
 
 
-@functools.lru_cache(maxsize=4096)
-def _definition_function(source: str) -> Optional[Node]:
-    # Kept: a helper is summarised once for each depth its chains reach it at.
-    root = parse(source.encode("utf-8", "surrogateescape")).root_node
-    return next((n for n in root.children if n.type == "function_definition"), None)
+_KEPT_CHARS = 1_000_000     # texts whose trees are kept (about 20 MB of trees)
+_kept: dict = {}            # text -> root node, oldest first
+_kept_size = 0
+
+
+def _kept_parse(source: str) -> Node:
+    """The root node of ``source``'s parse.  Helpers are summarised once
+    for each depth their chains reach them at, and macros are expanded
+    at every call, so the trees of recent texts are kept, within
+    _KEPT_CHARS (the oldest go first)."""
+    global _kept_size
+    root = _kept.get(source)
+    if root is None:
+        root = parse(source.encode("utf-8", "surrogateescape")).root_node
+        _kept[source] = root
+        _kept_size += len(source)
+        while _kept_size > _KEPT_CHARS:
+            oldest = next(iter(_kept))
+            _kept_size -= len(oldest)
+            del _kept[oldest]
+    return root
 
 
 def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spec:
@@ -187,7 +199,7 @@ def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spe
         return Spec(Kind.SAFE, origin=_origin(d), beyond=("helper-call", {"name": d.name, "where": d.where}))
     if len(stack) >= MAX_DEPTH:
         return _review(d, "helper-too-deep", depth=MAX_DEPTH)
-    fn = _definition_function(d.text)
+    fn = next((n for n in _kept_parse(d.text).children if n.type == "function_definition"), None)
     # Project macros before the name (`void FAST_FUNC f(...)`) leave an
     # ERROR in the head; only the body and the parameters must be clean.
     if fn is None or fn.child_by_field_name("body") is None or fn.child_by_field_name("body").has_error \
