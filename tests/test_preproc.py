@@ -177,3 +177,28 @@ def test_configuration_trees_are_kept_for_one_item_within_a_budget(monkeypatch):
     configurations._parse(cfile, src, first)                    # another item: the first one's trees go
     assert cfile._configuration_trees[0] == (first.start_byte, first.end_byte)
     assert configurations._parse(cfile, src, item) is not tree
+
+
+def test_configurations_are_counted_without_being_made():
+    from codemod.engines.c import configurations
+    atoms = [("defined", "A"), ("value", "A"), ("defined", "B"), ("value", "C")]
+    assert configurations.count(atoms) == 3 * 2 * 2 == len(list(configurations._configs(atoms)))
+    many = [("defined", f"N{i}") for i in range(70)]
+    assert configurations.count(many) == 2 ** 70          # counted, not enumerated (this would never end)
+
+
+def test_a_function_with_seventy_ifdefs_is_review_naming_the_cap(tmp_path, cli):
+    lines = ["#include <unistd.h>", "int run(char **argv)", "{", "\tpid_t pid;", "\tint x = 0;"]
+    for i in range(35):
+        lines += [f"#ifdef OPT{i}", f"\tx += {i};", "#endif"]
+    lines += ["\tpid = vfork();", "\tif (pid == 0) {"]
+    for i in range(35, 70):
+        lines += [f"#if defined(OPT{i})", f"\t\tclose({i});", "#endif"]
+    lines += ["\t\texecv(argv[0], argv);", "\t\t_exit(127);", "\t}", "\treturn x + pid;", "}"]
+    (tmp_path / "sh.c").write_text("\n".join(lines) + "\n")
+    code, out, _ = cli("scan", "--no-project", "--format", "json", str(tmp_path / "sh.c"))
+    import json
+    (finding,) = json.loads(out)["findings"]
+    last = finding["reasons"][-1]
+    assert code == 1 and finding["verdict"] == "review" and last["kind"] == "configurations-too-many"
+    assert "allow 1,180,591,620,717,411,303,424 configurations, more than the 16" in last["message"]

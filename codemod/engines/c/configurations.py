@@ -93,8 +93,21 @@ def _atoms(text: bytes, config: preproc.Config) -> Optional[list]:
     return seen
 
 
+def count(atoms: list) -> int:
+    """How many consistent assignments :func:`_configs` yields, computed
+    without making them: a name tested both as `defined(X)` and as `X` has
+    three (undefined, defined as 0, defined as 1), a name tested one way
+    has two.  A function with 70 `#ifdef`s has 2^70 assignments; counting
+    them one by one would never end."""
+    total = 1
+    for name in {name for _, name in atoms}:
+        total *= 3 if ("defined", name) in atoms and ("value", name) in atoms else 2
+    return total
+
+
 def _configs(atoms: list):
-    """(description, defines, undefines) for each consistent assignment."""
+    """(description, defines, undefines) for each consistent assignment;
+    call it only when :func:`count` is within the cap."""
     names = sorted({name for _, name in atoms})
     for values in itertools.product((True, False), repeat=len(atoms)):
         state = dict(zip(atoms, values))
@@ -170,10 +183,11 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
         return replace(plain, reasons=plain.reasons + (R("configurations-complex", at),))
     if not atoms and not alone:
         return None
-    configs = list(_configs(atoms))
-    if len(configs) > MAX_CONFIGURATIONS:
-        return replace(plain, reasons=plain.reasons + (R("configurations-too-many", at, n=len(configs),
+    n = count(atoms)
+    if n > MAX_CONFIGURATIONS:
+        return replace(plain, reasons=plain.reasons + (R("configurations-too-many", at, n=f"{n:,}",
                                                          most=MAX_CONFIGURATIONS),))
+    configs = list(_configs(atoms))
     results = []        # (description, finding, site, decision) where the site exists
     missing = 0
     for description, defines, undefines in configs:

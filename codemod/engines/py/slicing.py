@@ -16,7 +16,9 @@ A statement is read when it
 * mentions a name that such statements bind or use (the handles, the names
   `vfork` is bound to, their bases), other than as the object of another
   attribute (`_libc.open`, `vfork.restype`): every binding, call and
-  passing-on of those names is kept;
+  passing-on of those names is kept; a builtin the module never binds
+  (`except AttributeError: pass` after each binding) holds no handle and
+  pulls in nothing;
 * or shares a line with a kept statement.
 A function or class is read or left out whole.
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import builtins
 import itertools
 import re
 from typing import NamedTuple, Optional
@@ -73,6 +76,7 @@ def relevant_source(source: bytes) -> Optional[Slice]:
                                for n in ast.walk(statement)):
             keep[i] = True
             names |= _used_names(statement)
+    names -= _unbound_builtins(names, tree)
     if names:
         use = re.compile(rb"(?<![\w.])(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) +
                          rb")(?!\w)(?!\s*\.\s*(?!vfork(?!\w))[A-Za-z_])")
@@ -178,6 +182,32 @@ def _used_names(statement) -> set:
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             out.update(node.names)
     return out | {n.id for n in names if id(n) not in bases}
+
+
+def _unbound_builtins(names: set, tree) -> set:
+    """The builtins among ``names`` (`AttributeError` of `except
+    AttributeError: pass` after every binding) that the module never
+    binds: they hold no handle, so the statements using them need not be
+    read (they would be all of a generated bindings module)."""
+    candidates = names & _BUILTINS
+    if not candidates:
+        return set()
+    bound: set = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                bound.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+        else:
+            for field in ("name", "asname", "rest"):
+                value = getattr(node, field, None)
+                if isinstance(value, str):
+                    bound.add(value)
+    return candidates - bound
+
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 def _first_line(statement) -> int:
