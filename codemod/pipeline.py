@@ -25,7 +25,7 @@ def select(findings: list, include_review: bool) -> tuple:
         if not applies(f, include_review):
             continue
         if any(e.overlaps(other) for e in f.fix.edits for other in edits):
-            out[i] = dataclasses.replace(f, reasons=tuple(f.reasons) + (reason("c", "fix-overlaps", f.line),))
+            out[i] = dataclasses.replace(f, reasons=tuple(f.reasons) + (reason("fix-overlaps", f.line, f.language),))
             continue
         taken.append(f)
         edits.extend(f.fix.edits)
@@ -90,7 +90,7 @@ def _analyse(eng, source: bytes, path: str, options: RunOptions) -> FileResult:
             return FileResult(path, Status.FAILED, [], source, error=str(unit))
         asks = frozenset(getattr(unit, "asks", ()))
         notes = list(getattr(unit, "site_notes", ()))
-        findings, unused = _marked(unit.findings, source, path, eng)
+        findings, unused = _marked([limits.capped(f) for f in unit.findings], source, path, eng)
         picked, findings = select(findings, options.include_review)
         renderer = unit.renderer(options) if any(f.fix is not None for f in findings) else None
         if not picked:

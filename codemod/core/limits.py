@@ -16,11 +16,25 @@ from __future__ import annotations
 from codemod.core.model import Skip
 
 MAX_SITE_DEPTH = 1000      # levels of nesting around a vfork the analysis follows
+MAX_REASONS = 100          # reasons a finding lists; the rest are counted in one last reason
 BYTES_PER_TOKEN = 300      # a parse and the check of the rewrite: two trees of about 150 bytes a token
 _PUNCT = b"!%&()*+,-./:;<=>?[]^{|}~\"'#\\"
 _WORDISH = bytes(range(48, 58)) + bytes(range(65, 91)) + bytes(range(97, 123)) + b"_"
 # Word bytes become "a", everything else " ": a word starts at each " a".
 _CLASSES = bytes(ord("a") if b in _WORDISH else ord(" ") for b in range(256))
+
+
+def capped(finding):
+    """``finding`` with at most MAX_REASONS reasons: a child calling 10,000
+    unknown functions says so in 100 and counts the rest by kind."""
+    if len(finding.reasons) <= MAX_REASONS:
+        return finding
+    import dataclasses
+    from codemod.core.reasons import reason
+    kept, rest = finding.reasons[:MAX_REASONS - 1], finding.reasons[MAX_REASONS - 1:]
+    kinds = ", ".join(dict.fromkeys(r.kind for r in rest))
+    more = reason("more-reasons", rest[0].line, finding.language, n=len(rest), kinds=kinds, most=MAX_REASONS)
+    return dataclasses.replace(finding, reasons=tuple(kept) + (more,))
 
 
 class TooDeep(Exception):

@@ -291,6 +291,8 @@ KINDS = {
                              "(today every branch leaves)"),
     "stranded": _k("`{name}` (line {at}) is used only by the child: removing the child would leave it unused"),
     "fix-overlaps": _k("not rewritten: its edits overlap another site's rewrite"),
+    "more-reasons": _k("and {n:,} more reasons of these kinds: {kinds} (a finding lists at most {most}; "
+                       "the budget of reasons)"),
     # -- what a rewrite does ---------------------------------------------------
     "spawn-action": _k("{detail}"),            # one set-up step and its posix_spawn form
     "left-out": _k("`{stmt}` does nothing (a descriptor duplicated onto itself): left out"),

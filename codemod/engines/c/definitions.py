@@ -2,6 +2,10 @@
 definitions that the rewrite changes (see :mod:`codemod.engines.c.indirect`)."""
 from __future__ import annotations
 
+import bisect
+import functools
+import re
+
 from dataclasses import replace
 from typing import Optional
 
@@ -40,8 +44,9 @@ def via_finding(cfile, finding: Finding, key: int, site, decision, via) -> Findi
     note_key = via.name if via.kind != "redirect" else via.where
     if blocking:
         cfile.site_notes.append((note_key, SiteNote(cfile.path, finding.line, False, blocking[0].text)))
+        blocked = set(blocking)
         reasons = blocking + ([through] if blocking[0] is not through else []) + \
-            ([r for r in decision.reasons if r not in blocking] if decision.verdict is Verdict.REVIEW else [])
+            ([r for r in decision.reasons if r not in blocked] if decision.verdict is Verdict.REVIEW else [])
         return replace(finding, verdict=Verdict.REVIEW, message=f"needs review: {reasons[0].text}",
                        reasons=tuple(reasons), fix=None)
     cfile.site_notes.append((note_key, SiteNote(cfile.path, finding.line, True)))
@@ -112,5 +117,13 @@ def _directive_end(source: bytes, directive) -> int:
 
 
 def _at(source: bytes, offset: int) -> tuple:
-    row = source.count(b"\n", 0, offset) + 1
-    return row, offset - source.rfind(b"\n", 0, offset)
+    starts = _line_starts(source)
+    row = bisect.bisect_right(starts, offset)
+    return row, offset - starts[row - 1] + 1
+
+
+@functools.lru_cache(maxsize=4)
+def _line_starts(source: bytes) -> list:
+    """Offsets where the lines of ``source`` start (a header of 10,000
+    wrapper macros asks for 10,000 positions; bytes keep their hash)."""
+    return [0] + [m.end() for m in re.finditer(b"\n", source)]

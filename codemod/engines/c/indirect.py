@@ -34,7 +34,7 @@ from codemod.core.reasons import For
 from codemod.engines.c import outcomes
 from codemod.engines.c.libc import Kind
 from codemod.engines.c.project import Knowledge, Wrapper
-from codemod.engines.c.syntax import Node, call_name, captures_near, text, unparen, walk
+from codemod.engines.c.syntax import Node, call_name, captures, captures_near, text, unparen, walk
 
 R = For("c")
 _VFORK = re.compile(rb"(?<![A-Za-z0-9_])vfork(?![A-Za-z0-9_])")
@@ -55,11 +55,14 @@ def calls(root: Node, knowledge: Optional[Knowledge], path: str, aliases: tuple)
     out: dict = {}
     if knowledge is None:
         return out
-    for name, w in knowledge.wrappers.items():
-        if name in aliases or name == "vfork":
-            continue                  # the configuration's own aliases are direct calls
+    present = _words(root.text) if len(knowledge.wrappers) > _FEW_NAMES else None
+    names = [name for name in knowledge.wrappers if name not in aliases and name != "vfork"
+             and (present is None or name.encode() in present)]     # aliases are direct calls
+    by_name = _calls_by_name(root) if len(names) > _FEW_NAMES else None
+    for name in names:
+        w = knowledge.wrappers[name]
         kind = "wrapper-function" if w.function else "wrapper"
-        for tok in _named_calls(root, name):
+        for tok in _named_calls(root, name) if by_name is None else by_name.get(name, ()):
             out[tok.start_byte] = (tok, Via(kind, name, w.definition.where, f"`{name}()`"))
     for r in knowledge.redirects_for(path):
         d = r.definition
@@ -68,6 +71,16 @@ def calls(root: Node, knowledge: Optional[Knowledge], path: str, aliases: tuple)
             if tok.start_byte >= after:
                 out[tok.start_byte] = (tok, Via("redirect", d.name, d.where, _directive(d)))
     return out
+
+
+_FEW_NAMES = 8      # beyond this many wrappers, the file's words are listed once
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _words(source: bytes) -> frozenset:
+    """Every identifier-shaped word of ``source``, in one pass (a tree with
+    10,000 wrappers would otherwise search each file 10,000 times)."""
+    return frozenset(_IDENTIFIER.findall(source))
 
 
 def _directive(d) -> str:
@@ -83,6 +96,16 @@ def _line_start(root: Node, number: int) -> int:
         if pos == 0:
             return len(src)
     return root.start_byte + pos
+
+
+def _calls_by_name(root: Node) -> dict:
+    """Every direct call's name token, by name, from one run of the query
+    over the file (the query's matches start at the name, so this is what
+    :func:`_named_calls` finds for each name)."""
+    out: dict = {}
+    for n in captures("call-names", root).get("call.name", []):
+        out.setdefault(text(n), []).append(n)
+    return out
 
 
 def _named_calls(root: Node, name: str) -> list:

@@ -24,12 +24,17 @@ import re
 _OPENERS = (b"/", b'"', b"'")
 _STRING = re.compile(rb"\"(?:\\.|[^\"\\\n])*\"", re.S)
 _CHAR = re.compile(rb"'(?:\\[^\n]|[^'\\\n])'")
+_FEW_NEEDLES = 8      # beyond this, one pass over the words instead of a search per needle
+_IDENTIFIER = re.compile(rb"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*")
 _WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def occurrences(source: bytes, needles: tuple) -> list:
     """Offsets, ascending, where a needle occurs as a whole word (not inside
     a longer name), in code or not."""
+    if len(needles) > _FEW_NEEDLES and all(_IDENTIFIER.fullmatch(n) for n in needles):
+        wanted = frozenset(needles)
+        return [m.start() for m in _IDENTIFIER.finditer(source) if m.group() in wanted]
     out = []
     size = len(source)
     for needle in needles:
