@@ -119,6 +119,9 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--max-parse-memory", type=_megabytes, default=None, metavar="MB",
                         help="memory one file's parse may use (default 400): larger C files are skipped "
                              "with a note, a Python parse that needs more is stopped and reported")
+        sp.add_argument("--max-worker-memory", type=_megabytes, default=None, metavar="MB",
+                        help="memory a worker process may add while it analyses (default 2048): a file that "
+                             "needs more fails alone, with an error naming it, and the run goes on")
         _global_options(sp, argparse.SUPPRESS)
         if rewriting:
             sp.add_argument("--include-review", action=argparse.BooleanOptionalAction, default=None,
@@ -268,6 +271,7 @@ def _options(args, cfg) -> tuple:
         safe_functions=tuple(dict.fromkeys(cfg.safe_functions + args.safe_function)),
         spawnp=cfg.spawnp if args.spawnp is None else args.spawnp,
         max_parse_memory=args.max_parse_memory or cfg.max_parse_memory,
+        max_worker_memory=args.max_worker_memory or cfg.max_worker_memory,
         include_dirs=tuple(dict.fromkeys(cfg.include_dirs + args.include_dir)),
         **merge_macros((cfg.defines, cfg.undefines), (args.define, args.undefine)),
         project=cfg.project if args.project is None else args.project,

@@ -106,6 +106,11 @@ def _analyse(eng, source: bytes, path: str, options: RunOptions) -> FileResult:
                           compiled=getattr(unit, "compiled", None))
     except RecursionError:
         return FileResult(path, Status.FAILED, [], source, error="nesting too deep to analyse")
+    except MemoryError:
+        return FileResult(path, Status.FAILED, [], source,
+                          error=f"out of memory while analysing it (a worker process may grow by "
+                                f"{options.max_worker_memory:,} MB, --max-worker-memory); the other files "
+                                "are not affected")
     except limits.TooDeep as exc:
         return FileResult(path, Status.FAILED, [], source, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run

@@ -18,6 +18,7 @@ class RunOptions:
     safe_functions: tuple = ()
     spawnp: bool = False         # execvp & co. may become posix_spawnp (no /bin/sh fallback for scripts)
     max_parse_memory: int = 400  # MB a file's parse may use: larger C files are skipped, Python stopped
+    max_worker_memory: int = 2048  # MB a worker process may grow by: past it, the file it analyses fails alone
     diffs: bool = False          # also make each changed file's unified diff (FileResult.patch)
     renders: bool = False        # the outputs render single fixes (SARIF fixes, review patches, -i)
     texts: bool = True           # results keep the file's bytes (apply, review, SARIF); scan and diff drop them

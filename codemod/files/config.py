@@ -19,6 +19,7 @@ KEYS = {
     "exec-wrappers": "list of project functions that exec or exit and never return",
     "safe-functions": "list of project functions a child may call",
     "max-parse-memory": "a whole number of megabytes (at least 16)",
+    "max-worker-memory": "a whole number of megabytes (at least 16)",
     "include-dirs": "list of folders, relative to the configuration file, whose definitions the project index reads",
     "project": "true or false (learn helpers and wrappers from the rest of the tree)",
     "defines": 'list of "NAME" or "NAME=VALUE" the build defines (as cc -D)',
@@ -49,6 +50,7 @@ class Config:
         self.exec_wrappers: list = []
         self.safe_functions: list = []
         self.max_parse_memory = 400
+        self.max_worker_memory = 2048
         self.include_dirs: list = []
         self.defines: list = []
         self.compile_commands: Optional[str] = None
@@ -159,7 +161,7 @@ def parse(table: dict, source: Path) -> Config:
         elif key in ("include-review", "spawnp", "project"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{source}: `{key}` must be true or false, not {_kind(value)}")
-        elif key == "max-parse-memory":
+        elif key in ("max-parse-memory", "max-worker-memory"):
             if isinstance(value, bool) or not isinstance(value, int) or value < MIN_PARSE_MEMORY:
                 raise ConfigError(f"{source}: `{key}` must be {KEYS[key]}, not {value!r}")
         elif key == "compile-commands":

@@ -284,11 +284,11 @@ def _analyse_all(found: list, options: RunOptions, jobs: int) -> list:
     # A few files per task: fewer round trips, still enough tasks to balance.
     size = max(1, min(CHUNK, len(found) // (jobs * 4)))
     chunks = [found[i:i + size] for i in range(0, len(found), size)]
-    with _Pool(jobs) as pool:
+    with _Pool(jobs, options) as pool:
         pending = [(chunk, pool.submit(_analyse_chunk, ([hit[1:] for hit in chunk], options)))
                    for chunk in chunks]
         return settled + [(hit.key, result) for chunk, future in pending
-                          for hit, result in zip(chunk, future.result())]
+                          for hit, result in zip(chunk, pool.results(future, chunk, options))]
 
 
 def _settle(found: list, options: RunOptions) -> tuple:
@@ -312,11 +312,16 @@ def _settle(found: list, options: RunOptions) -> tuple:
 
 
 class _Pool:
-    """A process pool started on first use (a run with no match never starts one)."""
+    """A process pool started on first use (a run with no match never starts
+    one).  Each worker may grow by ``--max-worker-memory``; when one dies
+    (killed by the kernel, a native crash), the pool is replaced and the
+    files of every chunk it lost are analysed again one by one, each in a
+    child of its own, so that only the file that kills its process fails."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, options: Optional[RunOptions] = None):
         self.jobs = jobs
         self.pool = None
+        self.budget = options.max_worker_memory if options is not None else None
 
     def submit(self, fn, *args):
         if self.pool is None:
@@ -325,8 +330,33 @@ class _Pool:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
-                                            initializer=_quiet_worker)
+                                            initializer=_quiet_worker, initargs=(self.budget,))
         return self.pool.submit(fn, *args)
+
+    def results(self, future, hits: list, options: RunOptions) -> list:
+        """The FileResults of a chunk's future; when its worker died, those
+        of its files analysed again alone."""
+        from concurrent.futures.process import BrokenProcessPool
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._replace()
+            return [_alone(hit, options, self.budget) for hit in hits]
+
+    def prefiltered(self, future, batch: list, needles: tuple) -> tuple:
+        """A prefilter task's answer; read here when its worker died."""
+        from concurrent.futures.process import BrokenProcessPool
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._replace()
+            return prefilter(batch, needles)
+
+    def _replace(self) -> None:
+        # Every future of a dead pool fails: the next submit starts a new one.
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
     def __enter__(self):
         return self
@@ -337,11 +367,33 @@ class _Pool:
             self.pool.shutdown(wait=True, cancel_futures=kind is not None)
 
 
-def _quiet_worker() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them, and
-    report what they analyse to its progress line."""
+def _alone(hit, options: RunOptions, budget: Optional[int]):
+    """One file analysed in a child of its own: its result, or an error
+    naming what ended the child (the file that killed a worker)."""
+    from codemod.core import isolate
+    from codemod.core.model import FileResult, Status
+    outcome = isolate.run(lambda: analyse(hit.path, hit.display, hit.language, options), budget)
+    if outcome.kind == "ok":
+        return outcome.value
+    if outcome.kind == "memory" or outcome.detail in ("SIGKILL", "SIGABRT", "SIGSEGV"):
+        why = (f"analysing it needs more than the {budget:,} MB a worker may use (--max-worker-memory), "
+               "or the process was killed" if budget else "the process analysing it was killed")
+        if outcome.kind == "signal":
+            why += f" ({outcome.detail}: out of memory, or a crash)"
+    else:
+        why = f"the process analysing it stopped unexpectedly ({outcome.kind} {outcome.detail})"
+    return FileResult(hit.display, Status.FAILED, error=f"{why}; the other files are not affected",
+                      language=hit.language)
+
+
+def _quiet_worker(budget: Optional[int] = None) -> None:
+    """Workers leave Ctrl-C to the main process, which stops them, may
+    grow by ``budget`` MB, and report what they analyse to its progress
+    line."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from codemod.core import isolate
+    isolate.cap_memory(budget)
     from codemod.output import progress
     progress.forward_to_parent()
 
@@ -368,17 +420,19 @@ def _run_own(items: Iterable, options: RunOptions, jobs: int) -> tuple:
                                              ((hit.key, hit, None) for hit in hits), key=lambda t: t[0]):
                 results.append(error if hit is None else analyse(hit.path, hit.display, hit.language, options))
         return results, files
-    with _Pool(jobs) as pool:
+    with _Pool(jobs, options) as pool:
         pending = []
-        stage1 = [pool.submit(_prefilter_task, (batch, needles)) for batch in _chain(first, second, batches)]
-        for number, future in enumerate(stage1):
-            count, hits, errors = future.result()
+        stage1 = [(batch, pool.submit(_prefilter_task, (batch, needles)))
+                  for batch in _chain(first, second, batches)]
+        for number, (batch, future) in enumerate(stage1):
+            count, hits, errors = pool.prefiltered(future, batch, needles)
             files += count
             keyed += [((number, pos), r) for pos, r in errors]
             if hits:
                 found = [hit._replace(key=(number, hit.key)) for hit in hits]
                 pending.append((found, pool.submit(_analyse_chunk, ([f[1:] for f in found], options))))
-        keyed += [(hit.key, result) for found, future in pending for hit, result in zip(found, future.result())]
+        keyed += [(hit.key, result) for found, future in pending
+                  for hit, result in zip(found, pool.results(future, found, options))]
     keyed.sort(key=lambda kv: kv[0])
     return [r for _, r in keyed], files
 

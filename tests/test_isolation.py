@@ -1,0 +1,80 @@
+"""A worker process that dies (killed by the kernel, past its memory cap,
+a native crash) costs the file it was analysing, never the run: that file
+is an error naming it, every other file keeps its result, and the JSON
+report is still written."""
+import json
+import os
+import shutil
+import signal
+
+import pytest
+
+from golden import GOLDEN
+from codemod.files import grepfilter, parallel, ripgrep
+
+SITES = sorted(p for p in (GOLDEN / "c").iterdir() if (p / "input.c").exists())[:12]
+
+
+def tree(root):
+    for i, case in enumerate(SITES):
+        shutil.copy(case / "input.c", root / f"site{i:02d}_{case.name}.c")
+    return root
+
+
+def findings_by_path(out: bytes) -> dict:
+    report = json.loads(out)
+    return {f["path"]: f for f in report["findings"]}, {e["path"]: e for e in report["errors"]}
+
+
+@pytest.mark.parametrize("first", ["rg", "python"])
+def test_a_worker_killed_loses_that_file_alone(tmp_path, cli, monkeypatch, first):
+    root = tree(tmp_path)
+    victim = sorted(p.name for p in root.iterdir())[5]
+    monkeypatch.chdir(root)
+    code, out, _ = cli("scan", "--format", "json", "-j", "1", ".")
+    want, _ = findings_by_path(out)
+    if first == "python":
+        monkeypatch.setattr(ripgrep, "rg_command", lambda: None)
+        monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
+    monkeypatch.setattr(parallel, "IN_PROCESS", 0)
+    monkeypatch.setattr(parallel, "IN_PROCESS_BYTES", 0)
+    import codemod.pipeline as pipeline
+    analyse = pipeline.process_source
+
+    def killing(source, path, language, options):
+        if path.endswith(victim):
+            os.kill(os.getpid(), signal.SIGKILL)      # as the kernel's OOM killer does
+        return analyse(source, path, language, options)
+    monkeypatch.setattr(pipeline, "process_source", killing)
+    code, out, err = cli("scan", "--format", "json", "-j", "2", ".")
+    got, errors = findings_by_path(out)
+    assert code == 2
+    assert list(errors) == [victim] and "SIGKILL" in errors[victim]["message"]
+    assert "the other files are not affected" in errors[victim]["message"]
+    assert got == {p: f for p, f in want.items() if p != victim}
+    assert victim in err
+
+
+def test_a_worker_past_its_memory_cap_fails_that_file_alone(tmp_path, cli, monkeypatch):
+    root = tree(tmp_path)
+    # About 40 MB of trees to parse: more than a worker allowed 16 MB may add.
+    big = (GOLDEN / "c" / SITES[0].name / "input.c").read_bytes() + b"int table[] = {" + b"1, " * 300_000 + b"};\n"
+    (root / "zz_big.c").write_bytes(big)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(parallel, "IN_PROCESS", 0)
+    monkeypatch.setattr(parallel, "IN_PROCESS_BYTES", 0)
+    code, out, _ = cli("scan", "--format", "json", "-j", "2", "--max-worker-memory", "16", ".")
+    got, errors = findings_by_path(out)
+    assert list(errors) == ["zz_big.c"], errors
+    assert "16 MB" in errors["zz_big.c"]["message"] and "--max-worker-memory" in errors["zz_big.c"]["message"]
+    assert len(got) == len(SITES)
+    code, out, _ = cli("scan", "--format", "json", "-j", "2", ".")
+    got, errors = findings_by_path(out)
+    assert not errors and "zz_big.c" in got
+
+
+def test_a_worker_memory_cap_below_the_minimum_is_a_usage_error(cli, capsysbinary):
+    with pytest.raises(SystemExit) as stop:
+        cli("scan", "--max-worker-memory", "0", ".")
+    assert stop.value.code == 2
+    assert "--max-worker-memory: must be a whole number of megabytes, at least 16, not '0'" in capsysbinary.readouterr().err.decode()
