@@ -38,5 +38,9 @@ def test_a_finding_lists_at_most_the_budget_of_reasons():
     assert last.kind == "more-reasons" and last.line == 10 + limits.MAX_REASONS - 1
     assert last.text == "and 9,901 more reasons of these kinds: unknown-function (a finding lists at most 100; " \
         "the budget of reasons)"
+    last_kind = many + (reason("configurations-too-many", 3, "c", n="2,048", most=16),)
+    kept = limits.capped(Finding("f.c", 5, 1, "c", Verdict.REVIEW, "needs review", last_kind)).reasons
+    assert len(kept) == limits.MAX_REASONS and kept[-2].kind == "configurations-too-many"
+    assert kept[:98] == many[:98] and kept[-1].text.startswith("and 9,902 more reasons")
     few = Finding("f.c", 5, 1, "c", Verdict.REVIEW, "needs review", many[:3])
     assert limits.capped(few) is few

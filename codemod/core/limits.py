@@ -26,12 +26,25 @@ _CLASSES = bytes(ord("a") if b in _WORDISH else ord(" ") for b in range(256))
 
 def capped(finding):
     """``finding`` with at most MAX_REASONS reasons: a child calling 10,000
-    unknown functions says so in 100 and counts the rest by kind."""
+    unknown functions says so in 100 and counts the rest by kind; the
+    first reason of each kind is always kept."""
     if len(finding.reasons) <= MAX_REASONS:
         return finding
     import dataclasses
     from codemod.core.reasons import reason
-    kept, rest = finding.reasons[:MAX_REASONS - 1], finding.reasons[MAX_REASONS - 1:]
+    # Every kind keeps its first reason (the one that decides may come
+    # last: configurations-too-many after 300 #ifs); the rest in order.
+    keep, seen = set(), set()
+    for i, r in enumerate(finding.reasons):
+        if r.kind not in seen:
+            seen.add(r.kind)
+            keep.add(i)
+    for i in range(len(finding.reasons)):
+        if len(keep) >= MAX_REASONS - 1:
+            break
+        keep.add(i)
+    kept = [r for i, r in enumerate(finding.reasons) if i in keep]
+    rest = [r for i, r in enumerate(finding.reasons) if i not in keep]
     kinds = ", ".join(dict.fromkeys(r.kind for r in rest))
     more = reason("more-reasons", rest[0].line, finding.language, n=len(rest), kinds=kinds, most=MAX_REASONS)
     return dataclasses.replace(finding, reasons=tuple(kept) + (more,))

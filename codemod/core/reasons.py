@@ -313,6 +313,7 @@ KINDS = {
     "helper-macro-value": _k("macro `{name}` ({where}) expands to `{body}`, which the tool cannot follow",
                              "unknown-code"),
     "helper-macro-unreadable": _k("macro `{name}()` ({where}) cannot be analysed: {why}", "unknown-code"),
+    "index-budget": _k("`{name}()` was not looked up: {why}", "unknown-code"),
     "helper-too-deep": _k("`{name}` ({where}) calls project code more than {depth} levels deep; the tool stops "
                           "there", "unknown-code"),
     "helper-unreadable": _k("`{name}()` ({where}) does not parse cleanly on its own", "unknown-code"),

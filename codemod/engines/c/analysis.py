@@ -317,7 +317,11 @@ class _Checker:
             self.beyond(call, "exec-wrapper", name=name)
             return
         if spec is None:
-            self.review(call, "unknown-function", name=name)
+            project = self.options.project
+            if project is not None and name in project.beyond:
+                self.review(call, "index-budget", name=name, why=project.beyond[name])
+            else:
+                self.review(call, "unknown-function", name=name)
             return
         if spec.macro is not None:
             self.expand(call, name, spec)

@@ -28,7 +28,9 @@ from codemod.engines.c.project import (
     NORETURN_WORDS, FileFacts, Knowledge, Redirect, Wrapper, blank_literals, facts,
 )
 
-MAX_DEPTH = 6
+MAX_DEPTH = 6             # rounds of "what a learned definition calls"
+MAX_NAMES = 5_000         # names the index looks up in one run
+MAX_FILES = 3_000         # files the index parses in one run
 _KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float for goto if
 inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void
 volatile while _Bool _Complex _Noreturn defined __attribute__ __typeof__ typeof __extension__ asm __asm__
@@ -62,7 +64,7 @@ class _Index:
         ranges = limits.c_ranges(source, self.run.max_parse_memory, tuple(w.encode() for w in wanted))
         self.tree.reads += 1
         if isinstance(ranges, limits.Skip):
-            return FileFacts(display, {}, {})
+            return FileFacts(display, {}, {}, unread=str(ranges))
         from codemod.output import progress
         try:
             with progress.busy(display, counted=False):
@@ -80,7 +82,7 @@ class _Index:
         # Reported as an error of the run: a wrapper or `#define fork vfork`
         # in this file goes unseen, and the sites it makes with it.
         self.tree.problems.append((display, f"project index: {why}; what it defines is not known to the run"))
-        self.facts[path] = FileFacts(display, {}, {})
+        self.facts[path] = FileFacts(display, {}, {}, unread=why)
         return self.facts[path]
 
     def visible(self, path: str) -> frozenset:
@@ -136,17 +138,36 @@ class _Index:
         """Search for ``names`` (and what their definitions call, to
         MAX_DEPTH levels); returns the names that gained definitions."""
         gained: set = set()
+        beyond = self.knowledge.beyond
         wanted = {n for n in names if _askable(n)} - self.searched
         for _ in range(MAX_DEPTH):
             if not wanted:
                 break
+            room = MAX_NAMES - len(self.searched)
+            if len(wanted) > room:
+                for n in sorted(wanted)[max(room, 0):]:
+                    beyond.setdefault(n, f"the project index looks up at most {MAX_NAMES:,} names in a run "
+                                         "(its budget of names)")
+                wanted = set(sorted(wanted)[:max(room, 0)])
+                if not wanted:
+                    break
             self.searched |= wanted
             following: set = set()
             for path, mentioned in self.tree.search_words(wanted):
                 names = self.may_define(path, wanted & mentioned)
                 if not names:
                     continue
+                if path not in self.facts and self.tree.reads >= MAX_FILES:
+                    for n in names:
+                        beyond.setdefault(n, f"it may be defined in {self.tree.display(path)}, but the project "
+                                             f"index parses at most {MAX_FILES:,} files in a run (its budget "
+                                             "of files)")
+                    continue
                 f = self.facts_of(path, tuple(names))
+                if f.unread:
+                    for n in names - f.definitions.keys():
+                        beyond.setdefault(n, f"it may be defined in {f.path}, which the project index did not "
+                                             f"read: {f.unread}")
                 for name in names & f.definitions.keys():
                     defs = self.knowledge.definitions.setdefault(name, [])
                     for d in f.definitions[name]:
@@ -155,6 +176,9 @@ class _Index:
                             gained.add(name)
                             following |= _next_names(d)
             wanted = {n for n in following if _askable(n)} - self.searched
+        for n in wanted:
+            beyond.setdefault(n, f"it is called through {MAX_DEPTH} levels of project helpers; the project "
+                                 f"index follows at most {MAX_DEPTH} (its depth budget)")
         return gained
 
 
@@ -241,7 +265,9 @@ def learn(tree, results: list, run, analyse) -> tuple:
     asked = {d: current[d].asks for d in c_paths}
     for _ in range(MAX_DEPTH):
         pending = set().union(*asked.values()) if asked else set()
-        gained = index.learn_names(pending)
+        before = set(k.beyond)
+        # A name a budget kept from being looked up changes its reason too.
+        gained = index.learn_names(pending) | (set(k.beyond) - before)
         redo |= {by_display[d] for d, names in asked.items() if names & gained}
         redo -= {None}
         if not redo:

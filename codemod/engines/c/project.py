@@ -63,6 +63,7 @@ class FileFacts:
     definitions: dict                    # name -> [Definition]
     globals: dict                        # file-scope variable name -> line
     includes: tuple = ()                 # the `#include "..."` names, as written
+    unread: str = ""                     # why the index could not read the file (then it defines nothing)
 
 
 def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
@@ -306,6 +307,7 @@ class Knowledge:
     redirects: list = field(default_factory=list)     # [Redirect]
     sites: dict = field(default_factory=dict)         # wrapper name or redirect where -> [SiteNote]
     visible: dict = field(default_factory=dict)       # display path -> headers it includes (index.visible)
+    beyond: dict = field(default_factory=dict)        # name -> which budget kept the index from looking it up
     summaries: dict = field(default_factory=dict, compare=False, repr=False)   # filled lazily (summaries.py)
 
     def __bool__(self) -> bool:
