@@ -1,6 +1,7 @@
 """The project index: helpers, macros, noreturn declarations, wrappers and
 redirects learned from the other files of the tree (each test pairs the
 verdict with the index and, where it differs, without)."""
+import os
 import json
 import textwrap
 
@@ -663,3 +664,38 @@ def test_helper_and_expansion_trees_are_kept_within_a_budget(monkeypatch):
     # The oldest went first: asking for it again parses it again.
     summaries.expansion_function("close(3)")
     assert parsed.count(parsed[0]) == 2
+
+
+LINE_PIECES = [b"void", b" ", b"\t", b"prep", b"prep2", b"xprep", b"(", b")", b";", b":", b"::", b"[[", b"]]",
+               b"#", b"define", b"\n", b"\r\n", b"{", b"}", b"case 1", b"9", b"/*", b"*/", b"  " * 40, b"static "]
+
+
+@pytest.mark.parametrize("grep", [True, False])
+def test_the_one_search_for_definition_lines_decides_as_may_define(tmp_path, monkeypatch, grep):
+    """_Candidates (one grep for definition-shaped lines) picks exactly the
+    files and names _may_define picks, on random texts, with grep and
+    without it."""
+    import random
+    from codemod.engines.c import index
+    from codemod.files import grepfilter
+    from codemod.files.tree import Tree
+    if not grep:
+        monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
+    rng = random.Random(7)
+    texts = [b"".join(rng.choice(LINE_PIECES) for _ in range(rng.randint(1, 40))) for _ in range(300)]
+    texts += [b"void\nprep(int x)\n{\n}\n", b"#  define prep(x) close(x)\n", b"err:\tprep(1);\n",
+              b"[[gnu::noreturn]] void prep(void);\n", b"prep" + b" " * 63 + b"(x);\n", b"prep" + b" " * 64 + b"(x);\n"]
+    for i, text in enumerate(texts):
+        (tmp_path / f"f{i:03d}{'.h' if i % 2 else '.c'}").write_bytes(text)
+    tree = Tree([str(tmp_path)], (".c", ".h"))
+    for i, text in enumerate(texts):
+        tree.add_file(str(tmp_path / f"f{i:03d}{'.h' if i % 2 else '.c'}"), f"f{i:03d}")
+    found = index._Candidates.search(tree)
+    assert found is not None
+    for name in ("prep", "prep2", "xprep", "define", "void"):
+        for macros in (False, True):
+            for i, text in enumerate(texts):
+                path = os.path.abspath(str(tmp_path / f"f{i:03d}{'.h' if i % 2 else '.c'}"))
+                want = index._may_define(text, name.encode(), macros)
+                got = path in found.calls.get(name, ()) or (macros and path in found.macros.get(name, ()))
+                assert got == want, (name, macros, text)

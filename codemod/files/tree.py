@@ -132,6 +132,78 @@ class Tree:
             pos = end + 1
         return out
 
+    def lines(self, ere: str, pattern: "re.Pattern", budget: int) -> Optional[list]:
+        """[(path on disk, line)] of every line of the searched files that
+        matches ``ere`` (grep -E; ``pattern``, a multi-line Python regex
+        matching whole lines, when grep is missing), in walk order; None
+        when they come to more than ``budget`` bytes."""
+        self.searches += 1
+        found = self._grep_lines(ere, budget)
+        if found is None:
+            found = self._read_lines(pattern, budget)
+        if found is None:
+            return None
+        order = {p: i for i, p in enumerate(list(self.files) + list(self._extra()))}
+        kept = [(p, line) for p, line in found if p in order]
+        kept.sort(key=lambda pl: order[pl[0]])          # stable: lines keep their order in a file
+        return kept
+
+    def _grep_lines(self, ere: str, budget: int) -> Optional[list]:
+        grep = grepfilter.grep_command()
+        if grep is None:
+            return None
+        where = grepfilter.entries(self.roots, 1) + list(self.include_dirs)
+        if not where:
+            return []
+        try:
+            proc = subprocess.Popen([grep, "-rHZsa", "-D", "skip", *(f"--include=*{e}" for e in self.extensions),
+                                     *grepfilter.EXCLUDE, "-E", "-e", ere, "--", *where],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                    env=dict(os.environ, LC_ALL="C"))
+        except OSError:
+            return None
+        chunks, size = [], 0
+        with proc:
+            while True:
+                chunk = proc.stdout.read(1 << 20)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > budget:
+                    proc.kill()
+                    return None
+                chunks.append(chunk)
+        if proc.returncode not in (0, 1):
+            return None
+        data, out, pos, paths = b"".join(chunks), [], 0, {}
+        while pos < len(data):
+            nul = data.find(b"\0", pos)
+            end = data.find(b"\n", nul + 1)
+            if nul < 0 or end < 0:
+                return None                 # not grep's -Z output: read the files instead
+            raw = data[pos:nul]
+            path = paths.get(raw)
+            if path is None:
+                path = paths[raw] = os.path.abspath(os.fsdecode(raw))
+            out.append((path, data[nul + 1:end]))
+            pos = end + 1
+        return out
+
+    def _read_lines(self, pattern: "re.Pattern", budget: int) -> Optional[list]:
+        out, size = [], 0
+        for path in list(self.files) + list(self._extra()):
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                continue
+            for m in pattern.finditer(data):
+                out.append((path, m.group(0)))
+                size += len(m.group(0)) + len(path)
+                if size > budget:
+                    return None
+        return out
+
     def _read(self, names: list) -> dict:
         words = [n.encode() for n in names]
         pattern = re.compile(rb"(?<![A-Za-z0-9_])(" + b"|".join(map(re.escape, words)) + rb")(?![A-Za-z0-9_])")
