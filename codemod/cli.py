@@ -150,6 +150,13 @@ def _parser() -> argparse.ArgumentParser:
     diff = command("diff")
     common(diff, rewriting=True)
     reporting(diff)
+    for sp in (scan, diff):
+        sp.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the cache (a re-run over an unchanged tree reports what "
+                             "the last run did after a walk and a stat of each file)")
+        sp.add_argument("--cache-dir", metavar="DIR",
+                        help="the cache folder (default: .vfork-codemod-cache beside the configuration file, "
+                             "else in the current folder)")
     apply = command("apply")
     common(apply, rewriting=True)
     apply.add_argument("-i", "--interactive", action="store_true",
@@ -305,12 +312,132 @@ class Run(NamedTuple):
     files: int             # files read
     stale: list            # Stale: temporary files an interrupted run left
     project: object = None  # (engine, knowledge, Tree) when a project index ran
+    memo: Optional[dict] = None   # "described": the index's summary for the reports, once made (the cache keeps it)
 
 
-def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
+def _cache(args, cfg, options):
+    """The run's cache (codemod.files.cache): `scan` and `diff` over paths
+    on disk, unless --no-cache; in --cache-dir, else
+    .vfork-codemod-cache/ beside the configuration file or here."""
+    from codemod.files import cache
+    usable = args.command in ("scan", "diff") and not getattr(args, "no_cache", False) \
+        and not os.environ.get("VFORK_CODEMOD_NO_CACHE")
+    folder = getattr(args, "cache_dir", None) or os.environ.get("VFORK_CODEMOD_CACHE_DIR") or os.path.join(str(cfg.root) if cfg.root else ".", cache.DIRECTORY)
+    parts = (args.command, tuple(os.path.abspath(p) for p in args.paths), os.getcwd(), repr(options),
+             repr((cfg.exclude, args.exclude, args.no_gitignore, args.force_exclude)))
+    return cache.Cache(folder if usable else None, parts)
+
+
+class _Walked(NamedTuple):
+    """The walk made to check the cache, handed on to the run on a miss."""
+
+    items: list
+    stale: list
+    stats: dict
+    cache: object
+
+
+def _cached_walk(paths: list, ignore, cache, options):
+    """The cached Run when the cache holds one still valid for the files
+    the walk finds now; else that walk (a :class:`_Walked`), or None when
+    the cache is off."""
+    if cache.folder is None:
+        return None
+    from codemod.files import cache as caching
+    stale: list = []
+    import time
+    started = time.time_ns()
+    items = list(discover_groups(paths, ignore, stale))
+    stats = _stats(items, options, started)
+    entry = cache.load()
+    from codemod.engines.c.index import definable_names
+    from codemod.engines.c.project import facts
+    if entry is not None and caching.still_valid(entry, stats, options.needles, definable_names, facts):
+        cache.outcome = "hit" if stats == entry.stats and None not in stats.values() else "kept"
+        if cache.outcome == "kept":       # the next run compares with these stats
+            cache.store(entry._replace(stats=stats, files=entry.files + len(stats) - len(entry.stats)))
+            entry = entry._replace(files=entry.files + len(stats) - len(entry.stats), stats=stats)
+        project = None
+        if entry.project is not None:
+            from codemod.engines.base import engine
+            language, knowledge, searches, reads = entry.project
+            project = (engine(language), knowledge, _Counts(searches, reads))
+        for item in items:
+            if not isinstance(item, Missing):
+                progress.walked(item.walked)
+        return Run(entry.results, entry.missing, entry.files, stale, project, dict(entry.memo))
+    return _Walked(items, stale, stats, cache)
+
+
+class _Counts(NamedTuple):
+    """The index's counters of a cached run (what reports read of its Tree)."""
+
+    searches: int
+    reads: int
+
+
+def _stats(items: list, options, started: int) -> dict:
+    """Path -> signature of every walked file.  A file changed less than
+    two seconds before the walk may change again within the same clock tick
+    with its size kept (git's "racily clean" entries): it is recorded as
+    unknown, so the next run reads it to decide."""
+    from codemod.files import cache as caching
+    from codemod.files.tree import included_files
+    paths = []
+    for item in items:
+        if isinstance(item, Target):
+            paths.append(item.path)
+        elif not isinstance(item, Missing):
+            paths.extend(item.base + name for name, _ in item.files)
+    paths.extend(included_files(options.include_dirs))
+    out = {}
+    for p in paths:
+        sig = caching.signature(p)
+        out[p] = None if sig is not None and sig[1] >= started - 2_000_000_000 else sig
+    return out
+
+
+def _store(cache, run: "Run", walked, options) -> None:
+    """Record the run (a cold run, or one the cache could not keep)."""
+    if walked is None or cache.folder is None or run.stale:
+        return
+    from codemod.core.model import Status
+    from codemod.files import cache as caching
+    words: set = set()
+    defined: set = set()
+    read: set = set()
+    analysed: set = set()
+    learned: dict = {}
+    project = None
+    if run.project is not None:
+        eng, knowledge, tree = run.project
+        project = (eng.language, knowledge, tree.searches, tree.reads)
+        defined = {w.encode() for w in knowledge.searched}
+        words |= set(knowledge.wrappers)
+        words |= {r.definition.name for r in knowledge.redirects}
+        read |= knowledge.read
+        learned = dict(knowledge.facts)
+        words |= {os.path.splitext(os.path.basename(r.definition.path))[0] for r in knowledge.redirects}
+    by_display = {}
+    for item in walked.items:
+        if isinstance(item, Target):
+            by_display[item.display] = item.path
+        elif not isinstance(item, Missing):
+            by_display.update((item.prefix + name, item.base + name) for name, _ in item.files)
+    for r in run.results:
+        if r.findings or r.status is not Status.UNCHANGED or r.error:
+            analysed.add(by_display.get(r.path, r.path))
+    if any(m for m in run.missing):
+        return              # a path that could not be used is told again by a new run
+    cache.store(caching.Entry(walked.stats, run.results, run.missing, run.files, project,
+                              frozenset(w.encode() for w in words if w), frozenset(defined), frozenset(read),
+                              dict(run.memo or {}), learned, frozenset(analysed)))
+
+
+def _run(paths: list, options, ignore, jobs: int, grep, walked=None) -> Run:
     from codemod.engines.base import handled_files
     missing = []
-    stale: list = []
+    stale: list = list(walked.stale) if walked is not None else []
 
     from codemod.engines.base import engines
     from codemod.files.tree import Tree
@@ -319,7 +446,9 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
              for e in learners]
 
     def targets():
-        for item in discover_groups(paths, ignore, stale, getattr(grep, "walk", None)):
+        items = walked.items if walked is not None else \
+            discover_groups(paths, ignore, stale, getattr(grep, "walk", None))
+        for item in items:
             if isinstance(item, Missing):
                 missing.append(item)
                 continue
@@ -333,6 +462,7 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
         project = None
         for eng, tree in trees:
             if any(r.language == eng.language and (r.asks or r.findings) for r in results):
+                progress.stage("learning the project")
                 results, knowledge = eng.learn(tree, results, options, lambda found, opts, lang=eng.language:
                                                parallel.analyse_files(found, opts, jobs, lang))
                 project = (eng, knowledge, tree)
@@ -340,7 +470,7 @@ def _run(paths: list, options, ignore, jobs: int, grep) -> Run:
                     from codemod.core.model import Status
                     told = {m.display for m in missing} | {r.path for r in results if r.status is Status.FAILED}
                     missing.extend(Missing(shown, why) for shown, why in tree.problems if shown not in told)
-    return Run(results, missing, files, stale, project)
+    return Run(results, missing, files, stale, project, {})
 
 
 QUIET = False             # -q: no progress line
@@ -422,10 +552,16 @@ def _main(argv: Optional[list]) -> int:
             return EXIT_ERROR
     if "-" in args.paths:
         return _from_stdin(args, cfg)
-    grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
+    grep = walked = None
     try:
         options, ignore = _options(args, cfg)
-        run = _run(args.paths, options, ignore, jobs, grep)
+        cache = _cache(args, cfg, options)
+        walked = _cached_walk(args.paths, ignore, cache, options)
+        if isinstance(walked, Run):
+            run = walked
+        else:
+            grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
+            run = _run(args.paths, options, ignore, jobs, grep, walked)
     except UsageError as exc:
         print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
@@ -437,7 +573,10 @@ def _main(argv: Optional[list]) -> int:
             grep.stop()
     _stale_notes(run.stale, remove=args.command == "apply", quiet=args.quiet)
     try:
-        return COMMANDS[args.command](args, options, run)
+        status = COMMANDS[args.command](args, options, run)
+        if isinstance(walked, _Walked):
+            _store(walked.cache, run, walked, options)      # after the reports: with what they made
+        return status
     except OutputError as exc:
         print(f"vfork-codemod: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -479,8 +618,11 @@ def _project(run: Run, options) -> Optional[dict]:
     """What the project index learned, for the reports (None: it did not run)."""
     if run.project is None:
         return None
-    eng, knowledge, tree = run.project
-    return eng.describe(knowledge, options, tree)
+    memo = run.memo if run.memo is not None else {}
+    if "described" not in memo:
+        eng, knowledge, tree = run.project
+        memo["described"] = eng.describe(knowledge, options, tree)
+    return memo["described"]
 
 
 def _statistics(results: list) -> str:

@@ -9,6 +9,13 @@ GOLDEN = ROOT / "tests" / "golden"
 sys.path.insert(0, str(ROOT / "tests"))
 
 
+@pytest.fixture(autouse=True)
+def _no_cache(monkeypatch):
+    """Runs in tests analyse afresh (tests/test_cache.py turns the cache on):
+    a cached result would hide what a test patches into the analysis."""
+    monkeypatch.setenv("VFORK_CODEMOD_NO_CACHE", "1")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "gcc: needs gcc on PATH")
 

@@ -174,9 +174,10 @@ def test_progress_line_counts_walked_and_analysed_files_on_a_terminal(tmp_path, 
     assert cli.main(["scan", "-j", jobs, str(tmp_path / "d0"), str(tmp_path / "d1"), str(tmp_path / "d2"),
                      str(tmp_path / "named.c")]) == 1
     drawn = err.getvalue()
-    lines = re.findall(r"vfork-codemod: (\d+) files walked, (\d+) analysed", drawn)
-    assert lines and max(int(w) for w, _ in lines) == 39, drawn
-    assert max(int(a) for _, a in lines) == 8, drawn
+    lines = re.findall(r"vfork-codemod: (walking|analysing|learning the project): (\d+) files walked, (\d+) analysed", drawn)
+    assert lines and max(int(w) for _, w, _ in lines) == 39, drawn
+    assert max(int(a) for _, _, a in lines) == 8, drawn
+    assert "walking" not in {s for s, w, a in lines if int(a) > 0}
     assert drawn.endswith("\r\x1b[K")                  # the line is cleared at the end
 
 
@@ -253,3 +254,30 @@ def test_pre_commit_entry_fails_on_new_vfork(tmp_path):
     assert run("clean.c").returncode == 0
     bad = run("clean.c", "new.c")
     assert bad.returncode == 1 and "new.c:12:8: spawn" in bad.stdout
+
+
+def test_progress_line_names_the_stage_of_the_run(tmp_path, monkeypatch):
+    """Walking, analysing, learning the project (with the files it read),
+    analysing again."""
+    from codemod.output import progress
+    from codemod import cli
+    main = (ROOT / "tests" / "golden" / "c" / "spawn_decl_init" / "input.c").read_text()
+    write(tmp_path / "lib.c", b"#include <unistd.h>\nvoid prep(int fd)\n{\n\tclose(fd);\n}\n")
+    write(tmp_path / "main.c", main.replace("execv(", "prep(3);\n\t\texecv(", 1).encode())
+    err = _Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(progress, "DELAY", 0)
+    monkeypatch.setattr(progress, "INTERVAL", 0.001)
+    real = progress.Line.end
+
+    def slowly(self, *args):
+        import time
+        time.sleep(0.05)
+        real(self, *args)
+    monkeypatch.setattr(progress.Line, "end", slowly)
+    cli.main(["scan", "-j", "1", str(tmp_path)])
+    stages = re.findall(r"vfork-codemod: ([a-z ]+): \d+ files walked, \d+ analysed(, \d+ read)?", err.getvalue())
+    names = [s for s, _ in stages]
+    assert "analysing" in names and "learning the project" in names, err.getvalue()
+    assert names.index("analysing") < names.index("learning the project")
+    assert any(read for _, read in stages[names.index("learning the project"):])   # the files the index read

@@ -57,18 +57,20 @@ def test_a_worker_killed_loses_that_file_alone(tmp_path, cli, monkeypatch, first
 
 def test_a_worker_past_its_memory_cap_fails_that_file_alone(tmp_path, cli, monkeypatch):
     root = tree(tmp_path)
-    # About 40 MB of trees to parse: more than a worker allowed 16 MB may add.
-    big = (GOLDEN / "c" / SITES[0].name / "input.c").read_bytes() + b"int table[] = {" + b"1, " * 300_000 + b"};\n"
+    # About 200 MB of trees to parse (allowed by --max-parse-memory): far more
+    # than a worker allowed 16 MB may add, whatever its heap already holds.
+    big = (GOLDEN / "c" / SITES[0].name / "input.c").read_bytes() + b"int table[] = {" + b"1, " * 750_000 + b"};\n"
     (root / "zz_big.c").write_bytes(big)
     monkeypatch.chdir(root)
     monkeypatch.setattr(parallel, "IN_PROCESS", 0)
     monkeypatch.setattr(parallel, "IN_PROCESS_BYTES", 0)
-    code, out, _ = cli("scan", "--format", "json", "-j", "2", "--max-worker-memory", "16", ".")
+    code, out, _ = cli("scan", "--format", "json", "-j", "2", "--max-worker-memory", "16", "--max-parse-memory",
+                       "2000", ".")
     got, errors = findings_by_path(out)
     assert list(errors) == ["zz_big.c"], errors
     assert "16 MB" in errors["zz_big.c"]["message"] and "--max-worker-memory" in errors["zz_big.c"]["message"]
     assert len(got) == len(SITES)
-    code, out, _ = cli("scan", "--format", "json", "-j", "2", ".")
+    code, out, _ = cli("scan", "--format", "json", "-j", "2", "--max-parse-memory", "2000", ".")
     got, errors = findings_by_path(out)
     assert not errors and "zz_big.c" in got
 

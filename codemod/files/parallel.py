@@ -89,6 +89,7 @@ def analyse(path: str, display: str, language: str, options: RunOptions,
                 source = fh.read()
         except OSError as exc:
             return FileResult(display, Status.FAILED, error=exc.strerror or str(exc), language=language)
+    progress.stage("analysing")
     with progress.busy(display):
         return finish(process_source(source, display, language, options), options)
 

@@ -17,6 +17,17 @@ from typing import Iterable, Optional
 from codemod.files import grepfilter
 
 
+def included_files(folders: tuple, extensions: tuple = (".c", ".h")) -> list:
+    """The files with ``extensions`` under the ``--include-dir`` folders,
+    as the index reads them (absolute paths, folders walked in name order)."""
+    out = []
+    for folder in folders:
+        for base, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d not in grepfilter.SKIP_DIRS)
+            out.extend(os.path.abspath(os.path.join(base, n)) for n in sorted(names) if n.endswith(extensions))
+    return out
+
+
 class Tree:
     """The walked files of one language (path on disk -> path shown), and
     the include folders searched with them."""

@@ -5,7 +5,12 @@ taken more than :data:`DELAY` seconds (short runs stay quiet); redrawn by a
 thread every :data:`INTERVAL` seconds, so it moves while one long analysis
 holds the main thread:
 
-    vfork-codemod: 29,412 files walked, 37 analysed; gdb/infrun.c: 6 s so far
+    vfork-codemod: analysing: 29,412 files walked, 37 analysed; gdb/infrun.c: 6 s so far
+    vfork-codemod: learning the project: 29,412 files walked, 52 analysed, 118 read
+
+The stage comes first (:func:`stage`): walking, analysing, learning the
+project (the index reading definitions), then analysing again what the
+index changed.
 
 Work reports itself with :func:`busy` (a context manager, a no-op when no
 line is drawn).  Worker processes forward their start and end events to the
@@ -36,6 +41,8 @@ class Line:
         self.events = events          # a multiprocessing queue the workers write to, or None
         self.walked = 0
         self.analysed = 0
+        self.read = 0                 # files the project index read
+        self.stage = "walking"
         self.running: dict = {}       # what -> since (time.monotonic())
         self.start = time.monotonic()
         self.drawn = False
@@ -44,21 +51,25 @@ class Line:
         self.thread = threading.Thread(target=self._loop, name="vfork-codemod progress", daemon=True)
         self.thread.start()
 
-    def begin(self, what: str) -> None:
+    def begin(self, what: str, counted: bool = True) -> None:
         with self.lock:
             self.running[what] = time.monotonic()
+            if counted and self.stage == "walking":
+                self.stage = "analysing"          # a worker's first file
 
     def end(self, what: str, counted: bool = True) -> None:
         with self.lock:
             self.running.pop(what, None)
             self.analysed += counted
+            self.read += not counted
 
     def text(self, now: float, width: int = 80) -> str:
         """The line, at most ``width`` - 1 characters (a slow file's name
         loses its start first)."""
         from codemod.core import display
         with self.lock:
-            line = f"vfork-codemod: {self.walked:,} files walked, {self.analysed:,} analysed"
+            line = f"vfork-codemod: {self.stage}: {self.walked:,} files walked, {self.analysed:,} analysed" + \
+                (f", {self.read:,} read" if self.read else "")
             slow = ""
             if self.running:
                 what, since = min(self.running.items(), key=lambda kv: kv[1])
@@ -74,7 +85,7 @@ class Line:
         while self.events is not None and not self.events.empty():
             kind, what, counted = self.events.get()
             if kind == "begin":
-                self.begin(what)
+                self.begin(what, counted)
             else:
                 self.end(what, counted)
 
@@ -134,6 +145,13 @@ def shown(stream, enabled: bool):
         line.close()
 
 
+def stage(name: str) -> None:
+    """The run is now ``name`` ("analysing", "learning the project")."""
+    if _LINE is not None:
+        with _LINE.lock:
+            _LINE.stage = name
+
+
 def walked(count: int) -> None:
     """``count`` more files walked."""
     if _LINE is not None:
@@ -154,7 +172,7 @@ def busy(what: str, counted: bool = True):
     as analysed at the end unless ``counted`` is False (the project index
     reading a definition)."""
     if _LINE is not None:
-        _LINE.begin(what)
+        _LINE.begin(what, counted)
         try:
             yield
         finally:

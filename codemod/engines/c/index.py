@@ -57,6 +57,7 @@ class _Index:
         if found is not None:
             return found
         display = self.tree.display(path)
+        self.knowledge.read.add(path)
         try:
             with open(path, "rb") as fh:
                 source = fh.read()
@@ -163,6 +164,8 @@ class _Index:
     def learn_names(self, names: set) -> set:
         """Search for ``names`` (and what their definitions call, to
         MAX_DEPTH levels); returns the names that gained definitions."""
+        from codemod.output import progress
+        progress.stage("learning the project")
         gained: set = set()
         beyond = self.knowledge.beyond
         wanted = {n for n in names if _askable(n)} - self.searched
@@ -178,6 +181,7 @@ class _Index:
                 if not wanted:
                     break
             self.searched |= wanted
+            self.knowledge.searched |= wanted
             following: set = set()
             for path, names in self._may_define_all(wanted):
                 if not names:
@@ -265,6 +269,21 @@ class _Candidates:
                     _add(calls, m.group(1).decode("ascii"), path)
         order = {p: i for i, p in enumerate(list(tree.files) + list(tree._extra()))}
         return cls(calls, macros, order)
+
+
+def definable_names(data: bytes) -> set:
+    """The names ``data`` may define as the index reads it: `#define name`
+    lines, and `name(` on a line starting in column 0 with a word (calls
+    are indented, or follow a label)."""
+    out = set()
+    for m in _Candidates.LINE.finditer(data):
+        text = m.group(0)
+        d = _DEFINED.match(text)
+        if d is not None:
+            out.add(d.group(1))
+        if text[:1] in _LINE_STARTS:
+            out.update(c.group(1) for c in _CALL_SHAPED.finditer(text) if not _LABEL.search(text, 0, c.start()))
+    return out
 
 
 def _add(table: dict, name: str, path: str) -> None:
@@ -372,6 +391,7 @@ def learn(tree, results: list, run, analyse) -> tuple:
     position = tree.position
     first = {r.path for r in results}
     out = sorted(current.values(), key=lambda r: position.get(r.path, len(position)))
+    k.facts = {p: f for p, f in index.facts.items() if not f.unread}
     return [r for r in out if r.path in first or r.findings or r.error], k
 
 

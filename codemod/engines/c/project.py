@@ -308,7 +308,13 @@ class Knowledge:
     sites: dict = field(default_factory=dict)         # wrapper name or redirect where -> [SiteNote]
     visible: dict = field(default_factory=dict)       # display path -> headers it includes (index.visible)
     beyond: dict = field(default_factory=dict)        # name -> which budget kept the index from looking it up
+    searched: set = field(default_factory=set, compare=False)   # names the index looked up (for the cache)
+    read: set = field(default_factory=set, compare=False)       # paths on disk of the files it read
     summaries: dict = field(default_factory=dict, compare=False, repr=False)   # filled lazily (summaries.py)
+    # path on disk -> FileFacts of each file the index parsed whole: the
+    # cache compares a changed file's new facts with these.  Not sent to
+    # workers, nor pickled with the knowledge.
+    facts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.definitions or self.wrappers or self.redirects)
@@ -316,6 +322,7 @@ class Knowledge:
     def __getstate__(self):
         state = dict(self.__dict__)
         state["summaries"] = {}
+        state["facts"] = {}
         return state
 
     def lookup(self, name: str, path: str) -> list:

@@ -1,0 +1,163 @@
+"""The persistent cache of `scan` and `diff`: a re-run over an unchanged
+tree is a walk and a stat of each file, as `git status` is.
+
+One entry per (tool version, command, paths, options, working folder): the
+walk's files with their stat (size, mtime_ns, ctime_ns, inode), and what
+the run reported (results, errors, the project index's knowledge).  A
+re-run walks the tree and stats every file again, then
+
+* when nothing differs, reports the entry: byte for byte what the run it
+  records reported;
+* when files differ (changed, added, removed), keeps the entry only if none
+  of them can change a finding: not a file with a result, not one the
+  project index read unless what it learns of it now is what it learned
+  then (definitions and their lines, file-scope variables), not a header with an `#include "..."` (it decides which
+  headers a file sees), holding neither vfork nor an alias, nor any word
+  of a wrapper, a redirect or the headers redirects are reached through,
+  and defining none of the names the index looked up (as the index reads
+  definitions: `#define name`, or `name(` on a line starting in column 0;
+  a call of a helper changes nothing).  Otherwise the tree is analysed
+  again and the entry replaced.
+
+Entries are written whole to a temporary file and renamed over the old one
+(two runs sharing the folder never see a torn entry); one that cannot be
+read (corrupt, another version's) is ignored and rewritten.  The folder has
+its own `.gitignore` (`*`).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import tempfile
+from typing import NamedTuple, Optional
+
+DIRECTORY = ".vfork-codemod-cache"
+FORMAT = 1                  # bump when what an entry holds changes
+_INCLUDE = re.compile(rb'(?m)^[ \t]*#[ \t]*include[ \t]*"')
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class Entry(NamedTuple):
+    """One recorded run."""
+
+    stats: dict             # path walked -> (size, mtime_ns, ctime_ns, inode); None: unknown, read it
+    results: list           # FileResult values, as the run kept them
+    missing: list
+    files: int
+    project: object         # (language, knowledge, searches, reads) or None
+    words: frozenset        # words whose appearance in a changed file invalidates the entry (wrappers, redirects)
+    defined: frozenset      # names whose definition in a changed file invalidates it (those the index looked up)
+    read: frozenset         # paths whose change invalidates it (results, files the index read)
+    memo: dict              # what the reports made from the run (the index's summary)
+    facts: dict             # path -> what the index learned of it (a file it parsed whole)
+    analysed: frozenset     # paths with a result: a change means analysing again
+
+
+def signature(path: str) -> Optional[tuple]:
+    """What the cache compares of a file: None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def key(parts: tuple) -> str:
+    """The entry's file name for a run described by ``parts``."""
+    from codemod import __version__
+    return hashlib.sha256(repr((FORMAT, __version__) + parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+class Cache:
+    """The cache folder of one run (``folder`` None: the cache is off)."""
+
+    def __init__(self, folder: Optional[str], parts: tuple):
+        self.folder = folder
+        self.name = key(parts)
+        self.outcome = "off" if folder is None else "miss"   # for --explain and the tests: hit, kept, miss
+
+    def load(self) -> Optional[Entry]:
+        if self.folder is None:
+            return None
+        try:
+            with open(os.path.join(self.folder, self.name), "rb") as fh:
+                entry = pickle.load(fh)
+        except FileNotFoundError:
+            return None
+        except Exception:  # noqa: BLE001 - a corrupt or foreign entry is ignored, then rewritten
+            return None
+        return entry if isinstance(entry, Entry) else None
+
+    def store(self, entry: Entry) -> None:
+        """Write ``entry`` whole, atomically; a cache that cannot be written
+        is left alone (the run's output does not depend on it)."""
+        if self.folder is None:
+            return
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            ignore = os.path.join(self.folder, ".gitignore")
+            if not os.path.exists(ignore):
+                _write(self.folder, ".gitignore", b"# made by vfork-codemod: its cache, never committed\n*\n")
+            _write(self.folder, self.name, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+        except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            pass
+
+
+def _write(folder: str, name: str, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, os.path.join(folder, name))
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def still_valid(entry: Entry, stats: dict, needles: tuple, definable, learn) -> bool:
+    """Whether ``entry`` reports exactly what a run over files with
+    ``stats`` would (see the module's docstring); ``definable(data)`` is
+    the set of names a file's text may define, as the project index reads
+    it, and ``learn(data, path shown)`` what the index learns of a file
+    (compared with ``entry.facts``)."""
+    # A file recorded as unknown (changed just before the run recorded it)
+    # counts as changed.
+    changed = {p for p in stats.keys() | entry.stats.keys()
+               if stats.get(p) != entry.stats.get(p) or entry.stats.get(p) is None}
+    if not changed:
+        return True
+    if changed & entry.analysed:
+        return False
+    if any(p in entry.read and p not in entry.facts for p in changed):
+        return False
+    words = entry.words
+    for path in changed:
+        if path not in stats:
+            if path in entry.read:
+                return False         # what the index learned of it is gone
+            continue                 # removed, and it held nothing that mattered
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return False
+        if any(n in data for n in needles):
+            return False
+        if path.endswith(".h") and _INCLUDE.search(data):
+            return False
+        if words and not words.isdisjoint(_WORD.findall(data)):
+            return False
+        known = entry.facts.get(path)
+        if known is not None:
+            # Read by the index: what it learns of the file now must be what
+            # it learned then (definitions, their lines, globals, includes).
+            if learn(data, known.path) != known:
+                return False
+        elif entry.defined and not entry.defined.isdisjoint(definable(data)):
+            return False
+    return True

@@ -1,0 +1,188 @@
+"""The persistent cache (codemod.files.cache): a re-run reports exactly
+what a run without the cache reports, over the golden trees and along a
+random sequence of edits; entries are whole, a corrupt one is rewritten,
+and --no-cache, --cache-dir and the folder's .gitignore behave as said."""
+import json
+import os
+import pickle
+import random
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from golden import GOLDEN
+from codemod.files import cache as caching
+
+OLD = 1_600_000_000     # a time long past: files set to it are not "racily clean"
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch):
+    monkeypatch.delenv("VFORK_CODEMOD_NO_CACHE", raising=False)
+    monkeypatch.delenv("VFORK_CODEMOD_CACHE_DIR", raising=False)
+
+
+def settle(root):
+    """Give every file an old mtime (a real edit is seconds in the past)."""
+    for base, _, names in os.walk(root):
+        for n in names:
+            os.utime(os.path.join(base, n), (OLD, OLD))
+
+
+def entries(folder):
+    return [p for p in os.listdir(folder) if not p.startswith(".")]
+
+
+def outcome(monkeypatch):
+    """Record the cache's outcome of each run."""
+    seen = []
+    real = caching.Cache.load
+
+    def load(self):
+        got = real(self)
+        seen.append(self)
+        return got
+    monkeypatch.setattr(caching.Cache, "load", load)
+    return seen
+
+
+COMMANDS = [("scan", "--format", "json"), ("diff",), ("diff", "--include-review"), ("scan", "--explain")]
+
+
+@pytest.mark.parametrize("tree", ["c", "py"])   # c holds the project cases (folders)
+def test_cached_runs_report_what_uncached_runs_report_on_the_golden_trees(tmp_path, cli, monkeypatch, tree):
+    root = tmp_path / "tree"
+    shutil.copytree(GOLDEN / tree, root)
+    settle(root)
+    monkeypatch.chdir(tmp_path)
+    seen = outcome(monkeypatch)
+    for args in COMMANDS:
+        plain = cli(*args, "--no-cache", "tree")
+        cold = cli(*args, "tree")
+        warm = cli(*args, "tree")
+        assert cold == plain and warm == plain, args
+        assert seen[-1].outcome == "hit"
+    assert os.path.exists(tmp_path / ".vfork-codemod-cache" / ".gitignore")
+    assert (tmp_path / ".vfork-codemod-cache" / ".gitignore").read_text().endswith("*\n")
+
+
+PROJECT_MAIN = """#include <unistd.h>
+#include "helpers.h"
+int run(char **argv)
+{
+	pid_t pid = vfork();
+	if (pid == 0) {
+		prepare(3);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+"""
+HELPERS_H = "void prepare(int fd);\n"
+HELPERS_C = "#include <unistd.h>\nvoid prepare(int fd)\n{\n\tclose(fd);\n}\n"
+EDITS = [
+    ("touch", None), ("comment", "/* a comment */\n"), ("top", "/* moved down */\n"),
+    ("define", "void prepare(int fd)\n{\n\tputs(\"x\");\n}\n"), ("call", "int f(void)\n{\n\treturn prepare(1), 0;\n}\n"),
+    ("wrapper", "#define XVFORK() vfork()\n"), ("site", "int g(char **a)\n{\n\tif (vfork() == 0)\n\t\t_exit(1);\n\treturn 0;\n}\n"),
+    ("include", '#include "helpers.h"\n'), ("new", "int unrelated(void)\n{\n\treturn 1;\n}\n"), ("delete", None),
+    ("global", "int counter;\n"),
+]
+
+
+def test_a_random_sequence_of_edits_keeps_cached_and_uncached_runs_equal(tmp_path, cli, monkeypatch):
+    root = tmp_path / "tree"
+    (root / "lib").mkdir(parents=True)
+    (root / "main.c").write_text(PROJECT_MAIN)
+    (root / "lib" / "helpers.h").write_text(HELPERS_H)
+    (root / "lib" / "helpers.c").write_text(HELPERS_C)
+    for i in range(4):
+        (root / "lib" / f"other{i}.c").write_text(f"int other{i}(int x)\n{{\n\treturn x + {i};\n}}\n")
+    monkeypatch.chdir(tmp_path)
+    seen = outcome(monkeypatch)
+    rng = random.Random(2026)
+    outcomes = set()
+    for step in range(60):
+        files = sorted(p for p in root.rglob("*") if p.is_file())
+        kind, text = rng.choice(EDITS)
+        target = rng.choice(files)
+        if kind == "touch":
+            os.utime(target, (OLD + step, OLD + step))
+        elif kind == "delete":
+            if len(files) > 3 and target.name != "main.c":
+                target.unlink()
+        elif kind == "new":
+            (root / "lib" / f"new{step}.c").write_text(text)
+        elif kind == "top":
+            target.write_bytes(text.encode() + target.read_bytes())
+        else:
+            with open(target, "a") as fh:
+                fh.write(text)
+        settled = rng.random() < 0.7
+        if settled:
+            settle(root)
+        for args in (("scan", "--format", "json"), ("diff",)):
+            want = cli(*args, "--no-cache", "tree")
+            got = cli(*args, "tree")
+            assert got == want, (step, kind, target.name, args)
+            outcomes.add(seen[-1].outcome)
+            if settled:                         # nothing changed since: a stat walk
+                assert cli(*args, "tree") == want and seen[-1].outcome == "hit"
+    assert {"kept", "miss"} <= outcomes
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, cli, monkeypatch):
+    root = tmp_path / "tree"
+    shutil.copytree(GOLDEN / "c", root)
+    settle(root)
+    monkeypatch.chdir(tmp_path)
+    want = cli("scan", "--format", "json", "tree")
+    folder = tmp_path / ".vfork-codemod-cache"
+    (name,) = entries(folder)
+    (folder / name).write_bytes(b"\x80\x05not a pickle")
+    assert cli("scan", "--format", "json", "tree") == want
+    assert isinstance(pickle.loads((folder / name).read_bytes()), caching.Entry)
+    (folder / name).write_bytes(pickle.dumps({"another": "version"}))
+    assert cli("scan", "--format", "json", "tree") == want
+    assert isinstance(pickle.loads((folder / name).read_bytes()), caching.Entry)
+
+
+def test_no_cache_writes_nothing_and_cache_dir_is_used(tmp_path, cli, monkeypatch):
+    root = tmp_path / "tree"
+    shutil.copytree(GOLDEN / "c", root)
+    monkeypatch.chdir(tmp_path)
+    cli("scan", "--no-cache", "tree")
+    assert not (tmp_path / ".vfork-codemod-cache").exists()
+    cli("scan", "--cache-dir", str(tmp_path / "elsewhere"), "tree")
+    assert entries(tmp_path / "elsewhere") and not (tmp_path / ".vfork-codemod-cache").exists()
+    monkeypatch.setenv("VFORK_CODEMOD_NO_CACHE", "1")
+    cli("scan", "tree")
+    assert not (tmp_path / ".vfork-codemod-cache").exists()
+
+
+def test_apply_and_review_do_not_use_the_cache(tmp_path, cli, monkeypatch):
+    root = tmp_path / "tree"
+    shutil.copytree(GOLDEN / "c" / "spawn_execl_else_if", root)
+    monkeypatch.chdir(tmp_path)
+    cli("apply", "tree")
+    cli("review", "--out", str(tmp_path / "out"), "tree")
+    assert not (tmp_path / ".vfork-codemod-cache").exists()
+
+
+def test_two_runs_sharing_the_cache_leave_a_whole_entry(tmp_path):
+    root = tmp_path / "tree"
+    shutil.copytree(GOLDEN / "c", root)
+    settle(root)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VFORK_CODEMOD")}
+    cmd = [sys.executable, "-m", "codemod", "scan", "--format", "json", "tree"]
+    runs = [subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE) for _ in range(4)]
+    outs = [r.communicate()[0] for r in runs]
+    assert len(set(outs)) == 1 and json.loads(outs[0])["findings"]
+    folder = tmp_path / ".vfork-codemod-cache"
+    assert not [n for n in os.listdir(folder) if n.endswith(".tmp")]
+    (name,) = entries(folder)
+    assert isinstance(pickle.loads((folder / name).read_bytes()), caching.Entry)
+    again = subprocess.run(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE).stdout
+    assert again == outs[0]
