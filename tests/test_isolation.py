@@ -26,26 +26,29 @@ def findings_by_path(out: bytes) -> dict:
     return {f["path"]: f for f in report["findings"]}, {e["path"]: e for e in report["errors"]}
 
 
-@pytest.mark.parametrize("first", ["rg", "python"])
-def test_a_worker_killed_loses_that_file_alone(tmp_path, cli, monkeypatch, first):
+def killing_victim(monkeypatch, victim: str) -> None:
+    """Analysing ``victim`` in a worker kills it, as the kernel's OOM killer
+    does; never this (the test's) process."""
+    import codemod.pipeline as pipeline
+    analyse, main = pipeline.process_source, os.getpid()
+
+    def killing(source, path, language, options):
+        if path.endswith(victim) and os.getpid() != main:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return analyse(source, path, language, options)
+    monkeypatch.setattr(pipeline, "process_source", killing)
+
+
+def test_a_worker_killed_loses_that_file_alone(tmp_path, cli, monkeypatch):
     root = tree(tmp_path)
     victim = sorted(p.name for p in root.iterdir())[5]
     monkeypatch.chdir(root)
     code, out, _ = cli("scan", "--format", "json", "-j", "1", ".")
     want, _ = findings_by_path(out)
-    if first == "python":
-        monkeypatch.setattr(ripgrep, "rg_command", lambda: None)
-        monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
-    monkeypatch.setattr(parallel, "IN_PROCESS", 0)
-    monkeypatch.setattr(parallel, "IN_PROCESS_BYTES", 0)
-    import codemod.pipeline as pipeline
-    analyse = pipeline.process_source
-
-    def killing(source, path, language, options):
-        if path.endswith(victim):
-            os.kill(os.getpid(), signal.SIGKILL)      # as the kernel's OOM killer does
-        return analyse(source, path, language, options)
-    monkeypatch.setattr(pipeline, "process_source", killing)
+    # No grep: the prefilter and the analyses both run in workers.
+    monkeypatch.setattr(ripgrep, "rg_command", lambda: None)
+    monkeypatch.setattr(grepfilter, "grep_command", lambda: None)
+    killing_victim(monkeypatch, victim)
     code, out, err = cli("scan", "--format", "json", "-j", "2", ".")
     got, errors = findings_by_path(out)
     assert code == 2
@@ -53,6 +56,21 @@ def test_a_worker_killed_loses_that_file_alone(tmp_path, cli, monkeypatch, first
     assert "the other files are not affected" in errors[victim]["message"]
     assert got == {p: f for p, f in want.items() if p != victim}
     assert victim in err
+
+
+def test_a_chunk_whose_worker_died_is_analysed_file_by_file(tmp_path, monkeypatch):
+    from codemod.core.model import Status
+    from codemod.core.options import RunOptions
+    root = tree(tmp_path)
+    names = sorted(p.name for p in root.iterdir())
+    monkeypatch.setattr(parallel, "IN_PROCESS", 0)
+    monkeypatch.setattr(parallel, "IN_PROCESS_BYTES", 0)
+    killing_victim(monkeypatch, names[3])
+    files = [(str(root / n), n) for n in names]
+    results = parallel.analyse_files(files, RunOptions(), 2, "c")
+    assert [r.path for r in results] == names
+    assert [r.path for r in results if r.status is Status.FAILED] == [names[3]]
+    assert all(r.findings for r in results if r.path != names[3])
 
 
 def test_a_worker_past_its_memory_cap_fails_that_file_alone(tmp_path, cli, monkeypatch):
