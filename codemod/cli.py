@@ -14,7 +14,7 @@ from codemod.files import parallel
 from codemod.core.errors import (EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, OutputError,
                                   UsageError)
 from codemod.files.grepfilter import needles
-from codemod.files.walk import Ignore, Missing, Target, discover_groups
+from codemod.files.walk import Ignore, Missing, Target, WalkLog, discover_groups
 
 # The model, the report and the runner (and the engines) are imported in
 # main() after the grep prefilter has started: it reads while they load.
@@ -335,38 +335,69 @@ class _Walked(NamedTuple):
     stale: list
     stats: dict
     cache: object
+    walk: object          # its walkrecord.WalkRecord, or None
 
 
-def _cached_walk(paths: list, ignore, cache, options):
+def _cached_walk(paths: list, ignore, cache, options, summary: bool = True):
     """The cached Run when the cache holds one still valid for the files
     the walk finds now; else that walk (a :class:`_Walked`), or None when
-    the cache is off."""
+    the cache is off.  The walk itself is the recorded one when no folder
+    or ignore file changed (codemod.files.walkrecord); a hit over unchanged
+    files reads only the entry's head, which holds the project index's
+    summary once a report needing it (``summary``: JSON, --explain) made it."""
     if cache.folder is None:
         return None
-    from codemod.files import cache as caching
-    stale: list = []
     import time
+    from codemod.files import cache as caching, walkrecord
+    stale: list = []
     started = time.time_ns()
-    items = list(discover_groups(paths, ignore, stale))
+    head = cache.head()
+    items = walkrecord.replay(head[caching.HEAD - 1], paths) \
+        if head is not None and not options.include_dirs else None
+    replayed = items is not None
+    if not replayed:
+        ignore.log = WalkLog()
+        items = list(discover_groups(paths, ignore, stale))
     stats = _stats(items, options, started)
-    entry = cache.load()
-    from codemod.engines.c.index import definable_names
-    from codemod.engines.c.project import facts
-    if entry is not None and caching.still_valid(entry, stats, options.needles, definable_names, facts):
-        cache.outcome = "hit" if stats == entry.stats and None not in stats.values() else "kept"
-        if cache.outcome == "kept":       # the next run compares with these stats
-            cache.store(entry._replace(stats=stats, files=entry.files + len(stats) - len(entry.stats)))
-            entry = entry._replace(files=entry.files + len(stats) - len(entry.stats), stats=stats)
-        project = None
-        if entry.project is not None:
-            from codemod.engines.base import engine
-            language, knowledge, searches, reads = entry.project
-            project = (engine(language), knowledge, _Counts(searches, reads))
-        for item in items:
-            if not isinstance(item, Missing):
-                progress.walked(item.walked)
-        return Run(entry.results, entry.missing, entry.files, stale, project, dict(entry.memo))
-    return _Walked(items, stale, stats, cache)
+    recorded = (head[caching.HEAD - 1] if replayed else
+                None if stale or options.include_dirs else walkrecord.record(paths, items, ignore.log, started))
+    ignore.log = None
+    fields = dict(zip(caching.Entry._fields, head)) if head is not None else {}
+    hit = head is not None and stats == fields["stats"] and None not in stats.values()
+    if hit and (not summary or "described" in fields["memo"]):
+        entry = None                      # the head is all the reports read
+    else:
+        entry = cache.load()
+        from codemod.engines.c.index import definable_names
+        from codemod.engines.c.project import facts
+        if entry is None or not caching.still_valid(entry, stats, options.needles, definable_names, facts):
+            return _Walked(items, stale, stats, cache, recorded)
+    for item in items:
+        if not isinstance(item, Missing):
+            progress.walked(item.walked)
+    if hit:
+        cache.outcome = "hit"
+        if not replayed and recorded is not None:     # the next run replays this walk
+            cache.store(cache.load()._replace(walk=recorded))
+        if entry is None:
+            return Run(fields["results"], fields["missing"], fields["files"], stale, _Described(),
+                       dict(fields["memo"]))
+    else:
+        cache.outcome = "kept"            # the next run compares with these stats
+        files = entry.files + len(stats) - len(entry.stats)
+        entry = entry._replace(stats=stats, files=files, walk=recorded)
+        cache.store(entry)
+    project = None
+    if entry.project is not None:
+        from codemod.engines.base import engine
+        language, knowledge, searches, reads = entry.project
+        project = (engine(language), knowledge, _Counts(searches, reads))
+    return Run(entry.results, entry.missing, entry.files, stale, project, dict(entry.memo))
+
+
+class _Described:
+    """The project of a cached run whose summary the memo holds (its
+    knowledge left unread)."""
 
 
 class _Counts(NamedTuple):
@@ -429,9 +460,9 @@ def _store(cache, run: "Run", walked, options) -> None:
             analysed.add(by_display.get(r.path, r.path))
     if any(m for m in run.missing):
         return              # a path that could not be used is told again by a new run
-    cache.store(caching.Entry(walked.stats, run.results, run.missing, run.files, project,
-                              frozenset(w.encode() for w in words if w), frozenset(defined), frozenset(read),
-                              dict(run.memo or {}), learned, frozenset(analysed)))
+    cache.store(caching.Entry(walked.stats, run.results, run.missing, run.files, dict(run.memo or {}),
+                              walked.walk, project, frozenset(w.encode() for w in words if w),
+                              frozenset(defined), frozenset(read), learned, frozenset(analysed)))
 
 
 def _run(paths: list, options, ignore, jobs: int, grep, walked=None) -> Run:
@@ -556,7 +587,8 @@ def _main(argv: Optional[list]) -> int:
     try:
         options, ignore = _options(args, cfg)
         cache = _cache(args, cfg, options)
-        walked = _cached_walk(args.paths, ignore, cache, options)
+        walked = _cached_walk(args.paths, ignore, cache, options,
+                              getattr(args, "format", None) == "json" or getattr(args, "explain", False))
         if isinstance(walked, Run):
             run = walked
         else:

@@ -25,10 +25,12 @@ def cache_on(monkeypatch):
 
 
 def settle(root):
-    """Give every file an old mtime (a real edit is seconds in the past)."""
+    """Give every file and folder an old mtime (a real edit is seconds in
+    the past); their ctimes still tell every change apart."""
     for base, _, names in os.walk(root):
         for n in names:
             os.utime(os.path.join(base, n), (OLD, OLD))
+        os.utime(base, (OLD, OLD))
 
 
 def entries(folder):
@@ -38,13 +40,14 @@ def entries(folder):
 def outcome(monkeypatch):
     """Record the cache's outcome of each run."""
     seen = []
-    real = caching.Cache.load
+    real = caching.Cache.head
 
-    def load(self):
+    def head(self):
         got = real(self)
-        seen.append(self)
+        if not seen or seen[-1] is not self:
+            seen.append(self)
         return got
-    monkeypatch.setattr(caching.Cache, "load", load)
+    monkeypatch.setattr(caching.Cache, "head", head)
     return seen
 
 
@@ -89,6 +92,9 @@ EDITS = [
     ("wrapper", "#define XVFORK() vfork()\n"), ("site", "int g(char **a)\n{\n\tif (vfork() == 0)\n\t\t_exit(1);\n\treturn 0;\n}\n"),
     ("include", '#include "helpers.h"\n'), ("new", "int unrelated(void)\n{\n\treturn 1;\n}\n"), ("delete", None),
     ("global", "int counter;\n"),
+    # Edits that change what the walk finds: a replayed walk must notice them.
+    ("ignore", "helpers.c\n"), ("ignore", "other*.c\n"), ("ignore", "!other1.c\n"), ("ignore", "sub/\n"),
+    ("folder", "int h(char **a)\n{\n\tif (vfork() == 0)\n\t\texecv(a[0], a);\n\treturn 0;\n}\n"),
 ]
 
 
@@ -105,7 +111,7 @@ def test_a_random_sequence_of_edits_keeps_cached_and_uncached_runs_equal(tmp_pat
     rng = random.Random(2026)
     outcomes = set()
     for step in range(60):
-        files = sorted(p for p in root.rglob("*") if p.is_file())
+        files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != ".gitignore")
         kind, text = rng.choice(EDITS)
         target = rng.choice(files)
         if kind == "touch":
@@ -115,6 +121,13 @@ def test_a_random_sequence_of_edits_keeps_cached_and_uncached_runs_equal(tmp_pat
                 target.unlink()
         elif kind == "new":
             (root / "lib" / f"new{step}.c").write_text(text)
+        elif kind == "ignore":
+            with open(rng.choice([root, root / "lib"]) / ".gitignore", "a") as fh:
+                fh.write(text)
+        elif kind == "folder":
+            folder = root / "lib" / "sub" / f"d{step}"
+            folder.mkdir(parents=True)
+            (folder / "site.c").write_text("#include <unistd.h>\n" + text)
         elif kind == "top":
             target.write_bytes(text.encode() + target.read_bytes())
         else:
@@ -133,6 +146,30 @@ def test_a_random_sequence_of_edits_keeps_cached_and_uncached_runs_equal(tmp_pat
     assert {"kept", "miss"} <= outcomes
 
 
+def test_a_run_over_an_unchanged_tree_replays_the_walk(tmp_path, cli, monkeypatch):
+    root = tmp_path / "tree"
+    shutil.copytree(GOLDEN / "c", root)
+    (root / ".gitignore").write_text("fork_*/\n")
+    settle(root)
+    monkeypatch.chdir(tmp_path)
+    seen = outcome(monkeypatch)
+    want = cli("scan", "--format", "json", "tree")
+    assert cli("scan", "--format", "json", "tree") == want and seen[-1].outcome == "hit"   # records the walk
+    import codemod.cli
+
+    def no_walk(*a, **k):
+        raise AssertionError("walked")
+    monkeypatch.setattr(codemod.cli, "discover_groups", no_walk)
+    assert cli("scan", "--format", "json", "tree") == want and seen[-1].outcome == "hit"
+    assert cli("scan", "tree")[1].startswith(b"tree/")      # text needs no project summary either
+    monkeypatch.undo()
+    seen = outcome(monkeypatch)
+    (root / ".gitignore").write_text("")                     # the fork_ cases come back
+    settle(root)
+    assert cli("scan", "--format", "json", "tree") == cli("scan", "--no-cache", "--format", "json", "tree") != want
+    assert seen[0].outcome == "miss"
+
+
 def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, cli, monkeypatch):
     root = tmp_path / "tree"
     shutil.copytree(GOLDEN / "c", root)
@@ -143,10 +180,10 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, cli, monkeypatch):
     (name,) = entries(folder)
     (folder / name).write_bytes(b"\x80\x05not a pickle")
     assert cli("scan", "--format", "json", "tree") == want
-    assert isinstance(pickle.loads((folder / name).read_bytes()), caching.Entry)
+    assert isinstance(caching.decode((folder / name).read_bytes()), caching.Entry)
     (folder / name).write_bytes(pickle.dumps({"another": "version"}))
     assert cli("scan", "--format", "json", "tree") == want
-    assert isinstance(pickle.loads((folder / name).read_bytes()), caching.Entry)
+    assert isinstance(caching.decode((folder / name).read_bytes()), caching.Entry)
 
 
 def test_no_cache_writes_nothing_and_cache_dir_is_used(tmp_path, cli, monkeypatch):
@@ -183,6 +220,42 @@ def test_two_runs_sharing_the_cache_leave_a_whole_entry(tmp_path):
     folder = tmp_path / ".vfork-codemod-cache"
     assert not [n for n in os.listdir(folder) if n.endswith(".tmp")]
     (name,) = entries(folder)
-    assert isinstance(pickle.loads((folder / name).read_bytes()), caching.Entry)
+    assert isinstance(caching.decode((folder / name).read_bytes()), caching.Entry)
     again = subprocess.run(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE).stdout
     assert again == outs[0]
+
+
+def test_a_replayed_walk_notices_the_repository_ignore_files(tmp_path, cli, monkeypatch):
+    """.git/info/exclude made, core.excludesFile set, a folder's .gitignore
+    edited: each changes what the walk finds, and the cached run says so."""
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    root = tmp_path / "repo"
+    shutil.copytree(GOLDEN / "c", root)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    monkeypatch.setenv("HOME", str(tmp_path))             # the user's git configuration: none
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(root)
+    scan = ("scan", "--format", "json", ".")
+
+    from codemod.files.walk import forget_git_config
+
+    def same():
+        settle(root)
+        forget_git_config()               # each run is a new process
+        cli(*scan)                        # records the walk when the last one could not be replayed
+        got = cli(*scan)
+        assert got == cli(*scan[:1], "--no-cache", *scan[1:])
+        return got
+    first = same()
+    (root / ".git" / "info").mkdir(exist_ok=True)
+    (root / ".git" / "info" / "exclude").write_text("spawn_*/\n")
+    second = same()
+    assert second != first
+    (tmp_path / "global-ignore").write_text("fork_*/\n")
+    subprocess.run(["git", "config", "core.excludesFile", str(tmp_path / "global-ignore")], cwd=root, check=True)
+    third = same()
+    assert third != second
+    folder = next(p for p in sorted(root.iterdir()) if p.is_dir() and p.name.startswith("review_"))
+    (folder / ".gitignore").write_text("*.c\n")
+    assert same() != third

@@ -27,32 +27,39 @@ its own `.gitignore` (`*`).
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import re
-import tempfile
 from typing import NamedTuple, Optional
 
 DIRECTORY = ".vfork-codemod-cache"
-FORMAT = 1                  # bump when what an entry holds changes
+FORMAT = 2                  # bump when what an entry holds changes
 _INCLUDE = re.compile(rb'(?m)^[ \t]*#[ \t]*include[ \t]*"')
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Entry(NamedTuple):
-    """One recorded run."""
+    """One recorded run.  Stored as two pickles, the head (up to ``walk``:
+    what a run over an unchanged tree reports) and the rest (what deciding
+    about a changed tree needs, mostly the project index's knowledge), so
+    that a hit unpickles the head alone."""
 
     stats: dict             # path walked -> (size, mtime_ns, ctime_ns, inode); None: unknown, read it
     results: list           # FileResult values, as the run kept them
     missing: list
     files: int
+    memo: dict              # what the reports made from the run (the index's summary)
+    walk: object            # a walkrecord.WalkRecord, or None: walk again
     project: object         # (language, knowledge, searches, reads) or None
     words: frozenset        # words whose appearance in a changed file invalidates the entry (wrappers, redirects)
     defined: frozenset      # names whose definition in a changed file invalidates it (those the index looked up)
     read: frozenset         # paths whose change invalidates it (results, files the index read)
-    memo: dict              # what the reports made from the run (the index's summary)
     facts: dict             # path -> what the index learned of it (a file it parsed whole)
     analysed: frozenset     # paths with a result: a change means analysing again
+
+
+HEAD = Entry._fields.index("project")      # fields in the head (the last, walk, is the walk record)
 
 
 def signature(path: str) -> Optional[tuple]:
@@ -77,18 +84,39 @@ class Cache:
         self.folder = folder
         self.name = key(parts)
         self.outcome = "off" if folder is None else "miss"   # for --explain and the tests: hit, kept, miss
+        self._stream: Optional[io.BytesIO] = None
+        self._head: Optional[tuple] = None
+        self._entry: Optional[Entry] = None
 
-    def load(self) -> Optional[Entry]:
+    def head(self) -> Optional[tuple]:
+        """The entry's first ``HEAD`` fields, or None (no entry, or one
+        that cannot be read: corrupt, another version's)."""
         if self.folder is None:
             return None
-        try:
-            with open(os.path.join(self.folder, self.name), "rb") as fh:
-                entry = pickle.load(fh)
-        except FileNotFoundError:
+        if self._stream is None:
+            try:
+                with open(os.path.join(self.folder, self.name), "rb") as fh:
+                    self._stream = io.BytesIO(fh.read())
+                head = pickle.load(self._stream)
+            except Exception:  # noqa: BLE001 - a missing, corrupt or foreign entry is ignored, then rewritten
+                head = None
+            self._head = head if isinstance(head, tuple) and len(head) == HEAD else None
+        return self._head
+
+    def load(self) -> Optional[Entry]:
+        """The whole entry, or None."""
+        head = self.head()
+        if head is None:
             return None
-        except Exception:  # noqa: BLE001 - a corrupt or foreign entry is ignored, then rewritten
-            return None
-        return entry if isinstance(entry, Entry) else None
+        if self._entry is None:
+            try:
+                rest = pickle.load(self._stream)
+            except Exception:  # noqa: BLE001 - as in head()
+                return None
+            if not isinstance(rest, tuple) or len(rest) != len(Entry._fields) - HEAD:
+                return None
+            self._entry = Entry(*head, *rest)
+        return self._entry
 
     def store(self, entry: Entry) -> None:
         """Write ``entry`` whole, atomically; a cache that cannot be written
@@ -100,12 +128,29 @@ class Cache:
             ignore = os.path.join(self.folder, ".gitignore")
             if not os.path.exists(ignore):
                 _write(self.folder, ".gitignore", b"# made by vfork-codemod: its cache, never committed\n*\n")
-            _write(self.folder, self.name, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+            _write(self.folder, self.name, encode(entry))
         except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
             pass
 
 
+def encode(entry: Entry) -> bytes:
+    """The bytes of a stored entry: its head, then the rest."""
+    return pickle.dumps(tuple(entry[:HEAD]), protocol=pickle.HIGHEST_PROTOCOL) + \
+        pickle.dumps(tuple(entry[HEAD:]), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode(data: bytes) -> Entry:
+    """The entry ``data`` holds (ValueError when it holds none)."""
+    stream = io.BytesIO(data)
+    try:
+        entry = Entry(*pickle.load(stream), *pickle.load(stream))
+    except Exception as e:  # noqa: BLE001
+        raise ValueError(f"not a cache entry: {e}") from None
+    return entry
+
+
 def _write(folder: str, name: str, data: bytes) -> None:
+    import tempfile
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

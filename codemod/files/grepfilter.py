@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import os
-import subprocess
 from typing import Optional
 
 from codemod.files.walk import LANGUAGES, SKIP_DIRS, handled_language
@@ -44,6 +43,7 @@ def utf16_mentions(data, end: int = -1) -> bool:
 @functools.lru_cache(maxsize=1)
 def grep_command() -> Optional[str]:
     """The grep binary, if it supports every option used here (GNU grep does)."""
+    import subprocess
     grep = which("grep")
     if grep is None:
         return None
@@ -129,6 +129,7 @@ class Reporters:
     def __init__(self, commands: list, patterns: bytes):
         """``commands``: [(argv, part)]; ``patterns`` go to each one's standard input."""
         import selectors
+        import subprocess
         env = dict(os.environ, LC_ALL="C")
         self.failed: list = []        # entries of the parts whose process reported a problem
         self._selector = selectors.DefaultSelector()

@@ -38,7 +38,13 @@ class Missing(NamedTuple):
 _EXCLUDES_FILES: dict = {}
 
 
-def _global_excludes_file(root: str) -> Optional[str]:
+def forget_git_config() -> None:
+    """Ask git again for core.excludesFile (the answer is kept for the
+    process; a caller running many walks, as the tests do, may need this)."""
+    _EXCLUDES_FILES.clear()
+
+
+def global_excludes_file(root: str) -> Optional[str]:
     """core.excludesFile as git resolves it for the repository at ``root``
     (git's default, $XDG_CONFIG_HOME/git/ignore, when it is unset)."""
     if root not in _EXCLUDES_FILES:
@@ -55,6 +61,19 @@ def _global_excludes_file(root: str) -> Optional[str]:
             found = os.path.join(home, "git", "ignore")
         _EXCLUDES_FILES[root] = found
     return _EXCLUDES_FILES[root]
+
+
+class WalkLog:
+    """What a walk looked at, for the cache (codemod.files.walkrecord) to
+    tell later whether a walk would find the same files: every folder it
+    listed, every ignore file it tried to read, every `.git` it looked for
+    above the walked folders, and the core.excludesFile git named."""
+
+    def __init__(self):
+        self.dirs: list = []
+        self.probes: list = []
+        self.exists: list = []
+        self.excludes_files: dict = {}
 
 
 class Folder(NamedTuple):
@@ -121,6 +140,11 @@ class Ignore:
                          for folder, patterns in excludes if patterns]
         self.gitignore = gitignore
         self.force = force
+        self.log: Optional[WalkLog] = None      # set by the cache: what the walk looked at
+
+    def _probed(self, path: str) -> None:
+        if self.log is not None:
+            self.log.probes.append(path)
 
     def excluded(self, path: str) -> bool:
         """An exclude pattern matches ``path`` or one of the folders it is in."""
@@ -145,6 +169,8 @@ class Ignore:
         chain = []
         folder = os.path.dirname(os.path.abspath(top))
         while True:
+            if self.log is not None:
+                self.log.exists.append(os.path.join(folder, ".git"))
             rules = self.rules_in(folder)
             if rules is not None:
                 chain.append(rules)
@@ -162,9 +188,13 @@ class Ignore:
         anchored at the work tree ``root``."""
         from codemod.files.gitignore import read_lines
         out = []
-        for path in (_global_excludes_file(root), os.path.join(root, ".git", "info", "exclude")):
+        excludes = global_excludes_file(root)
+        if self.log is not None:
+            self.log.excludes_files[root] = excludes
+        for path in (excludes, os.path.join(root, ".git", "info", "exclude")):
             if path is None:
                 continue
+            self._probed(path)
             try:
                 with open(path, "rb") as fh:
                     out.append(Rules(root, read_lines(fh.read())))
@@ -177,8 +207,10 @@ class Ignore:
         if not self.gitignore:
             return None
         from codemod.files.gitignore import read_lines
+        path = os.path.join(folder, ".gitignore")
+        self._probed(path)
         try:
-            with open(os.path.join(folder, ".gitignore"), "rb") as fh:
+            with open(path, "rb") as fh:
                 return Rules(folder, read_lines(fh.read()))
         except OSError:
             return None
@@ -202,8 +234,11 @@ def walk_dirs(top: str, ignore: Ignore, stale: Optional[list] = None) -> Iterato
     absolute = os.path.abspath(top)
     stack = [("" if top == "." else top, absolute, ignore.rules_above(absolute + "/x"))]
     check = bool(ignore.excludes)
+    log = ignore.log
     while stack:
         display, real, chain = stack.pop()
+        if log is not None:
+            log.dirs.append(real)
         try:
             with os.scandir(real) as it:
                 entries = sorted(it, key=_NAME)
@@ -226,8 +261,10 @@ def walk_dirs(top: str, ignore: Ignore, stale: Optional[list] = None) -> Iterato
                 if lang is not None and e.is_file(follow_symlinks=False):
                     if not (filter_paths and ignore.ignored(base + name, False, chain)):
                         files.append((name, lang))
-                elif stale is not None and name.startswith(TEMP_PREFIX):
-                    pid = stale_owner(name)
+                elif name.startswith(TEMP_PREFIX):
+                    # Never walked: temporary files, and the cache folder
+                    # (.vfork-codemod-cache, whose stat changes with each run).
+                    pid = stale_owner(name) if stale is not None else None
                     if pid is not None and e.is_file(follow_symlinks=False):
                         stale.append(Stale(base + name, prefix + name, pid))
                 elif e.is_dir(follow_symlinks=False):
