@@ -352,22 +352,21 @@ def _cached_walk(paths: list, ignore, cache, options, summary: bool = True):
     stale: list = []
     started = time.time_ns()
     head = cache.head()
-    items = walkrecord.replay(head[caching.HEAD - 1], paths) \
-        if head is not None and not options.include_dirs else None
+    items = walkrecord.replay(head.walk, paths) if head is not None and not options.include_dirs else None
     replayed = items is not None
     if not replayed:
         ignore.log = WalkLog()
         items = list(discover_groups(paths, ignore, stale))
     stats = _stats(items, options, started)
-    recorded = (head[caching.HEAD - 1] if replayed else
+    recorded = (head.walk if replayed else
                 None if stale or options.include_dirs else walkrecord.record(paths, items, ignore.log, started))
     ignore.log = None
-    fields = dict(zip(caching.Entry._fields, head)) if head is not None else {}
-    hit = head is not None and stats == fields["stats"] and None not in stats.values()
-    if hit and (not summary or "described" in fields["memo"]):
-        entry = None                      # the head is all the reports read
-    else:
-        entry = cache.load()
+    if head is None:
+        return _Walked(items, stale, stats, cache, recorded)
+    same = not caching.changed_files(head, stats)
+    entry = None
+    if not (same and (not summary or "described" in head.memo)):
+        entry = cache.load()            # the knowledge: to decide, or to summarise it
         from codemod.engines.c.index import definable_names
         from codemod.engines.c.project import facts
         if entry is None or not caching.still_valid(entry, stats, options.needles, definable_names, facts):
@@ -375,24 +374,21 @@ def _cached_walk(paths: list, ignore, cache, options, summary: bool = True):
     for item in items:
         if not isinstance(item, Missing):
             progress.walked(item.walked)
-    if hit:
-        cache.outcome = "hit"
-        if not replayed and recorded is not None:     # the next run replays this walk
-            cache.store(cache.load()._replace(walk=recorded))
-        if entry is None:
-            return Run(fields["results"], fields["missing"], fields["files"], stale, _Described(),
-                       dict(fields["memo"]))
-    else:
-        cache.outcome = "kept"            # the next run compares with these stats
-        files = entry.files + len(stats) - len(entry.stats)
-        entry = entry._replace(stats=stats, files=files, walk=recorded)
-        cache.store(entry)
+    exact = stats == head.stats and None not in stats.values()
+    cache.outcome = "hit" if exact else "kept"
+    files = head.files + len(stats) - len(head.stats)
+    if not exact or (not replayed and recorded is not None):
+        # The next run compares with these stats and replays this walk.
+        head = head._replace(stats=stats, files=files, walk=recorded)
+        cache.store_head(head)
+    if entry is None:
+        return Run(head.results, head.missing, head.files, stale, _Described(), dict(head.memo))
     project = None
     if entry.project is not None:
         from codemod.engines.base import engine
         language, knowledge, searches, reads = entry.project
         project = (engine(language), knowledge, _Counts(searches, reads))
-    return Run(entry.results, entry.missing, entry.files, stale, project, dict(entry.memo))
+    return Run(entry.results, entry.missing, files, stale, project, dict(entry.memo))
 
 
 class _Described:
@@ -461,8 +457,9 @@ def _store(cache, run: "Run", walked, options) -> None:
     if any(m for m in run.missing):
         return              # a path that could not be used is told again by a new run
     cache.store(caching.Entry(walked.stats, run.results, run.missing, run.files, dict(run.memo or {}),
-                              walked.walk, project, frozenset(w.encode() for w in words if w),
-                              frozenset(defined), frozenset(read), learned, frozenset(analysed)))
+                              walked.walk, caching.digests(analysed | read, walked.stats), project,
+                              frozenset(w.encode() for w in words if w), frozenset(defined), frozenset(read),
+                              learned, frozenset(analysed)))
 
 
 def _run(paths: list, options, ignore, jobs: int, grep, walked=None) -> Run:
@@ -608,6 +605,8 @@ def _main(argv: Optional[list]) -> int:
         status = COMMANDS[args.command](args, options, run)
         if isinstance(walked, _Walked):
             _store(walked.cache, run, walked, options)      # after the reports: with what they made
+        elif isinstance(walked, Run) and run.memo and cache.head() is not None and run.memo != cache.head().memo:
+            cache.store_head(cache.head()._replace(memo=dict(run.memo)))   # the summary a report made
         return status
     except OutputError as exc:
         print(f"vfork-codemod: {exc}", file=sys.stderr)

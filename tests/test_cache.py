@@ -170,6 +170,22 @@ def test_a_run_over_an_unchanged_tree_replays_the_walk(tmp_path, cli, monkeypatc
     assert seen[0].outcome == "miss"
 
 
+def test_a_file_touched_with_its_bytes_kept_keeps_the_entry(tmp_path, cli, monkeypatch):
+    root = tmp_path / "tree"
+    shutil.copytree(GOLDEN / "c", root)
+    settle(root)
+    monkeypatch.chdir(tmp_path)
+    seen = outcome(monkeypatch)
+    want = cli("scan", "--format", "json", "tree")
+    site = root / json.loads(want[1])["findings"][0]["path"].split("/", 1)[1]
+    os.utime(site, (OLD + 5, OLD + 5))                     # touched: same bytes
+    assert cli("scan", "--format", "json", "tree") == want and seen[-1].outcome == "kept"
+    site.write_bytes(site.read_bytes().replace(b"vfork()", b"fork()", 1))
+    os.utime(site, (OLD + 9, OLD + 9))
+    got = cli("scan", "--format", "json", "tree")
+    assert seen[-1].outcome == "miss" and got != want and got == cli("scan", "--no-cache", "--format", "json", "tree")
+
+
 def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, cli, monkeypatch):
     root = tmp_path / "tree"
     shutil.copytree(GOLDEN / "c", root)
@@ -259,3 +275,32 @@ def test_a_replayed_walk_notices_the_repository_ignore_files(tmp_path, cli, monk
     folder = next(p for p in sorted(root.iterdir()) if p.is_dir() and p.name.startswith("review_"))
     (folder / ".gitignore").write_text("*.c\n")
     assert same() != third
+
+
+def test_a_file_changed_during_the_run_gets_no_digest(tmp_path):
+    """The run may have read either version: the next run must analyse it."""
+    a, b = tmp_path / "a.c", tmp_path / "b.c"
+    a.write_text("int a;\n")
+    b.write_text("int b;\n")
+    stats = {str(p): caching.signature(str(p)) for p in (a, b)}
+    b.write_text("int b2;\n")
+    got = caching.digests([str(a), str(b)], stats)
+    assert set(got) == {str(a)} and got[str(a)] == caching.digest_of(str(a))
+
+
+def test_the_project_summary_a_json_report_makes_is_kept_for_the_next_run(tmp_path, cli, monkeypatch):
+    root = tmp_path / "tree"
+    shutil.copytree(GOLDEN / "c", root)
+    settle(root)
+    monkeypatch.chdir(tmp_path)
+    cli("scan", "tree")                                 # text: no summary made
+    cli("scan", "tree")                                 # records the walk
+    want = cli("scan", "--no-cache", "--format", "json", "tree")
+    assert cli("scan", "--format", "json", "tree") == want     # makes the summary from the knowledge
+    loads = []
+    real = caching.Cache.load
+    monkeypatch.setattr(caching.Cache, "load", lambda self: loads.append(1) or real(self))
+    assert cli("scan", "--format", "json", "tree") == want and not loads
+    (name,) = entries(tmp_path / ".vfork-codemod-cache")
+    entry = caching.decode((tmp_path / ".vfork-codemod-cache" / name).read_bytes())
+    assert entry.walk is not None and "described" in entry.memo

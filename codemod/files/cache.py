@@ -8,7 +8,9 @@ re-run walks the tree and stats every file again, then
 
 * when nothing differs, reports the entry: byte for byte what the run it
   records reported;
-* when files differ (changed, added, removed), keeps the entry only if none
+* when files differ (changed, added, removed), first sets aside those
+  whose bytes are the recorded ones (for the files whose change matters, a
+  digest is recorded), then keeps the entry only if none
   of them can change a finding: not a file with a result, not one the
   project index read unless what it learns of it now is what it learned
   then (definitions and their lines, file-scope variables), not a header with an `#include "..."` (it decides which
@@ -39,11 +41,10 @@ _INCLUDE = re.compile(rb'(?m)^[ \t]*#[ \t]*include[ \t]*"')
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class Entry(NamedTuple):
-    """One recorded run.  Stored as two pickles, the head (up to ``walk``:
-    what a run over an unchanged tree reports) and the rest (what deciding
-    about a changed tree needs, mostly the project index's knowledge), so
-    that a hit unpickles the head alone."""
+class Head(NamedTuple):
+    """What a run over an unchanged tree reports, and what tells whether
+    the tree is unchanged: the first of an entry's two pickles, the only
+    one a hit (or a run whose changed files kept their bytes) unpickles."""
 
     stats: dict             # path walked -> (size, mtime_ns, ctime_ns, inode); None: unknown, read it
     results: list           # FileResult values, as the run kept them
@@ -51,6 +52,20 @@ class Entry(NamedTuple):
     files: int
     memo: dict              # what the reports made from the run (the index's summary)
     walk: object            # a walkrecord.WalkRecord, or None: walk again
+    digests: dict           # path -> digest of its bytes, for those in ``analysed`` and ``read``
+
+
+class Entry(NamedTuple):
+    """One recorded run: the :class:`Head`'s fields, then what deciding
+    about a changed tree needs (mostly the project index's knowledge)."""
+
+    stats: dict
+    results: list
+    missing: list
+    files: int
+    memo: dict
+    walk: object
+    digests: dict
     project: object         # (language, knowledge, searches, reads) or None
     words: frozenset        # words whose appearance in a changed file invalidates the entry (wrappers, redirects)
     defined: frozenset      # names whose definition in a changed file invalidates it (those the index looked up)
@@ -59,7 +74,8 @@ class Entry(NamedTuple):
     analysed: frozenset     # paths with a result: a change means analysing again
 
 
-HEAD = Entry._fields.index("project")      # fields in the head (the last, walk, is the walk record)
+HEAD = len(Head._fields)
+assert Entry._fields[:HEAD] == Head._fields
 
 
 def signature(path: str) -> Optional[tuple]:
@@ -85,12 +101,13 @@ class Cache:
         self.name = key(parts)
         self.outcome = "off" if folder is None else "miss"   # for --explain and the tests: hit, kept, miss
         self._stream: Optional[io.BytesIO] = None
-        self._head: Optional[tuple] = None
+        self._head: Optional[Head] = None
+        self._rest_at = 0
         self._entry: Optional[Entry] = None
 
-    def head(self) -> Optional[tuple]:
-        """The entry's first ``HEAD`` fields, or None (no entry, or one
-        that cannot be read: corrupt, another version's)."""
+    def head(self) -> Optional[Head]:
+        """The entry's head, or None (no entry, or one that cannot be
+        read: corrupt, another version's)."""
         if self.folder is None:
             return None
         if self._stream is None:
@@ -98,9 +115,10 @@ class Cache:
                 with open(os.path.join(self.folder, self.name), "rb") as fh:
                     self._stream = io.BytesIO(fh.read())
                 head = pickle.load(self._stream)
+                self._rest_at = self._stream.tell()
             except Exception:  # noqa: BLE001 - a missing, corrupt or foreign entry is ignored, then rewritten
                 head = None
-            self._head = head if isinstance(head, tuple) and len(head) == HEAD else None
+            self._head = Head(*head) if isinstance(head, tuple) and len(head) == HEAD else None
         return self._head
 
     def load(self) -> Optional[Entry]:
@@ -110,6 +128,7 @@ class Cache:
             return None
         if self._entry is None:
             try:
+                self._stream.seek(self._rest_at)
                 rest = pickle.load(self._stream)
             except Exception:  # noqa: BLE001 - as in head()
                 return None
@@ -118,18 +137,34 @@ class Cache:
             self._entry = Entry(*head, *rest)
         return self._entry
 
+    def store_head(self, head: Head) -> None:
+        """Replace the entry's head, keeping the rest as read (not
+        unpickled again)."""
+        if self._stream is None or self._head is None:
+            return
+        data = pickle.dumps(tuple(head), protocol=pickle.HIGHEST_PROTOCOL) + self._stream.getvalue()[self._rest_at:]
+        self._head = head
+        self._put(data)
+
     def store(self, entry: Entry) -> None:
         """Write ``entry`` whole, atomically; a cache that cannot be written
         is left alone (the run's output does not depend on it)."""
         if self.folder is None:
             return
         try:
+            data = encode(entry)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return
+        self._put(data)
+
+    def _put(self, data: bytes) -> None:
+        try:
             os.makedirs(self.folder, exist_ok=True)
             ignore = os.path.join(self.folder, ".gitignore")
             if not os.path.exists(ignore):
                 _write(self.folder, ".gitignore", b"# made by vfork-codemod: its cache, never committed\n*\n")
-            _write(self.folder, self.name, encode(entry))
-        except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            _write(self.folder, self.name, data)
+        except OSError:
             pass
 
 
@@ -164,16 +199,49 @@ def _write(folder: str, name: str, data: bytes) -> None:
         raise
 
 
+def digest_of(path: str) -> Optional[bytes]:
+    """A digest of the file's bytes (None: it cannot be read)."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.blake2b(fh.read(), digest_size=20).digest()
+    except OSError:
+        return None
+
+
+def digests(paths, stats: dict) -> dict:
+    """Path -> digest for those of ``paths`` still as ``stats`` recorded
+    them before the run read them (a file changed since is left out: the
+    run may have read either version)."""
+    out = {}
+    for path in paths:
+        known = stats.get(path)
+        if known is None or signature(path) != known:
+            continue
+        d = digest_of(path)
+        if d is not None and signature(path) == known:
+            out[path] = d
+    return out
+
+
+def changed_files(head, stats: dict) -> set:
+    """The paths of ``stats`` (a walk's now) or of ``head.stats`` that
+    differ between the two, less those whose bytes are the recorded ones
+    (touched, checked out again, rewritten whole by a build step).  A file
+    recorded as unknown (changed just before the run recorded it) counts as
+    changed unless its digest says otherwise."""
+    changed = {p for p in stats.keys() | head.stats.keys()
+               if stats.get(p) != head.stats.get(p) or head.stats.get(p) is None}
+    return changed - {p for p in changed & head.digests.keys()
+                      if p in stats and digest_of(p) == head.digests[p]}
+
+
 def still_valid(entry: Entry, stats: dict, needles: tuple, definable, learn) -> bool:
     """Whether ``entry`` reports exactly what a run over files with
     ``stats`` would (see the module's docstring); ``definable(data)`` is
     the set of names a file's text may define, as the project index reads
     it, and ``learn(data, path shown)`` what the index learns of a file
     (compared with ``entry.facts``)."""
-    # A file recorded as unknown (changed just before the run recorded it)
-    # counts as changed.
-    changed = {p for p in stats.keys() | entry.stats.keys()
-               if stats.get(p) != entry.stats.get(p) or entry.stats.get(p) is None}
+    changed = changed_files(entry, stats)
     if not changed:
         return True
     if changed & entry.analysed:
