@@ -59,13 +59,43 @@ def test_a_built_tree_is_reused_and_other_inputs_rebuild_it(tmp_path):
 def test_benchmark_runs_from_one_command(tmp_path):
     env = dict(os.environ, TMPDIR=str(tmp_path))
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--files", "40",
-                           "--dense-files", "2", "--site-files", "5", "--ctypes-size", "5000", "--reps", "1"],
+                           "--dense-files", "2", "--site-files", "5", "--ctypes-size", "5000", "--bindings", "50",
+                           "--reps", "1"],
                           capture_output=True, text=True, env=env, timeout=300)
     # 0: every target met; 1: a target missed (likely on trees this small).
     assert proc.returncode in (0, 1), proc.stderr
     assert "wide: scan vs grep -rl vfork" in proc.stdout
     assert "peak RSS < 100 MB for --jobs 1" in proc.stdout and "ctypes module: scan vs ast.parse" in proc.stdout
-    assert "dense: diff" in proc.stdout
+    assert "dense: diff" in proc.stdout and "autogen bindings: scan vs ast.parse" in proc.stdout
+
+
+def test_benchmark_measures_a_real_tree(tmp_path):
+    """--real: cold, warm, one touched and --no-project rows against grep,
+    the cache kept out of the tree."""
+    tree = tmp_path / "tree"
+    import shutil
+    shutil.copytree(ROOT / "tests" / "golden" / "c", tree)
+    before = sorted(p.relative_to(tree) for p in tree.rglob("*"))
+    env = dict(os.environ, TMPDIR=str(tmp_path / "tmp"))
+    os.makedirs(env["TMPDIR"])
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--only-real", "--real", str(tree),
+                           "--reps", "1"], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode in (0, 1), proc.stderr
+    for row in ("cold scan vs grep", "warm scan vs grep", "one file touched vs grep", "--no-project vs grep"):
+        assert f"tree: {row}" in proc.stdout, row
+    assert "tree: cold peak RSS < 500 MB" in proc.stdout and "wide:" not in proc.stdout
+    assert sorted(p.relative_to(tree) for p in tree.rglob("*")) == before
+    bad = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--only-real"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert bad.returncode == 2 and "--only-real needs" in bad.stderr
+
+
+def test_autogen_bindings_are_shaped_as_the_real_ones(tmp_path):
+    module = trees.build_autogen(tmp_path / "autogen.py", bindings=40)
+    text = module.read_text()
+    assert text.count("except AttributeError: pass") == 40 and "(vfork:=dll.vfork)" in text
+    assert "vfork(" not in text
+    compile(text, str(module), "exec")
 
 
 def test_parse_only_floor_runs(tmp_path):
