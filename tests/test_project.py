@@ -93,10 +93,18 @@ def test_a_helper_ending_in_exit_is_not_fork_safe(scan):
     assert "`fail()` (fail.c:2) ends in exit(): after fork it flushes the stdio buffers" in f["message"]
 
 
-def test_a_helper_ending_in__exit_may_stand_in_a_spawn_failure_tail(scan):
+def test_a_helper_ending_in__exit_in_the_failure_tail_keeps_the_child_with_fork(scan):
+    """It tells why exec failed: a spawn rewrite would lose the message."""
     files = {"main.c": child("execv(argv[0], argv);\nfail();", "void fail(void);\n"),
              "fail.c": "#include <stdio.h>\n#include <unistd.h>\nvoid fail(void)\n{\n"
                        "\tfprintf(stderr, \"exec failed\\n\");\n\t_exit(127);\n}\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork"
+    assert f["message"].startswith("fixable with fork: `fail();` tells why exec failed; a failed posix_spawn")
+
+
+def test_a_silent_failure_tail_still_becomes_posix_spawn(scan):
+    files = {"main.c": child("execv(argv[0], argv);\n_exit(127);", "")}
     assert site(scan(files)[0])["verdict"] == "spawn"
 
 
@@ -260,8 +268,9 @@ def test_err_whose_status_has_side_effects_is_not_rewritten(scan):
 # -- more of libc ----------------------------------------------------------------
 
 @pytest.mark.parametrize("call,verdict", [
-    ('warn("exec %s", argv[0]);\n_exit(127);', "spawn"),
-    ('warnx("exec failed");\n_exit(127);', "spawn"),
+    ('warn("exec %s", argv[0]);\n_exit(127);', "fork"),     # it says something: kept, with fork
+    ('warnx("exec failed");\n_exit(127);', "fork"),
+    ('warnx("exec failed");\nexit(127);', "fork"),
 ])
 def test_warn_is_a_diagnostic(scan, call, verdict):
     files = {"main.c": child("execv(argv[0], argv);\n" + call, "#include <err.h>\n")}

@@ -137,7 +137,7 @@ def test_python_renders_are_made_only_when_the_command_needs_them():
     assert result.renderer is None and result.render([f for f in result.findings if f.fix]) is None
 
 
-def test_a_python_failure_tail_may_print_to_stderr():
+def test_a_python_failure_tail_that_prints_to_stderr_is_kept_with_fork():
     source = b"""import ctypes, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -153,4 +153,9 @@ def run(path):
 """
     result = process_source(source, "t.py", "python", RunOptions())
     assert result.error is None
-    assert [f.verdict for f in result.findings] == [Verdict.SPAWN]
+    assert [f.verdict for f in result.findings] == [Verdict.FORK]
+    assert result.findings[0].message == (
+        'fixable with os.fork: `print("exec failed", file=sys.stderr)` tells why exec failed; a failed '
+        'os.posix_spawn raises in the parent instead, so fork keeps the message and the exit status')
+    silent = source.replace(b'        print("exec failed", file=sys.stderr)\n', b"")
+    assert [f.verdict for f in process_source(silent, "t.py", "python", RunOptions()).findings] == [Verdict.SPAWN]

@@ -279,6 +279,12 @@ KINDS = {
     "tail-not-failure": _k({"c": "`{code}` after exec is more than a failure tail (diagnostics to stderr, "
                                  "then _exit)",
                             "python": "`{code}` after exec is more than a failure tail"}),
+    "tail-says-something": _k({"c": "`{code}` tells why exec failed; a failed posix_spawn returns the error to "
+                                    "the parent instead, so fork keeps the message and the exit status",
+                               "python": "`{code}` tells why exec failed; a failed os.posix_spawn raises in the "
+                                         "parent instead, so fork keeps the message and the exit status"}),
+    "setup-failure-says-something": _k("`{code}` tells why {name}() failed; a failed posix_spawn returns the "
+                                       "error to the parent instead, so fork keeps the message and the exit status"),
     "try-around-exec": _k("the `try` around exec does more than report the failure"),
     # -- where the spawn code cannot be placed ---------------------------------
     "pid-const": _k("`{name}` is const: it cannot be filled in after its declaration"),

@@ -71,6 +71,10 @@ _SHARED_STDIO = "the stdio buffers shared with the parent"
 _SHARED_HEAP = "the allocator state shared with the parent"
 _SHARED_ENV = "environ, shared with the parent"
 
+# The exits an exec-failure tail may end in and still become posix_spawn:
+# they say nothing (a failed spawn reports to the parent instead).
+SILENT_EXITS = frozenset({"_exit", "_Exit", "exit"})
+
 _TABLE: dict[str, Spec] = {
     **{name: Spec(Kind.EXEC) for name in EXECS},
     "fexecve": Spec(Kind.EXEC), "execveat": Spec(Kind.EXEC),

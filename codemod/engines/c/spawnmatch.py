@@ -293,6 +293,7 @@ class SpawnMatcher:
                 var = text(holder.child_by_field_name("left"))
                 if _tests_failure(cond, holder, (0, 1, 2, 3, 1000)):
                     self.open_step(var, call, stmt, checked=True)
+                    self.speaking(cons, "open")
                     return True
                 return None
             successes = _SUCCESS.get(name)
@@ -302,6 +303,7 @@ class SpawnMatcher:
                 successes = (target.value,) if target is not None and target.value is not None else None
             if successes is not None and _tests_failure(cond, call, successes):
                 self.setup_call(call, stmt, checked=True)
+                self.speaking(cons, name)
                 return True
             return None
         if calls:
@@ -319,6 +321,7 @@ class SpawnMatcher:
         if op in ("<", "==") and self.is_failure_tail(cons) and _tests_failure(cond, _ident(cond, var),
                                                                                (0, 1, 2, 3, 1000)):
             self.add_fd(fds.ExitIfInvalid(var, line(stmt), short(stmt)))
+            self.speaking(cons, "open")
             return True
         if op == "!=" and len(body) == 2:
             target = _fd(other)
@@ -344,6 +347,15 @@ class SpawnMatcher:
         if name == "dup2" and len(args) == 2 and _fd(args[0]) is not None and _fd(args[1]) is not None:
             return fds.Dup2(_fd(args[0]), _fd(args[1]), line(call), short(call))
         return None
+
+    def speaking(self, branch: Node, name: str) -> None:
+        """A checked set-up call whose failure branch tells why it failed
+        rules posix_spawn out, as a speaking exec-failure tail does."""
+        for stmt in (branch.named_children if branch.type == "compound_statement" else [branch]):
+            call = _call_of(stmt)
+            if call is not None and call_name(call) not in libc.SILENT_EXITS:
+                self.r.beyond_spawn.append(R("setup-failure-says-something", line(stmt), code=short(stmt),
+                                             name=name))
 
     def is_failure_tail(self, node: Node) -> bool:
         body = [s for s in (node.named_children if node.type == "compound_statement" else [node])
@@ -486,11 +498,17 @@ class SpawnMatcher:
         return ExecCall(call, spec, texts[0], texts[1], [], texts[2] if spec.has_env else None)
 
     def tail(self, stmt: Node) -> None:
+        """A statement after the exec: the failure tail.  Only a silent
+        exit of the C library keeps posix_spawn: a tail that says something
+        (a diagnostic, a helper such as `die()`) would be lost, since a
+        failed posix_spawn reports to the parent instead; fork keeps the
+        message, the exit status and the helper's call."""
         call = _call_of(stmt)
         spec = self.options.lookup(call_name(call)) if call is not None else None
-        if spec is not None and spec.kind in (Kind.DIAG, Kind.EXIT):
-            return
-        self.beyond(stmt, "tail-not-failure", code=short(stmt))
+        if spec is None or spec.kind not in (Kind.DIAG, Kind.EXIT):
+            self.beyond(stmt, "tail-not-failure", code=short(stmt))
+        elif call_name(call) not in libc.SILENT_EXITS:
+            self.r.beyond_spawn.append(R("tail-says-something", line(stmt), code=short(stmt)))
 
 
 def name_in_streams(call: Node) -> Optional[bool]:

@@ -81,7 +81,7 @@ class _Checker:
                 self.expression(item.item)
             self.statements(block_statements(s.body), loops)
         else:
-            self.review(s, "unanalysed-code", code=m.code(s)[:60])
+            self.review(s, "unanalysed-code", code=m.short(s))
 
     def small(self, node, loops: int) -> None:
         m = self.mod

@@ -75,6 +75,11 @@ class Module:
     def code(self, node: cst.CSTNode) -> str:
         return " ".join(self.module.code_for_node(node).split())
 
+    def short(self, node: cst.CSTNode, limit: int = 60) -> str:
+        """A node's code on one line, cut to ``limit`` characters, for messages."""
+        s = self.code(node)
+        return s if len(s) <= limit else s[: limit - 3] + "..."
+
     def line(self, node: cst.CSTNode) -> int:
         return self.positions[node].start.line
 
@@ -316,7 +321,7 @@ class Syntax:
         return self.mod.line(node)
 
     def show(self, node) -> str:
-        return self.mod.code(node)[:60] if not isinstance(node, cst.BaseExpression) else self.mod.code(node)
+        return self.mod.short(node) if not isinstance(node, cst.BaseExpression) else self.mod.code(node)
 
     def evaluate(self, condition, is_result) -> dict:
         return evaluate(condition, is_result)

@@ -91,15 +91,22 @@ class PySpawnMatcher:
         for node in nodes:
             if plan is not None:
                 if not _is_tail(mod, node):
-                    self.beyond(node, "tail-not-failure", code=mod.code(node)[:60])
+                    self.beyond(node, "tail-not-failure", code=mod.short(node))
+                else:
+                    self.speaking(node)
                 continue
             exec_call = _exec_of(mod, node)
             if exec_call is not None:
                 plan = _exec_plan(mod, exec_call, node, self.beyond)
                 if plan is None:
                     break
-                if isinstance(node, cst.Try) and not _try_is_tail(mod, node):
-                    self.beyond(node, "try-around-exec")
+                if isinstance(node, cst.Try):
+                    if not _try_is_tail(mod, node):
+                        self.beyond(node, "try-around-exec")
+                    else:
+                        for handler in node.handlers:
+                            for stmt in flatten(block_statements(handler.body)):
+                                self.speaking(stmt)
                 continue
             self.setup(node)
         if plan is None and not self.failed:
@@ -114,6 +121,14 @@ class PySpawnMatcher:
             return None
         return plan
 
+    def speaking(self, node) -> None:
+        """A failure-tail statement that tells why exec failed rules
+        posix_spawn out: a failed spawn raises in the parent instead, and
+        the message and the exit status would be lost (fork keeps them)."""
+        q = self.mod.qualified(node.value.func)
+        if not q & _SILENT:
+            self.r.beyond_spawn.append(R("tail-says-something", self.mod.line(node), code=self.mod.short(node)))
+
     # -- set-up ----------------------------------------------------------------
     def setup(self, node) -> None:
         mod = self.mod
@@ -121,7 +136,7 @@ class PySpawnMatcher:
                 and isinstance(node.targets[0].target, cst.Name) and "os.open" in mod.qualified(node.value.func):
             call = node.value
             if not (pure_args(call) and positional(call) and len(call.args) in (2, 3)):
-                self.beyond(node, "open-not-repeatable", code=mod.code(node)[:60])
+                self.beyond(node, "open-not-repeatable", code=mod.short(node))
                 return
             a = [mod.code(x.value) for x in call.args]
             var = node.targets[0].target.value
@@ -140,7 +155,7 @@ class PySpawnMatcher:
             return
         call = node.value if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call) else None
         if call is None or not pure_args(call) or not positional(call):
-            self.beyond(node, "not-setup", code=mod.code(node)[:60])
+            self.beyond(node, "not-setup", code=mod.short(node))
             return
         step = self.fd_step(call)
         if step is not None:
@@ -162,7 +177,7 @@ class PySpawnMatcher:
             self.attrs["setsigmask"] = a[1]
             self.notes.append((line, f"signal mask {a[1]} → setsigmask"))
         else:
-            self.beyond(node, "no-spawn-equivalent", code=mod.code(node)[:60])
+            self.beyond(node, "no-spawn-equivalent", code=mod.short(node))
 
     def fd(self, expr) -> Optional[fds.Fd]:
         if isinstance(expr, cst.Integer):
@@ -285,6 +300,9 @@ def _exec_of(mod: Module, node) -> Optional[cst.Call]:
 def _try_is_tail(mod: Module, node: cst.Try) -> bool:
     bodies = [h.body for h in node.handlers] + ([node.finalbody.body] if node.finalbody else [])
     return node.orelse is None and all(_is_tail(mod, s) for b in bodies for s in flatten(block_statements(b)))
+
+
+_SILENT = {"os._exit", "sys.stderr.flush"}     # failure-tail calls that say nothing
 
 
 def _is_tail(mod: Module, node) -> bool:

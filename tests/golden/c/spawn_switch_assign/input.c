@@ -15,7 +15,6 @@ int main(void)
 		exit(1);
 	case 0:
 		execl("/bin/sh", "sh", "-c", "echo switched; exit 4", (char *)NULL);
-		perror("execl");
 		_exit(127);
 	default:
 		waitpid(pid, &status, 0);

@@ -13,7 +13,7 @@ def main():
     if pid == 0:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         execv("/bin/echo", ["echo", "child of a parent"])
-        sys.stderr.write("exec failed\n")
+        sys.stderr.flush()
         _exit(127)
     if pid < 0:
         return 1

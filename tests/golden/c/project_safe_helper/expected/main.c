@@ -4,9 +4,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "fdutil.h"
-#include <errno.h>
-#include <spawn.h>
-extern char **environ;
 
 static int run_into(const char *path, char **argv, int fd)
 {
@@ -30,17 +27,12 @@ static int run(const char *path, char **argv)
 	pid_t pid;
 	int status;
 
-	{
-		int spawn_err;
-
-		spawn_err = posix_spawn(&pid, path, NULL, NULL, argv, environ);
-		if (spawn_err != 0) {
-			errno = spawn_err;
-			pid = -1;
-		}
-	}
-	if (pid < 0)
+	if ((pid = fork()) < 0)
 		return -1;
+	if (pid == 0) {
+		execv(path, argv);
+		child_failed(path);
+	}
 	waitpid(pid, &status, 0);
 	return WEXITSTATUS(status);
 }
