@@ -708,3 +708,65 @@ def test_the_one_search_for_definition_lines_decides_as_may_define(tmp_path, mon
                 want = index._may_define(text, name.encode(), macros)
                 got = path in found.calls.get(name, ()) or (macros and path in found.macros.get(name, ()))
                 assert got == want, (name, macros, text)
+
+
+# -- `c ? xfork() : vfork()` -------------------------------------------------
+
+def conditional(arm: str) -> str:
+    return child("execv(argv[0], argv);\n_exit(127);").replace(
+        "pid = vfork();", f"pid = MMU ? {arm} : vfork();")
+
+
+XFORK = HEAD + "pid_t xfork(void)\n{\n\tpid_t p = fork();\n\tif (p < 0)\n\t\t_exit(1);\n\treturn p;\n}\n"
+
+
+def test_a_conditional_whose_other_arm_is_a_project_fork_wrapper_is_fork(scan):
+    findings, _ = scan({"main.c": "#define MMU 1\n" + conditional("xfork()"), "util.c": XFORK})
+    f = site(findings)
+    assert f["verdict"] == "fork"
+    assert "vfork is one arm of `MMU ? xfork() : vfork()` whose other arm forks" in f["message"]
+
+
+@pytest.mark.parametrize("wrapper", [
+    # a path that returns something fork did not
+    "pid_t xfork(void)\n{\n\tpid_t p = fork();\n\tif (p < 0)\n\t\treturn 0;\n\treturn p;\n}\n",
+    # the result is changed after fork
+    "pid_t xfork(void)\n{\n\tpid_t p = fork();\n\tp++;\n\treturn p;\n}\n",
+    # no fork at all
+    "pid_t xfork(void)\n{\n\treturn getpid();\n}\n",
+])
+def test_a_conditional_whose_other_arm_may_return_zero_without_forking_is_review(scan, wrapper):
+    findings, _ = scan({"main.c": "#define MMU 1\n" + conditional("xfork()"), "util.c": HEAD + wrapper})
+    f = site(findings)
+    assert f["verdict"] == "review"
+    assert "whose other arm `xfork()` is not a fork the tool knows" in texts(f)
+
+
+def test_a_conditional_whose_other_arm_is_not_a_call_is_review(scan):
+    findings, _ = scan({"main.c": "#define MMU 1\n" + conditional("0")})
+    f = site(findings)
+    assert f["verdict"] == "review"
+    assert "whose other arm `0` is not a fork the tool knows: in its runs a zero result is no child" in texts(f)
+
+
+def test_the_conditional_rewrite_changes_the_vfork_arm_only(tmp_path, cli, monkeypatch):
+    (tmp_path / "main.c").write_text("#define MMU 1\n" + conditional("fork()"))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("diff", "main.c")
+    assert b"-\tpid = MMU ? fork() : vfork();\n+\tpid = MMU ? fork() : fork();\n" in out
+
+
+def test_a_definition_that_exists_only_where_the_condition_is_false_does_not_count(scan):
+    # busybox: `# define xfork() BUG_fork_is_unavailable_on_nommu()` under
+    # `#if BB_MMU ... #else`: the arm runs only where BB_MMU is true.
+    header = "#define MMU 1\n#if MMU\npid_t xfork(void);\n#else\n#define xfork() BUG_no_fork()\n#endif\n"
+    util = XFORK.replace("pid_t xfork", "#if MMU\npid_t xfork") + "#endif\n"
+    files = {"util.h": header, "main.c": '#include "util.h"\n' + conditional("xfork()"),
+             "util.c": '#include "util.h"\n' + util}
+    findings, _ = scan(files)
+    assert site(findings)["verdict"] == "fork"
+    # Where the flag is a variable, the preprocessor's view of it says nothing about the run.
+    files["util.h"] = header.replace("#define MMU 1\n", "extern int MMU;\n")
+    files["main.c"] = files["main.c"].replace("#define MMU 1\n", "")
+    findings, _ = scan(files)
+    assert site(findings)["verdict"] == "review"

@@ -139,6 +139,10 @@ KINDS = {
     "region-undelimited": _k({"c": "the child region could not be delimited",
                               "python": "the child branch could not be delimited"}),
     "retry-loop-unclear": _k("cannot tell whether the child leaves the retry loop", "ambiguous"),
+    "conditional-other-arm": _k("the vfork result comes from `{expr}`, whose other arm `{arm}` is not a fork the "
+                                "tool knows: in its runs a zero result is no child", "untracked-result"),
+    "conditional-fork": _k("vfork is one arm of `{expr}` whose other arm forks: posix_spawn would replace both, "
+                           "so only the vfork arm changes (to fork)"),
     "retry-loop": _k("retry loop around vfork: posix_spawn cannot sit in a loop condition"),
     "fallthrough": _k("the child is reached by falling through after the parent's branches"),
     "preproc-before-branch": _k("`{stmt}` between vfork and the child's branch: the region depends on the "

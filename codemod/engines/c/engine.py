@@ -17,7 +17,7 @@ from codemod.engines.c import (
 from codemod.engines.c.analysis import Options
 from codemod.engines.c.partial import shifted
 from codemod.engines.c.syntax import (
-    PREPROC_BRANCHES, Node, captures, captures_near, declarators, depth, encode_text, enclosing, function_name, index,
+    PREPROC_BRANCHES, Node, call_name, captures, captures_near, declarators, depth, encode_text, enclosing, function_name, index,
     line, parse, reparse, short, text,
 )
 
@@ -206,7 +206,7 @@ class CFile:
             raise limits.TooDeep(f"nesting too deep to analyse: the `vfork` at line {line(tok)} is nested more "
                                  f"than {limits.MAX_SITE_DEPTH:,} levels deep (no hand-written code is)")
         options = self._options_for_site()
-        site = sites.locate(tok, self._never_returns)
+        site = sites.locate(tok, self._never_returns, self._forks)
 
         def analyse():
             def origins(wanted: set) -> tuple:
@@ -264,6 +264,29 @@ class CFile:
         wrappers, and project functions the index knows end the process or
         are declared noreturn."""
         return analysis.never_returns(call, self._options_for_site().lookup)
+
+    def _forks(self, call: Node, when: Optional[Node] = None) -> bool:
+        """``call`` returns what fork returns: fork() itself, or a project
+        wrapper the index read (`xfork()`), for `c ? xfork() : vfork()`.
+        With ``when`` a macro name (`BB_MMU`), definitions that exist only
+        where it is false (`# define xfork() BUG_...()` under its `#else`)
+        are not the ones that run: the arm runs only where it is true."""
+        name = call_name(call)
+        if name in sites.FORKS:
+            return True
+        options = self._options_for_site()
+        options.lookup(name)            # asks the project index about it (learned for the next pass)
+        knowledge = options.project
+        if knowledge is None or not name:
+            return False
+        defs = [d for d in knowledge.lookup(name, self.path) if d.kind != "declaration"]
+        if when is not None and when.type == "identifier":
+            flag = text(when)
+            options.lookup(flag)
+            known = knowledge.lookup(flag, self.path)
+            if known and all(d.kind == "macro" and d.params is None for d in known):
+                defs = [d for d in defs if f"not (#if {flag})" not in d.condition.split(" && ")]
+        return bool(defs) and all(indirect.returns_fork(d) for d in defs)
 
     def _gnu_source(self) -> bool:
         found = captures("feature-macros", self.root, max_start_depth=0).get("feature.define", [])

@@ -177,6 +177,54 @@ def wrapper_problem(w: Wrapper, options) -> Optional[str]:
     return None
 
 
+def returns_fork(d) -> bool:
+    """The definition ``d`` hands back what fork returned, so a zero result
+    is a fork child: a macro whose body is `fork()`, or a function whose
+    every `return` returns `fork()` or a variable that is only ever
+    assigned fork's value (`pid = fork(); if (pid < 0) die(); return pid;`)."""
+    if d.kind == "macro":
+        return d.params == () and " ".join(d.text.split()) in ("fork()", "(fork())")
+    if d.kind != "function":
+        return False
+    from codemod.engines.c.syntax import arguments, parse
+    root = parse(d.text.encode("utf-8", "surrogateescape")).root_node
+    fn = next((n for n in root.children if n.type == "function_definition"), None)
+    body = fn.child_by_field_name("body") if fn is not None else None
+    if body is None or body.has_error:
+        return False
+    results: set = set()
+    stored: set = set()
+    for n in walk(body):
+        if n.type in ("init_declarator", "assignment_expression"):
+            left = unparen(n.child_by_field_name("declarator" if n.type == "init_declarator" else "left"))
+            value = unparen(n.child_by_field_name("value" if n.type == "init_declarator" else "right"))
+            if left is None or left.type != "identifier":
+                continue
+            if value is not None and value.type == "call_expression" and call_name(value) == "fork" \
+                    and (n.type == "init_declarator" or n.child_by_field_name("operator").type == "="):
+                results.add(text(left))
+            else:
+                stored.add(text(left))
+        elif n.type == "update_expression":
+            target = unparen(n.child_by_field_name("argument"))
+            if target is not None and target.type == "identifier":
+                stored.add(text(target))
+        elif n.type == "pointer_expression" and text(n).startswith("&"):
+            stored.add(text(n.child_by_field_name("argument")))
+    returns = [n for n in walk(body) if n.type == "return_statement"]
+    if not returns or results & stored:
+        return False
+    for r in returns:
+        value = unparen(r.named_children[0]) if r.named_children else None
+        if value is None:
+            return False
+        if not ((value.type == "identifier" and text(value) in results)
+                or (value.type == "call_expression" and call_name(value) == "fork"
+                    and not arguments(value))):
+            return False
+    return True
+
+
 def vfork_edits(arg: Node) -> list:
     """Byte ranges of `vfork` in a macro body, outside strings and comments."""
     from codemod.engines.c.project import blank_literals

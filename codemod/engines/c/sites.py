@@ -17,7 +17,7 @@ from codemod.core.outcomes import is_error_test
 from codemod.core.reasons import For
 from codemod.engines.c import outcomes
 from codemod.engines.c.syntax import (
-    PREPROC_BRANCHES, Node, ancestors, call_name, captures_near, enclosing, function_name, has_inner, in_error, index,
+    PREPROC_BRANCHES, Node, ancestors, arguments, call_name, captures_near, enclosing, function_name, has_inner, in_error, index,
     line, short, squash, statements, text, unparen, walk,
 )
 
@@ -59,6 +59,7 @@ class Site:
     result: Optional[Node] = None        # lvalue receiving vfork's value
     declarator: Optional[Node] = None    # init_declarator for `pid_t pid = vfork();`
     assignment: Optional[Node] = None    # `pid = vfork()` inside a condition
+    value: Optional[Node] = None         # what carries vfork's value: the call, or `c ? fork() : vfork()`
     anchor: Optional[Node] = None        # the statement performing the call
     region: Optional[Region] = None
     review: list = field(default_factory=list)     # reasons a person must decide
@@ -133,9 +134,12 @@ def _describe_macro(arg: Node) -> str:
 # --------------------------------------------------------------------------
 # Locating a call's result, anchor and child region.
 
-def locate(tok: Node, is_exit=None) -> Site:
+def locate(tok: Node, is_exit=None, forks=None) -> Site:
     """The site of the call ``tok`` names.  ``is_exit(call)`` says a call
-    never returns (the C library's, and what the project index knows)."""
+    never returns (the C library's, and what the project index knows);
+    ``forks(call, when)`` that a call returns what fork returns (a wrapper
+    the index read) whenever it runs under the condition ``when`` (None:
+    any), for `c ? xfork() : vfork()`."""
     call = tok.parent
     site = Site(call=call, token=tok, function=enclosing(tok, "function_definition"))
     if in_error(call):
@@ -144,7 +148,7 @@ def locate(tok: Node, is_exit=None) -> Site:
     if site.function is None:
         site.block(R("site-outside-function", line(call)))
         return site
-    _bind(site)
+    _bind(site, forks or _forks)
     if site.review:
         return site
     _find_region(site, is_exit or exits)
@@ -161,8 +165,55 @@ def _up(node: Node) -> Node:
     return p
 
 
-def _bind(site: Site) -> None:
-    call = site.call
+FORKS = {"fork", "vfork"}
+
+
+def _forks(call: Node, when: Optional[Node] = None) -> bool:
+    return call_name(call) in FORKS
+
+
+def _arm(conditional: Node, field: str) -> Optional[Node]:
+    return unparen(conditional.child_by_field_name(field))
+
+
+def _other_arm(conditional: Node, value: Node) -> Optional[Node]:
+    """The arm of ``conditional`` that ``value`` is not, or None when ``value`` is its condition."""
+    arms = [unparen(conditional.child_by_field_name(f)) for f in ("consequence", "alternative")]
+    if unparen(value) not in arms or None in arms:
+        return None
+    return arms[1] if arms[0] == unparen(value) else arms[0]
+
+
+def _through_conditionals(site: Site, forks) -> Optional[Node]:
+    """What carries vfork's value: the call, or the conditional expressions
+    (`BB_MMU ? xfork() : vfork()`) whose other arm forks.  Whichever arm
+    runs, a zero result is a child that must exec or exit, so the region
+    is the same; the rewrite changes only the vfork arm (posix_spawn would
+    replace both, so such a site is fork).  None, with a review reason,
+    when another arm is not a fork."""
+    value = site.call
+    while True:
+        outer = _up(value)
+        if outer is None or outer.type != "conditional_expression":
+            return value
+        other = _other_arm(outer, value)
+        if other is None:
+            return value
+        # The arm forks when it runs: under `c ? arm : vfork()` that is when `c` holds.
+        when = unparen(outer.child_by_field_name("condition")) if other == _arm(outer, "consequence") else None
+        if other.type != "call_expression" or arguments(other) or not forks(other, when):
+            site.block(R("conditional-other-arm", line(site.call), expr=short(outer), arm=short(other)))
+            return None
+        if "conditional-fork" not in [r.kind for r in site.no_spawn]:
+            site.no_spawn.append(R("conditional-fork", line(site.call), expr=short(outer)))
+        value = outer
+
+
+def _bind(site: Site, forks=_forks) -> None:
+    call = _through_conditionals(site, forks)
+    if call is None:
+        return
+    site.value = call
     outer = _up(call)
     ctl = _controlling(call)
     if outer.type == "assignment_expression" and outer.child_by_field_name("right") is not None \
@@ -233,7 +284,7 @@ def _is_result(site: Site):
         node = unparen(node)
         if node is None:
             return False
-        if node == site.call or node == site.assignment:
+        if node == site.call or node == site.assignment or (node == site.value and node is not None):
             return True
         return want is not None and node.type in ("identifier", "field_expression", "subscript_expression") \
             and squash(node) == want
