@@ -304,3 +304,24 @@ def test_the_project_summary_a_json_report_makes_is_kept_for_the_next_run(tmp_pa
     (name,) = entries(tmp_path / ".vfork-codemod-cache")
     entry = caching.decode((tmp_path / ".vfork-codemod-cache" / name).read_bytes())
     assert entry.walk is not None and "described" in entry.memo
+
+
+def test_an_edited_build_under_the_same_version_gets_its_own_entries(tmp_path, monkeypatch):
+    # An editable install or a checkout whose code changed keeps its version
+    # number: the key must still change, or the cache serves old findings.
+    import codemod
+    from codemod.files import cache as cache_module
+    package = tmp_path / "site" / "codemod"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("__version__ = 'x'\n")
+    (package / "rule.py").write_text("A = 1\n")
+    monkeypatch.setattr(codemod, "__file__", str(package / "__init__.py"))
+    cache_module.build.cache_clear()
+    try:
+        before = cache_module.key(("scan", ".")), cache_module.build()
+        assert any(name == "rule.py" for name, *_ in before[1])
+        (package / "rule.py").write_text("A = 22\n")
+        cache_module.build.cache_clear()
+        assert cache_module.key(("scan", ".")) != before[0]
+    finally:
+        cache_module.build.cache_clear()

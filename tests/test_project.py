@@ -357,7 +357,8 @@ def test_a_wrapper_doing_more_in_the_child_is_review(scan):
              "main.c": WRAPPED.format(call="XVFORK()", child="execv(argv[0], argv);")}
     f = site(scan(files)[0])
     assert f["verdict"] == "review"
-    assert "the wrapper `XVFORK` (w.h:2) does more than call vfork: the child may run `if (p_ == 0)`" in f["message"]
+    assert ("the wrapper `XVFORK` (w.h:2) does more than call vfork: the child runs `setenv(\"CHILD\", \"1\", 1)` "
+            "inside it") in f["message"]
 
 
 def test_a_wrapper_named_in_the_configuration_stays_a_direct_alias(scan):
@@ -770,3 +771,35 @@ def test_a_definition_that_exists_only_where_the_condition_is_false_does_not_cou
     files["main.c"] = files["main.c"].replace("#define MMU 1\n", "")
     findings, _ = scan(files)
     assert site(findings)["verdict"] == "review"
+
+
+# -- wrappers passing vfork's value through a checker (toybox's XVFORK) -------
+
+CHECKED = ("#define XVFORK() checked(vfork())\n",
+           "pid_t checked(pid_t pid)\n{\n\tif (pid == -1)\n\t\t_exit(1);\n%s\treturn pid;\n}\n")
+
+
+def wrapped(checker_body: str) -> dict:
+    main = child("execv(argv[0], argv);\n_exit(127);").replace("pid = vfork();", "pid = XVFORK();")
+    return {"compat.h": "pid_t checked(pid_t);\n" + CHECKED[0], "main.c": '#include "compat.h"\n' + main,
+            "util.c": HEAD + "int stacktop = 1;\n" + CHECKED[1] % checker_body}
+
+
+def test_a_checker_that_only_tests_the_value_makes_the_wrapper_fork_safe(scan):
+    findings, _ = scan(wrapped(""))
+    assert site(findings)["verdict"] == "fork"
+
+
+def test_a_checker_storing_in_the_child_is_named_with_its_line(scan):
+    findings, _ = scan(wrapped("\tif (!pid)\n\t\tstacktop = 0;\n"))
+    f = site(findings)
+    assert f["verdict"] == "review"
+    assert ("`checked()` (util.c:6), which the vfork value passes through: the child stores to `stacktop` "
+            "inside it (util.c:11)") in texts(f)
+
+
+def test_a_checker_returning_something_else_is_review(scan):
+    findings, _ = scan(wrapped("\tif (!pid)\n\t\treturn 1;\n"))
+    f = site(findings)
+    assert f["verdict"] == "review"
+    assert "the child may return `return 1;` inside it (util.c:11)" in texts(f)

@@ -28,6 +28,7 @@ its own `.gitignore` (`*`).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -90,7 +91,29 @@ def signature(path: str) -> Optional[tuple]:
 def key(parts: tuple) -> str:
     """The entry's file name for a run described by ``parts``."""
     from codemod import __version__
-    return hashlib.sha256(repr((FORMAT, __version__) + parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return hashlib.sha256(repr((FORMAT, __version__, build()) + parts).encode(
+        "utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=1)
+def build() -> tuple:
+    """The tool's own files (its modules and query files) by name, size and
+    mtime: an edited checkout or an editable install whose code changed
+    under the same version number gets entries of its own, not another
+    build's findings."""
+    import codemod
+    package = os.path.dirname(os.path.abspath(codemod.__file__))
+    # The query files: inside the package in a wheel, beside it in a checkout.
+    folders = [package] + [g for g in (os.path.join(os.path.dirname(package), "grammars"),) if os.path.isdir(g)]
+    out = []
+    for folder in folders:
+        for base, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".py", ".scm")):
+                    st = os.stat(os.path.join(base, name))
+                    out.append((os.path.relpath(os.path.join(base, name), folder), st.st_size, st.st_mtime_ns))
+    return tuple(out)
 
 
 class Cache:

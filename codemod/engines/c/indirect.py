@@ -27,14 +27,14 @@ review, with the reasons naming the definition and the calls.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from codemod.core.reasons import For
 from codemod.engines.c import outcomes
 from codemod.engines.c.libc import Kind
 from codemod.engines.c.project import Knowledge, Wrapper
-from codemod.engines.c.syntax import Node, call_name, captures, captures_near, text, unparen, walk
+from codemod.engines.c.syntax import Node, arguments, call_name, captures, captures_near, text, unparen, walk
 
 R = For("c")
 _VFORK = re.compile(rb"(?<![A-Za-z0-9_])vfork(?![A-Za-z0-9_])")
@@ -125,9 +125,19 @@ def wrapper_problem(w: Wrapper, options) -> Optional[str]:
     fn = expansion_function(w.definition.text)
     if fn is None:
         return "its body does not parse as a statement or expression"
-    inner = {"vfork", w.via}
-    results: set = set()
-    local: set = set()
+    return _body_problem(fn, {"vfork", w.via}, set(), set(), options, 0)
+
+
+MAX_CHECKERS = 4        # pass-through checkers followed inside one another
+
+
+def _body_problem(fn: Node, inner: set, results: set, local: set, options, depth: int,
+                  returns: Optional[str] = None, where: str = "", first_line: int = 1) -> Optional[str]:
+    """Why the child, running ``fn`` with vfork's value in ``results`` (or
+    from a call of a name in ``inner``), does more than hand it back.  With
+    ``returns``, every `return` must return that variable (a checker
+    function: `pid_t xvforkwrap(pid_t pid) { if (pid == -1) die(); return pid; }`)."""
+    at = (lambda n: f" ({where.rsplit(':', 1)[0]}:{first_line + n.start_point.row})") if where else (lambda n: "")
     for n in walk(fn):
         if n.type == "init_declarator":
             value = unparen(n.child_by_field_name("value"))
@@ -156,25 +166,90 @@ def wrapper_problem(w: Wrapper, options) -> Optional[str]:
             cond = n.child_by_field_name("condition")
             taken = outcomes.evaluate(cond, is_result)
             if taken["child"] is not False:
-                if n.type == "conditional_expression" and taken["child"] is True:
-                    skipped.append(n.child_by_field_name("alternative"))
+                if taken["child"] is True:
+                    # The child certainly enters it: what it runs there is checked like the rest.
+                    if n.child_by_field_name("alternative") is not None:
+                        skipped.append(n.child_by_field_name("alternative"))
                     continue
-                return f"the child may run `if {' '.join(text(cond).split())}` inside it"
+                return f"the child may run `if {' '.join(text(cond).split())}` inside it{at(n)}"
             skipped.append(n.child_by_field_name("consequence"))
         elif n.type == "call_expression":
             name = call_name(n)
             if name in inner:
                 continue
-            spec = options.lookup(name) if name else None
+            spec = options.lookup(name) if name else None      # asks the index, too
+            passed = [i for i, a in enumerate(arguments(n)) if is_result(a)]
+            if passed and spec is not None and spec.origin:
+                # A project function given vfork's value: a checker, when it
+                # only tests the value and returns it.
+                problem = _checker_problem(name, passed, options, depth)
+                if problem is not None:
+                    return problem
+                skipped.append(n)
+                continue
             if spec is None or spec.review is not None or spec.flushes or spec.macro is not None \
                     or spec.kind not in (Kind.SAFE, Kind.DIAG):
-                return f"the child runs `{' '.join(text(n).split())[:60]}` inside it"
+                return f"the child runs `{' '.join(text(n).split())[:60]}` inside it{at(n)}"
         elif n.type in ("assignment_expression", "update_expression"):
             target = unparen(n.child_by_field_name("left") if n.type == "assignment_expression"
                              else n.child_by_field_name("argument"))
             if target.type != "identifier" or text(target) not in local | results:
-                return f"the child stores to `{text(target)}` inside it"
+                return f"the child stores to `{text(target)}` inside it{at(n)}"
+        elif n.type == "return_statement" and returns is not None:
+            value = unparen(n.named_children[0]) if n.named_children else None
+            if value is None or value.type != "identifier" or text(value) != returns:
+                return f"the child may return `{' '.join(text(n).split())[:60]}` inside it{at(n)}"
     return None
+
+
+def _checker_problem(name: str, passed: list, options, depth: int) -> Optional[str]:
+    """Why the project function ``name``, called with vfork's value as the
+    arguments at ``passed``, does more in the child than check that value
+    and return it (toybox's `XVFORK()` is `xvforkwrap(vfork())`), or None."""
+    knowledge = options.project
+    defs = [d for d in knowledge.lookup(name, options.path) if d.kind == "function"] if knowledge else []
+    if len({d.text for d in defs}) != 1 or depth >= MAX_CHECKERS or len(passed) != 1:
+        why = "its body is not in the analysed tree" if not defs else \
+            "it is defined more than once, differently" if len({d.text for d in defs}) > 1 else \
+            f"checkers are followed {MAX_CHECKERS} deep" if depth >= MAX_CHECKERS else "it gets the value twice"
+        return f"the child passes the vfork value to `{name}()`: {why}"
+    d = defs[0]
+    from codemod.engines.c.syntax import parse
+    root = parse(d.text.encode("utf-8", "surrogateescape")).root_node
+    fn = next((n for n in root.children if n.type == "function_definition"), None)
+    body = fn.child_by_field_name("body") if fn is not None else None
+    params = _parameters(fn) if fn is not None else None
+    if body is None or body.has_error or params is None or passed[0] >= len(params) or params[passed[0]] is None:
+        return f"the child passes the vfork value to `{name}()` ({d.where}), which the tool cannot read"
+    param = params[passed[0]]
+    local = {p for p in params if p} | {text(n.child_by_field_name("declarator")) for n in walk(body)
+                                        if n.type == "init_declarator"}
+    local |= {text(c) for n in walk(body) if n.type == "declaration" for c in n.named_children
+              if c.type == "identifier"}
+    problem = _body_problem(body, set(), {param}, local, replace(options, path=d.path), depth + 1,
+                            returns=param, where=d.where, first_line=d.line)
+    if problem is not None:
+        return f"`{name}()` ({d.where}), which the vfork value passes through: {problem}"
+    return None
+
+
+def _parameters(fn: Node) -> Optional[list]:
+    """The parameter names of a function definition (None for one unnamed), or None."""
+    decl = fn.child_by_field_name("declarator")
+    while decl is not None and decl.type != "function_declarator":
+        decl = decl.child_by_field_name("declarator")
+    plist = decl.child_by_field_name("parameters") if decl is not None else None
+    if plist is None:
+        return None
+    names = []
+    for p in plist.named_children:
+        if p.type != "parameter_declaration":
+            continue
+        d = p.child_by_field_name("declarator")
+        while d is not None and d.type != "identifier":
+            d = d.child_by_field_name("declarator")
+        names.append(text(d) if d is not None else None)
+    return names
 
 
 def returns_fork(d) -> bool:
@@ -186,7 +261,7 @@ def returns_fork(d) -> bool:
         return d.params == () and " ".join(d.text.split()) in ("fork()", "(fork())")
     if d.kind != "function":
         return False
-    from codemod.engines.c.syntax import arguments, parse
+    from codemod.engines.c.syntax import parse
     root = parse(d.text.encode("utf-8", "surrogateescape")).root_node
     fn = next((n for n in root.children if n.type == "function_definition"), None)
     body = fn.child_by_field_name("body") if fn is not None else None
