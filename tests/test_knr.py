@@ -3,7 +3,7 @@ the same length, every definition a function_definition, nothing else touched.""
 import pytest
 
 from codemod.engines.c import knr
-from codemod.engines.c.syntax import parse
+from codemod.engines.c.syntax import parse, walk
 
 FIXES = {
     "plain": b"main(argc, argv)\n\tint argc;\n\tchar **argv;\n{\n\treturn 0;\n}\n",
@@ -12,6 +12,9 @@ FIXES = {
     "a name starting with a keyword": b"register_thing(a)\n\tint a;\n{\n\treturn a;\n}\n",
     "a pointer parameter to a function": b"call(f, x)\n\tint (*f)();\n\tint x;\n{\n\treturn f(x);\n}\n",
     "two in a row": b"f(a)\nint a;\n{\n\treturn a;\n}\nstatic\ng(b)\nint b;\n{\n\treturn b;\n}\n",
+    "no blanks, a comment before": b"/*\n * Delete the directory at shutdown\n */\nwwend()\n{\n\treturn 0;\n}\n",
+    "no blanks, blank lines before": b"int x;\n        \nwwend()\n{\n\treturn 0;\n}\n",
+    "inside a file-wide #ifdef": b"#ifdef TERMINFO\nstatic\nrun(p)\nchar *p;\n{\n\treturn 0;\n}\n#endif\n",
     "after a stray statement": b"foo(a);\nbar(b)\nint b;\n{\n\treturn b;\n}\n",
 }
 
@@ -20,6 +23,9 @@ UNCHANGED = {
     "typed K&R (tree-sitter reads it)": b"static int\nf(a)\n\tint a;\n{\n\treturn a;\n}\n",
     "a keyword head": b"if (x)\n{\n\treturn 0;\n}\n",
     "no room for int": b"f()\n{\n\treturn 0;\n}\n",
+    "no room but a declaration": b"int x;\nf()\n{\n\treturn 0;\n}\n",
+    # Taking `b` or `a` from `a*b/c` could close the comment early.
+    "room only next to * or /": b"/*a*b/c*/\nf()\n{\n\treturn 0;\n}\n",
 }
 
 
@@ -39,8 +45,15 @@ def test_fixes(name):
     assert new.count(b"\n") == source.count(b"\n")
     root = parse(new).root_node
     assert not root.has_error
-    defs = [n for n in root.children if n.type == "function_definition"]
+    defs = [n for n in walk(root) if n.type == "function_definition"]
     assert len(defs) == source.count(b"\n{")
+    # Comments before a header may lose letters and blanks, never their end;
+    # only those inside a header (blanked with its declarations) go.
+    before = {c.start_byte for c in walk(parse(source).root_node) if c.type == "comment"}
+    after = {c.start_byte for c in walk(root) if c.type == "comment"}
+    heads = [(fn.start_byte, fn.child_by_field_name("body").start_byte) for fn in defs]
+    assert after <= before
+    assert all(any(a <= at < b for a, b in heads) for at in before - after)
     # Only headers change: bodies are the same bytes at the same offsets.
     for fn in defs:
         body = fn.child_by_field_name("body")

@@ -50,8 +50,9 @@ def _blank(text: bytes) -> bytes:
 
 
 def _rewrite(text: bytes) -> Optional[bytes]:
-    """The header ``text`` (up to its `{`) as a parseable definition head
-    of the same length, or None when it is not a K&R header with room."""
+    """The header ``text`` (up to its `{`) as a parseable definition head,
+    at most 4 bytes longer (`int ` with no blanks left to take it from),
+    or None when it is not a K&R header."""
     bare = _blank(text)
     m = _HEADER.fullmatch(bare)
     if m is None or m.group("name") in _KEYWORDS:
@@ -66,20 +67,43 @@ def _rewrite(text: bytes) -> Optional[bytes]:
     params = text[m.end("name"):m.start("decls")]
     rest = [b if b in (0x0A, 0x0D) else 0x20 for b in text[m.start("decls"):]]
     if implicit:
-        # Four blanks of the declarations make room for `int `.
-        if rest.count(0x20) < 4:
-            return None
-        for _ in range(4):
+        # Blanks of the declarations make room for `int `, as many as there are.
+        for _ in range(min(4, rest.count(0x20))):
             rest.remove(0x20)
         at = m.start("name")
         head = head[:at] + b"int " + head[at:]
     return head + params + bytes(rest)
 
 
+MAX_GROUP_DEPTH = 32    # `#if` groups around file-scope code looked into
+
+
+def _scopes(root: Node) -> list:
+    """The file scope's lists of nodes: the root's children and those of
+    every `#if` group at file scope (`#ifdef TERMINFO` around a whole file)."""
+    out, stack = [], [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        children = list(node.children)
+        out.append(children)
+        if depth < MAX_GROUP_DEPTH:
+            stack += [(c, depth + 1) for c in children if c.type in _GROUPS]
+    return out
+
+
+_GROUPS = {"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"}
+
+
 def normalise(source: bytes, root: Node) -> Optional[bytes]:
     """``source`` with every implicit-int K&R header made parseable, or None when there is none."""
-    children = list(root.children)
     out = bytearray(source)
+    changed = False
+    for children in _scopes(root):
+        changed = _normalise(source, children, out) or changed
+    return bytes(out) if changed else None
+
+
+def _normalise(source: bytes, children: list, out: bytearray) -> bool:
     changed = False
     for i, node in enumerate(children):
         if node.type != "compound_statement":
@@ -103,8 +127,57 @@ def normalise(source: bytes, root: Node) -> Optional[bytes]:
         if best is None:
             continue
         start, new = best
+        extra = len(new) - (end - start)
+        if extra:
+            # `f()\n{`: no blanks after the name; take them from the blanks
+            # and the comment just before the header (newlines kept).
+            floor = children[j_floor(children, i)].end_byte if j_floor(children, i) is not None else 0
+            taken = _room_before(source, start, max(floor, 0), extra)
+            if taken is None:
+                continue
+            keep = bytes(b for k, b in enumerate(source[taken[0]:start], taken[0]) if k not in taken)
+            start, new = taken[0], keep + new
         if len(new) != end - start:
             continue
         out[start:end] = new
         changed = True
-    return bytes(out) if changed else None
+    return changed
+
+
+def j_floor(children: list, i: int) -> Optional[int]:
+    """The last file-scope node before block ``i`` that is not part of its
+    header or a comment: room is never taken from it."""
+    for j in range(i - 1, -1, -1):
+        if children[j].type not in _WALKED:
+            return j
+    return None
+
+
+def _room_before(source: bytes, start: int, floor: int, wanted: int) -> Optional[list]:
+    """Offsets of ``wanted`` bytes before ``start`` (not before ``floor``)
+    that can go without changing the parse: blanks, and characters inside
+    comments other than newlines, nearest first; None when there are too few."""
+    found: list = []
+    at = start
+    while at > floor and len(found) < wanted:
+        c = source[at - 1]
+        if c in (0x20, 0x09):
+            found.append(at - 1)
+            at -= 1
+        elif c in (0x0A, 0x0D):
+            at -= 1
+        elif source[max(at - 2, floor):at] == b"*/":
+            opening = source.rfind(b"/*", floor, at - 2)
+            if opening < 0:
+                return None
+            for k in range(at - 3, opening + 1, -1):
+                if len(found) == wanted:
+                    break
+                # Letters, digits and blanks, never next to `*` or `/`: no
+                # removal can make a `*/` that ends the comment early.
+                if (chr(source[k]).isalnum() and source[k] < 0x80 or source[k] in (0x20, 0x09))                         and source[k - 1] != 0x2A and source[k + 1] != 0x2F:
+                    found.append(k)
+            at = opening
+        else:
+            return None
+    return sorted(found) if len(found) == wanted else None
