@@ -803,3 +803,35 @@ def test_a_checker_returning_something_else_is_review(scan):
     f = site(findings)
     assert f["verdict"] == "review"
     assert "the child may return `return 1;` inside it (util.c:11)" in texts(f)
+
+
+# -- a definition taking another number of arguments is not the callee --------
+
+def test_a_definition_with_another_parameter_count_is_not_the_one_called(scan):
+    main = child("tidy(argv[1]);\nexecv(argv[0], argv);\n_exit(127);")
+    files = {"main.c": HEAD + "int tidy(const char *);\n" + main,
+             "util.c": HEAD + "int tidy(const char *path)\n{\n\treturn access(path, 0);\n}\n",
+             # another program of the tree (a kernel's syscall of the same name)
+             "kern/sys.c": "int busy;\nint tidy(p, uap, retval)\n\tvoid *p, *uap;\n\tint *retval;\n{\n"
+                           "\tbusy = 1;\n\treturn 0;\n}\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork", texts(f)
+    # Where the only definition takes another count, nothing is known of the call.
+    files["util.c"] = HEAD
+    f = site(scan(files, "--no-cache")[0])
+    assert f["verdict"] == "review"
+    assert "`tidy()` is declared at main.c:5, but its body is not in the analysed tree" in texts(f) \
+        or "`tidy()` is not a function the tool knows" in texts(f)
+
+
+def test_variadic_and_void_parameter_lists_count_as_written():
+    from codemod.engines.c import summaries
+    from codemod.engines.c.project import Definition
+
+    def takes(source, arity):
+        return summaries.takes(Definition("f", "function", "a.c", 1, source), arity)
+    assert takes("void f(const char *fmt, ...)\n{\n}\n", 3) and not takes("void f(const char *fmt, ...)\n{\n}\n", 0)
+    assert takes("void f(void)\n{\n}\n", 0) and not takes("void f(void)\n{\n}\n", 1)
+    assert takes("f()\n{\n}\n", 5)                      # no prototype: any count
+    assert takes("int (*f(int a))(int, int)\n{\n\treturn 0;\n}\n", 1)   # its own list, not its result's
+    assert not takes("int (*f(int a))(int, int)\n{\n\treturn 0;\n}\n", 2)

@@ -70,15 +70,17 @@ class Options:
     undefines: tuple = ()          # names the build leaves undefined (--undefine)
     compile: Optional[object] = field(default=None, compare=False)   # the file's compiledb.Entry
 
-    def lookup(self, name: Optional[str], stack: tuple = ()) -> Optional[libc.Spec]:
+    def lookup(self, name: Optional[str], stack: tuple = (), arity: Optional[int] = None) -> Optional[libc.Spec]:
         """What a call of ``name`` does: the configuration first (it wins
-        over discovery), then the C library table, then the project index."""
+        over discovery), then the C library table, then the project index
+        (with ``arity``, the call's argument count: a definition taking
+        another count is not the function called)."""
         found = libc.lookup(name or "", self.exec_wrappers, self.safe_functions)
         if found is None and name and self.asked is not None and not stack:
             self.asked.add(name)
         if found is None and name and self.project is not None:
             from codemod.engines.c import summaries
-            found = summaries.spec(name, self.project, self, stack)
+            found = summaries.spec(name, self.project, self, stack, arity)
         return found
 
 
@@ -310,7 +312,7 @@ class _Checker:
         if name in ("vfork", "fork", "clone", "posix_spawn", "posix_spawnp", "system", "popen"):
             self.review(call, "spawns-again", name=name)
             return
-        spec = self.lookup(name)
+        spec = self.lookup(name, len(arguments(call)))
         if spec is not None and spec.kind in (Kind.EXEC, Kind.EXIT):
             self.ends = True
         if spec is libc.EXEC_WRAPPER:
@@ -362,8 +364,8 @@ class _Checker:
             if idx < len(args) and not null_pointer(args[idx]):
                 self.check_pointer_arg(call, args[idx], idx)
 
-    def lookup(self, name: str):
-        return self.options.lookup(name)
+    def lookup(self, name: str, arity: Optional[int] = None):
+        return self.options.lookup(name, arity=arity)
 
     def flushing(self, call: Node, name: str, spec) -> None:
         """A call that ends in exit() (err(), a project die()): fine where
@@ -504,8 +506,8 @@ class HelperChecker(_Checker):
         self.calls: list = []
         self.flushing_calls: list = []
 
-    def lookup(self, name: str):
-        return self.options.lookup(name, self.stack)
+    def lookup(self, name: str, arity: Optional[int] = None):
+        return self.options.lookup(name, self.stack, arity)
 
     def review(self, node: Node, kind: str, **fields) -> None:
         self.problems.append((node, kind, fields))

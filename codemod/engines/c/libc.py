@@ -161,6 +161,14 @@ _TABLE: dict[str, Spec] = {
     "time": Spec(Kind.SAFE, out_args=(0,), cite="time(2): returns the time, and stores it where tloc points "
                  "when tloc is not NULL"),
     "reboot": Spec(Kind.SAFE, cite="reboot(2): a system call; it changes no memory of the caller"),
+    **{name: Spec(Kind.SAFE, cite="unlink(2), mkdir(2), chmod(2), chown(2), rename(2), link(2), symlink(2), "
+                  "truncate(2): system calls on the file system; they read their arguments and change no "
+                  "memory of the caller (errno aside)")
+       for name in ("unlink", "unlinkat", "rmdir", "mkdir", "mkdirat", "chmod", "fchmod", "chown", "fchown",
+                    "lchown", "rename", "link", "symlink", "truncate", "ftruncate")},
+    **{name: Spec(Kind.SAFE, cite="sigblock(3), sigsetmask(3): 4.2BSD interfaces that change the calling "
+                  "process's signal mask and return the old one (glibc signal/sigblock.c, sigsetmask.c: "
+                  "sigprocmask)") for name in ("sigblock", "sigsetmask")},
     **{name: Spec(Kind.SHARED, writes=_SHARED_HEAP, cite="getpwnam(3): the return value may point to a static "
                   "area, overwritten by later calls; glibc's NSS allocates")
        for name in ("getpwnam", "getpwuid", "getgrnam", "getgrgid", "getpwent", "getgrent")},

@@ -33,9 +33,14 @@ MAX_DEPTH = 6
 MAX_VARIANTS = 8     # differing definitions of one name summarised before it counts as ambiguous
 
 
-def spec(name: str, knowledge: Knowledge, options, stack: tuple = ()) -> Optional[Spec]:
-    """The Spec of project name ``name`` as seen from ``options.path``, or None."""
+def spec(name: str, knowledge: Knowledge, options, stack: tuple = (), arity: Optional[int] = None) -> Optional[Spec]:
+    """The Spec of project name ``name`` as seen from ``options.path``, or
+    None.  With ``arity`` (a call's argument count), function definitions
+    taking another count are left out: in a tree of many programs the
+    kernel's `unlink(p, uap, retval)` is not what a program's `unlink(path)` calls."""
     defs = knowledge.lookup(name, options.path)
+    if arity is not None:
+        defs = [d for d in defs if d.kind != "function" or takes(d, arity)]
     if not defs:
         return None
     # What a helper does does not depend on who calls it, only on which
@@ -97,6 +102,37 @@ def _spec(name: str, defs: list, knowledge: Knowledge, options, stack: tuple) ->
         return Spec(Kind.EXIT, origin=_origin(decl), review=("helper-no-body", {
             "name": name, "where": decl.where, "what": "is declared noreturn"}))
     return _review(decl, "helper-no-body", what="is declared")
+
+
+def takes(d: Definition, arity: int) -> bool:
+    """A call with ``arity`` arguments may call the function ``d``: its parameter list
+    has that many, is variadic with no more before `...`, or is unknown
+    (`f()` in old C, or a list the tool cannot read)."""
+    root = _kept_parse(d.text)
+    decl = next((n for n in walk_declarators(root) if n.type == "function_declarator"
+                 and n.child_by_field_name("declarator") is not None
+                 and n.child_by_field_name("declarator").type == "identifier"), None)
+    params = decl.child_by_field_name("parameters") if decl is not None else None
+    if params is None or params.has_error:
+        return True
+    items = [c for c in params.named_children if c.type != "comment"]
+    if not items:
+        return True                     # `f()`: no prototype
+    if any(c.type == "variadic_parameter" for c in items) or text(params).rstrip(") \t\n").endswith("..."):
+        return arity >= len(items) - 1
+    if len(items) == 1 and " ".join(text(items[0]).split()) == "void":
+        return arity == 0
+    return arity == len(items)
+
+
+def walk_declarators(root: Node):
+    """The declarator nodes of ``root``'s first definition or declaration, outermost first."""
+    top = next((n for n in root.children if n.type in ("function_definition", "declaration")), None)
+    node = top.child_by_field_name("declarator") if top is not None else None
+    while node is not None:
+        yield node
+        node = node.child_by_field_name("declarator") or next(
+            (c for c in node.named_children if c.type.endswith("declarator")), None)
 
 
 def noreturn_declared(d: Definition, knowledge: Knowledge, options, depth: int = 0) -> bool:
