@@ -835,3 +835,33 @@ def test_variadic_and_void_parameter_lists_count_as_written():
     assert takes("f()\n{\n}\n", 5)                      # no prototype: any count
     assert takes("int (*f(int a))(int, int)\n{\n\treturn 0;\n}\n", 1)   # its own list, not its result's
     assert not takes("int (*f(int a))(int, int)\n{\n\treturn 0;\n}\n", 2)
+
+
+# -- headers a file cannot see ------------------------------------------------
+
+def test_a_macro_in_a_header_the_file_never_includes_is_not_its_own(scan):
+    # A tree of many programs: sc's header defines `error` as a macro; ex's
+    # file includes only its own header and calls its own error().
+    main = '#include "ex.h"\n' + child('error("no shell");\nexecv(argv[0], argv);\n_exit(127);',
+                                        before="void error(const char *);\n")
+    files = {"sc/sc.h": "#define error(msg) fputs(msg, stdout)\n",
+             "ex/ex.h": HEAD,
+             "ex/main.c": main,
+             "ex/subr.c": '#include "ex.h"\nvoid error(const char *msg)\n{\n\twrite(2, msg, 1);\n}\n'}
+    findings, _ = scan(files)
+    f = site(findings, "ex/main.c")
+    assert f["verdict"] == "fork", texts(f)
+    # An include the tree does not have (a generated header) may bring any macro in.
+    files["ex/main.c"] = '#include "config.h"\n' + main
+    findings, _ = scan(files, "--no-cache")
+    f = site(findings, "ex/main.c")
+    assert f["verdict"] == "review"
+    assert "sc/sc.h" in texts(f)
+
+
+def test_k_and_r_helpers_are_in_the_index(scan):
+    main = child("tidy(argv[1]);\nexecv(argv[0], argv);\n_exit(127);")
+    files = {"main.c": HEAD + main,
+             "util.c": HEAD + "tidy(path)\n\tchar *path;\n{\n\treturn access(path, 0);\n}\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork", texts(f)

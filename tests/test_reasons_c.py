@@ -318,3 +318,51 @@ def test_a_cast_null_out_argument_writes_nothing():
     assert [str(r) for r in f.reasons] == [
         "line 10: `sigaction(SIGINT, act, (struct sigaction *) &saved)` writes through argument 3, "
         "`(struct sigaction *) &saved`, into memory the tool cannot place inside the child region"]
+
+
+REPEATED = b"""#include <errno.h>
+#include <unistd.h>
+int io, a, b, *p;
+struct { int f; } s, *sp;
+int f(void);
+int run(char **argv)
+{
+	int pid;
+
+	pid = vfork();
+	%s
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("stores", [b"io = a;", b"errno = 0;", b"io = a + 2 * b;", b"s.f = a; io = b;",
+                                    b"io = (int)sizeof(s);", b"a = b; io = -b;"])
+def test_a_store_the_parent_repeats_keeps_fork(stores):
+    [f] = findings(REPEATED % stores).findings
+    assert f.verdict is Verdict.FORK, [str(r) for r in f.reasons]
+    assert "runs in both processes before they part; the parent's store replaces the child's" in f.message
+
+
+@pytest.mark.parametrize("stores", [
+    b"a++;",                 # the parent would see two increments under vfork
+    b"a = a + 1;",           # reads what it writes
+    b"a = b; b = 5;",        # the second store changes what the first read
+    b"b = 5; a = b;",        # the first store changes what the second reads
+    b"io = *p;",             # reads through a pointer
+    b"sp->f = 1;",           # writes through a pointer
+    b"io = f();",            # calls
+    b"pid = 1;",             # the result itself
+    b"p[b++] = 1;",          # the index changes
+])
+def test_a_store_the_parent_does_not_repeat_exactly_is_review(stores):
+    [f] = findings(REPEATED % stores).findings
+    assert f.verdict is Verdict.REVIEW
+    assert any(r.kind == "runs-in-both" or r.kind.startswith("result") for r in f.reasons), \
+        [str(r) for r in f.reasons]

@@ -143,6 +143,9 @@ KINDS = {
                                 "tool knows: in its runs a zero result is no child", "untracked-result"),
     "conditional-fork": _k("vfork is one arm of `{expr}` whose other arm forks: posix_spawn would replace both, "
                            "so only the vfork arm changes (to fork)"),
+    "repeated-store": _k("`{stmt}` runs in both processes before they part; the parent's store replaces the "
+                         "child's under vfork, so it stays where it is for both (fork; posix_spawn would run it "
+                         "in the parent only, after the child's set-up was taken)"),
     "retry-loop": _k("retry loop around vfork: posix_spawn cannot sit in a loop condition"),
     "fallthrough": _k("the child is reached by falling through after the parent's branches"),
     "preproc-before-branch": _k("`{stmt}` between vfork and the child's branch: the region depends on the "

@@ -102,18 +102,30 @@ class _Index:
                     self._headers.setdefault(os.path.basename(p), []).append((p, shown))
         seen: dict = {}
         frontier = [path]
+        closed = True
         while frontier:
             try:
                 with open(frontier.pop(), "rb") as fh:
                     data = fh.read()
             except OSError:
+                closed = False
                 continue
-            for name in _INCLUDE.findall(data):
-                for p, shown in self._headers.get(os.path.basename(name.decode("utf-8", "replace")), ()):
+            # `#include <name.h>` may mean a header of the tree (an -I
+            # folder: a libc's or a kernel's own), followed like the rest;
+            # one the tree lacks is the system's.  A quoted include the tree
+            # lacks (a generated header) or a computed one may mean anything.
+            for quoted, name in [(True, n) for n in _INCLUDE.findall(data)] + \
+                    [(False, n) for n in _SYSTEM_INCLUDE.findall(data)]:
+                found_here = self._headers.get(os.path.basename(name.decode("utf-8", "replace")), ())
+                closed = closed and (bool(found_here) or not quoted)
+                for p, shown in found_here:
                     if shown not in seen:
                         seen[shown] = True
                         frontier.append(p)
+            closed = closed and not _COMPUTED_INCLUDE.search(data)
         found = self.knowledge.visible[display] = frozenset(seen)
+        if closed:
+            self.knowledge.closed.add(display)
         return found
 
     def may_define(self, path: str, wanted: set) -> set:
@@ -212,6 +224,8 @@ class _Index:
 
 
 _INCLUDE = re.compile(rb'(?m)^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"')
+_SYSTEM_INCLUDE = re.compile(rb'(?m)^[ \t]*#[ \t]*include[ \t]*<([^>\n]+)>')
+_COMPUTED_INCLUDE = re.compile(rb'(?m)^[ \t]*#[ \t]*include[ \t]*[A-Za-z_]')
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _DEFINE = re.compile(rb"[ \t]*#[ \t]*define[ \t]+$")
 

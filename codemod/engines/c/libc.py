@@ -166,6 +166,8 @@ _TABLE: dict[str, Spec] = {
                   "memory of the caller (errno aside)")
        for name in ("unlink", "unlinkat", "rmdir", "mkdir", "mkdirat", "chmod", "fchmod", "chown", "fchown",
                     "lchown", "rename", "link", "symlink", "truncate", "ftruncate")},
+    "lseek": Spec(Kind.SAFE, cite="lseek(2): repositions the file offset of the open file description; "
+                  "a system call that changes no memory of the caller"),
     **{name: Spec(Kind.SAFE, cite="sigblock(3), sigsetmask(3): 4.2BSD interfaces that change the calling "
                   "process's signal mask and return the old one (glibc signal/sigblock.c, sigsetmask.c: "
                   "sigprocmask)") for name in ("sigblock", "sigsetmask")},

@@ -68,8 +68,14 @@ class FileFacts:
 
 def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
     """The definitions, declarations and file-scope variables of one file
-    (of just the byte ``ranges`` of it, for a file too big to parse whole)."""
+    (of just the byte ``ranges`` of it, for a file too big to parse whole).
+    K&R definitions with implicit int count (read as the engine reads them)."""
     tree = parse(source, ranges)
+    if ranges is None and tree.root_node.has_error:
+        from codemod.engines.c import knr
+        old_c = knr.normalise(source, tree.root_node)
+        if old_c is not None:
+            tree = parse(old_c)
     defs: dict = {}
     globals_: dict = {}
     includes: list = []
@@ -307,6 +313,7 @@ class Knowledge:
     redirects: list = field(default_factory=list)     # [Redirect]
     sites: dict = field(default_factory=dict)         # wrapper name or redirect where -> [SiteNote]
     visible: dict = field(default_factory=dict)       # display path -> headers it includes (index.visible)
+    closed: set = field(default_factory=set)          # display paths whose every include was found in the tree
     beyond: dict = field(default_factory=dict)        # name -> which budget kept the index from looking it up
     searched: set = field(default_factory=set, compare=False)   # names the index looked up (for the cache)
     read: set = field(default_factory=set, compare=False)       # paths on disk of the files it read
@@ -331,6 +338,10 @@ class Knowledge:
         declaration (which may say noreturn)."""
         defs = [d for d in self.definitions.get(name, []) if d.path == path or visible_elsewhere(d)]
         headers = self.visible.get(path)
+        if headers is not None and path in self.closed:
+            # Every include of the file was found: a header outside them
+            # (another program's, in a tree of many) is not seen by it.
+            defs = [d for d in defs if not d.path.endswith(".h") or d.path in headers or d.path == path]
         if headers is not None and any(d.path.endswith(".h") for d in defs):
             # A header definition counts from the headers the file includes,
             # when one of them has it; otherwise all are kept (and differing

@@ -65,6 +65,7 @@ class Site:
     review: list = field(default_factory=list)     # reasons a person must decide
     no_spawn: list = field(default_factory=list)   # shape reasons that rule out spawn
     error_path: bool = False             # the code tests for vfork failure
+    repeated: list = field(default_factory=list)   # stores both processes make before they part
 
     @property
     def line(self) -> int:
@@ -424,6 +425,70 @@ def _other(site: Site, scan, stmt: Node, live: set):
     if stmt.type in PREPROC_BRANCHES or stmt.type.startswith("preproc_"):
         site.block(R("preproc-before-branch", line(stmt), stmt=short(stmt)))
         return "done"
+    if _repeated_store(site, stmt, scan.is_result):
+        site.no_spawn.append(R("repeated-store", line(stmt), stmt=short(stmt)))
+        return "skip"
+    return None
+
+
+# What the value of a store both processes repeat may be made of: it reads
+# variables and constants, and calls, stores or dereferences nothing.
+_PLAIN = {"identifier", "number_literal", "char_literal", "string_literal", "string_content", "escape_sequence",
+          "null", "true", "false", "parenthesized_expression", "binary_expression", "unary_expression",
+          "cast_expression", "type_descriptor", "primitive_type", "type_identifier", "sized_type_specifier",
+          "abstract_pointer_declarator", "field_expression", "field_identifier", "subscript_expression",
+          "sizeof_expression", "conditional_expression", "comment"}
+
+
+def _repeated_store(site: Site, stmt: Node, is_result) -> bool:
+    """``stmt`` (between vfork and the test of its result) is `x = value;`
+    that the parent, running it after the child, makes exactly as under
+    fork: the value reads nothing any such store writes (`io = pvec[0];`,
+    `errno = 0;`).  Under vfork the child's store lands first and the
+    parent's replaces it; under fork each makes its own: the parent ends
+    with the same value either way, and the child runs it as before.  The
+    store then stays for both processes, so the site is fork."""
+    if stmt.type != "expression_statement" or stmt.named_child_count != 1:
+        return False
+    expr = stmt.named_children[0]
+    if expr.type != "assignment_expression" or expr.child_by_field_name("operator").type != "=":
+        return False
+    left, right = unparen(expr.child_by_field_name("left")), unparen(expr.child_by_field_name("right"))
+    target = _store_base(left)
+    if target is None or is_result(left) or right is None:
+        return False
+    reads = set()
+    for n in walk(right):
+        if not n.is_named:
+            continue
+        if n.type not in _PLAIN or (n.type == "field_expression" and text(n.child_by_field_name("operator")) != ".") \
+                or (n.type == "unary_expression" and text(n.child_by_field_name("operator")) not in "-+!~"):
+            return False
+        if n.type == "identifier":
+            reads.add(text(n))
+    index = left.child_by_field_name("index") if left.type == "subscript_expression" else None
+    if index is not None and not (index.type in ("number_literal", "identifier")):
+        return False
+    if index is not None and index.type == "identifier":
+        reads.add(text(index))
+    written = {t for t, _ in site.repeated} | {target}
+    if reads & written or any(target in r for _, r in site.repeated):
+        return False
+    site.repeated.append((target, reads))
+    return True
+
+
+def _store_base(left: Optional[Node]) -> Optional[str]:
+    """The variable a store to ``left`` changes: `x`, `s.f`, `a[i]`; None for anything else."""
+    if left is None:
+        return None
+    if left.type == "identifier":
+        return text(left)
+    if left.type == "field_expression" and text(left.child_by_field_name("operator")) == "." \
+            and unparen(left.child_by_field_name("argument")).type == "identifier":
+        return text(unparen(left.child_by_field_name("argument")))
+    if left.type == "subscript_expression" and unparen(left.child_by_field_name("argument")).type == "identifier":
+        return text(unparen(left.child_by_field_name("argument")))
     return None
 
 
