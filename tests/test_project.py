@@ -139,7 +139,18 @@ def test_two_different_definitions_of_one_helper_are_ambiguous(scan):
              "one/p.c": "#include <unistd.h>\nvoid prep(void)\n{\n\tclose(3);\n}\n",
              "two/p.c": "int n;\nvoid prep(void)\n{\n\tn = 1;\n}\n"}
     f = site(scan(files)[0])
-    assert f["verdict"] == "review" and "defined more than once in the tree" in f["message"]
+    # The definition a child may not call decides, and is named with the others.
+    assert f["verdict"] == "review"
+    assert "`prep()` (two/p.c:2) writes `n` at two/p.c:4" in f["message"], f["message"]
+    assert "(of its 2 definitions, the one at two/p.c:2; the others: one/p.c:2)" in f["message"]
+
+
+def test_differing_definitions_a_child_may_all_call_are_joined(scan):
+    files = {"main.c": child("prep();\nexecv(argv[0], argv);\n_exit(127);", "void prep(void);\n"),
+             "p.c": "#include <stdio.h>\n#include <unistd.h>\n#ifdef QUIET\nvoid prep(void)\n{\n\tclose(3);\n}\n"
+                    "#else\nvoid prep(void)\n{\n\tfputs(\"prep\\n\", stderr);\n\tclose(3);\n}\n#endif\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork", texts(f)
 
 
 def test_a_function_like_macro_is_expanded_in_the_child(scan):
@@ -865,3 +876,16 @@ def test_k_and_r_helpers_are_in_the_index(scan):
              "util.c": HEAD + "tidy(path)\n\tchar *path;\n{\n\treturn access(path, 0);\n}\n"}
     f = site(scan(files)[0])
     assert f["verdict"] == "fork", texts(f)
+
+
+def test_a_helper_writing_at_an_offset_into_its_own_array_writes_nothing_shared(scan):
+    helper = HEAD + ("void note(const char *s)\n{\n\tchar buf[64];\n\tint n = 4;\n"
+                     "\tsnprintf(buf + n, sizeof(buf) - n, \"%s\", s);\n\twrite(2, buf, n);\n}\n")
+    main = child("note(argv[0]);\nexecv(argv[0], argv);\n_exit(127);", "void note(const char *);\n")
+    f = site(scan({"main.c": main, "util.c": helper})[0])
+    assert f["verdict"] == "fork", texts(f)
+    # An offset into memory the parent shares is still a write the parent sees.
+    f = site(scan({"main.c": main, "util.c": helper.replace("\tchar buf[64];\n", "").replace(
+        "void note", "char buf[64];\nvoid note")}, "--no-cache")[0])
+    assert f["verdict"] == "review"
+    assert "writes through argument 1, `buf + n`" in texts(f)

@@ -21,7 +21,7 @@ from codemod.engines.c import libc
 from codemod.engines.c.libc import Kind
 from codemod.engines.c.sites import SYNTAX
 from codemod.engines.c.spawnmatch import SpawnMatcher
-from codemod.engines.c.syntax import Node, arguments, call_name, declarators, line, null_pointer, short, statements, text, unparen
+from codemod.engines.c.syntax import Node, arguments, call_name, declarators, has_inner, line, null_pointer, short, statements, text, unparen
 
 R = For("c")
 
@@ -422,7 +422,15 @@ class _Checker:
         if arg.type == "pointer_expression" and arg.child_by_field_name("operator").type == "&":
             self.check_write(call, arg.child_by_field_name("argument"), via=f"through argument {idx + 1}, ")
             return
-        local = self.local(text(arg)) if arg.type == "identifier" else None
+        base = arg
+        if arg.type == "binary_expression" and text(arg.child_by_field_name("operator")) in "+-":
+            # `buf + used`: an offset into a local array is that array.
+            left, right = unparen(arg.child_by_field_name("left")), unparen(arg.child_by_field_name("right"))
+            offset = right if left.type == "identifier" else left
+            if not has_inner(offset, ("call_expression", "assignment_expression", "update_expression")) \
+                    and offset.type not in ("call_expression", "assignment_expression", "update_expression"):
+                base = left if left.type == "identifier" else right
+        local = self.local(text(base)) if base.type == "identifier" else None
         if local is not None and local is not _STATIC and local.type == "array_declarator":
             return
         self.review(call, "pointer-arg-write", call=short(call), n=idx + 1, arg=text(arg))

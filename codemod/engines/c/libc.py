@@ -120,13 +120,16 @@ _TABLE: dict[str, Spec] = {
     "strncpy": Spec(Kind.SAFE, out_args=(0,)),
     "snprintf": Spec(Kind.SAFE, out_args=(0,)),
     "sprintf": Spec(Kind.SAFE, out_args=(0,)),
+    "vsnprintf": Spec(Kind.SAFE, out_args=(0,), cite="vsnprintf(3): writes at most size bytes to str; glibc "
+                      "libio/vsnprintf.c formats into the caller's buffer"),
+    "vsprintf": Spec(Kind.SAFE, out_args=(0,), cite="vsprintf(3): writes to str; glibc libio/iovsprintf.c"),
     # Memory the parent shares under vfork.
     **{name: Spec(Kind.SHARED, writes=_SHARED_STDIO) for name in (
         "printf", "vprintf", "puts", "putchar", "fflush", "fclose", "fopen",
         "fdopen", "freopen", "setvbuf", "setbuf",
     )},
     **{name: Spec(Kind.SHARED, writes=_SHARED_HEAP) for name in (
-        "malloc", "calloc", "realloc", "free", "strdup", "strndup", "asprintf",
+        "malloc", "calloc", "realloc", "free", "strdup", "strndup", "asprintf", "vasprintf",
     )},
     **{name: Spec(Kind.SHARED, writes=_SHARED_ENV) for name in (
         "setenv", "unsetenv", "putenv", "clearenv",

@@ -90,6 +90,9 @@ def _spec(name: str, defs: list, knowledge: Knowledge, options, stack: tuple) ->
     if functions:
         specs = [_function(d, knowledge, options, stack) for d in functions]
         if any(s != specs[0] for s in specs[1:]):
+            joined = _join(functions, specs)
+            if joined is not None:
+                return joined
             return _review(functions[0], "helper-ambiguous",
                            others=", ".join(d.where for d in functions[1:]))
         if specs[0].kind is not Kind.EXIT and any(noreturn_declared(d, knowledge, options) for d in defs):
@@ -102,6 +105,39 @@ def _spec(name: str, defs: list, knowledge: Knowledge, options, stack: tuple) ->
         return Spec(Kind.EXIT, origin=_origin(decl), review=("helper-no-body", {
             "name": name, "where": decl.where, "what": "is declared noreturn"}))
     return _review(decl, "helper-no-body", what="is declared")
+
+
+def _join(functions: list, specs: list) -> Optional[Spec]:
+    """One Spec for a call that may reach any of ``functions`` (defined
+    differently under `#if`s, or in files of which the build links one):
+    the first definition a child may not call decides (its reason, named
+    with that definition), otherwise what holds for every one of them
+    (never returns only if none returns; writes what any writes).  None
+    when they differ in a way no single Spec says (a macro to expand)."""
+    for d, spec in zip(functions, specs):
+        if spec.review is not None:
+            kind, fields = spec.review
+            return replace(spec, review=(kind, {**fields, "why": fields.get("why", "") + _one_of(d, functions)})
+                           if "why" in fields else spec.review, origin=_origin(d))
+    if any(spec.macro is not None for spec in specs):
+        return None
+    kinds = {spec.kind for spec in specs}
+    if kinds == {Kind.EXIT}:
+        kind = Kind.EXIT
+    elif kinds - {Kind.EXIT} <= {Kind.SAFE}:
+        kind = Kind.SAFE
+    elif kinds - {Kind.EXIT} <= {Kind.SAFE, Kind.DIAG}:
+        kind = Kind.DIAG
+    else:
+        return None
+    return Spec(kind, tuple(sorted({i for spec in specs for i in spec.out_args})), origin=_origin(functions[0]),
+                beyond=next((spec.beyond for spec in specs if spec.beyond is not None), None),
+                flushes=any(spec.flushes for spec in specs))
+
+
+def _one_of(d: Definition, functions: list) -> str:
+    others = ", ".join(f.where for f in functions if f is not d)
+    return f" (of its {len(functions)} definitions, the one at {d.where}; the others: {others})"
 
 
 def takes(d: Definition, arity: int) -> bool:
