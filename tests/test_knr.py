@@ -76,3 +76,7 @@ def test_a_split_header_has_a_bound():
     source = b"static\n" * (knr.MAX_NODES * 2) + b"f(a)\nint a;\n{\n\treturn a;\n}\n"
     new = knr.normalise(source, parse(source).root_node)
     assert new is None or len(new) == len(source)
+    # Comments inside a header stay inside its node: still one header.
+    source = b"f(a)\n" + b"/* c */\n" * (knr.MAX_NODES * 2) + b"int a;\n{\n\treturn a;\n}\n"
+    new = knr.normalise(source, parse(source).root_node)
+    assert new is not None and len(new) == len(source)

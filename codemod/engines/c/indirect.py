@@ -34,7 +34,9 @@ from codemod.core.reasons import For
 from codemod.engines.c import outcomes
 from codemod.engines.c.libc import Kind
 from codemod.engines.c.project import Knowledge, Wrapper
-from codemod.engines.c.syntax import Node, arguments, call_name, captures, captures_near, text, unparen, walk
+from codemod.engines.c.syntax import (
+    Node, arguments, call_name, captures, captures_near, declarators, text, unparen, walk,
+)
 
 R = For("c")
 _VFORK = re.compile(rb"(?<![A-Za-z0-9_])vfork(?![A-Za-z0-9_])")
@@ -214,42 +216,19 @@ def _checker_problem(name: str, passed: list, options, depth: int) -> Optional[s
             f"checkers are followed {MAX_CHECKERS} deep" if depth >= MAX_CHECKERS else "it gets the value twice"
         return f"the child passes the vfork value to `{name}()`: {why}"
     d = defs[0]
-    from codemod.engines.c.syntax import parse
-    root = parse(d.text.encode("utf-8", "surrogateescape")).root_node
-    fn = next((n for n in root.children if n.type == "function_definition"), None)
+    from codemod.engines.c.summaries import function_of, param_names
+    fn = function_of(d)
     body = fn.child_by_field_name("body") if fn is not None else None
-    params = _parameters(fn) if fn is not None else None
-    if body is None or body.has_error or params is None or passed[0] >= len(params) or params[passed[0]] is None:
+    params = param_names(fn) if fn is not None else {}
+    param = next((p for p, (i, _) in params.items() if i == passed[0]), None)
+    if body is None or body.has_error or param is None:
         return f"the child passes the vfork value to `{name}()` ({d.where}), which the tool cannot read"
-    param = params[passed[0]]
-    local = {p for p in params if p} | {text(n.child_by_field_name("declarator")) for n in walk(body)
-                                        if n.type == "init_declarator"}
-    local |= {text(c) for n in walk(body) if n.type == "declaration" for c in n.named_children
-              if c.type == "identifier"}
+    local = set(params) | {text(i) for n in walk(body) if n.type == "declaration" for i in declarators(n)}
     problem = _body_problem(body, set(), {param}, local, replace(options, path=d.path), depth + 1,
                             returns=param, where=d.where, first_line=d.line)
     if problem is not None:
         return f"`{name}()` ({d.where}), which the vfork value passes through: {problem}"
     return None
-
-
-def _parameters(fn: Node) -> Optional[list]:
-    """The parameter names of a function definition (None for one unnamed), or None."""
-    decl = fn.child_by_field_name("declarator")
-    while decl is not None and decl.type != "function_declarator":
-        decl = decl.child_by_field_name("declarator")
-    plist = decl.child_by_field_name("parameters") if decl is not None else None
-    if plist is None:
-        return None
-    names = []
-    for p in plist.named_children:
-        if p.type != "parameter_declaration":
-            continue
-        d = p.child_by_field_name("declarator")
-        while d is not None and d.type != "identifier":
-            d = d.child_by_field_name("declarator")
-        names.append(text(d) if d is not None else None)
-    return names
 
 
 def returns_fork(d) -> bool:
@@ -261,9 +240,8 @@ def returns_fork(d) -> bool:
         return d.params == () and " ".join(d.text.split()) in ("fork()", "(fork())")
     if d.kind != "function":
         return False
-    from codemod.engines.c.syntax import parse
-    root = parse(d.text.encode("utf-8", "surrogateescape")).root_node
-    fn = next((n for n in root.children if n.type == "function_definition"), None)
+    from codemod.engines.c.summaries import function_of
+    fn = function_of(d)
     body = fn.child_by_field_name("body") if fn is not None else None
     if body is None or body.has_error:
         return False

@@ -131,8 +131,7 @@ def _normalise(source: bytes, children: list, out: bytearray) -> bool:
         if extra:
             # `f()\n{`: no blanks after the name; take them from the blanks
             # and the comment just before the header (newlines kept).
-            floor = children[j_floor(children, i)].end_byte if j_floor(children, i) is not None else 0
-            taken = _room_before(source, start, max(floor, 0), extra)
+            taken = _room_before(source, start, _floor(children, i), extra)
             if taken is None:
                 continue
             keep = bytes(b for k, b in enumerate(source[taken[0]:start], taken[0]) if k not in taken)
@@ -144,13 +143,13 @@ def _normalise(source: bytes, children: list, out: bytearray) -> bool:
     return changed
 
 
-def j_floor(children: list, i: int) -> Optional[int]:
-    """The last file-scope node before block ``i`` that is not part of its
-    header or a comment: room is never taken from it."""
+def _floor(children: list, i: int) -> int:
+    """Where the last node before block ``i`` that is neither part of its
+    header nor a comment ends (0 for none): room is never taken from it."""
     for j in range(i - 1, -1, -1):
         if children[j].type not in _WALKED:
-            return j
-    return None
+            return children[j].end_byte
+    return 0
 
 
 def _room_before(source: bytes, start: int, floor: int, wanted: int) -> Optional[list]:
@@ -175,7 +174,8 @@ def _room_before(source: bytes, start: int, floor: int, wanted: int) -> Optional
                     break
                 # Letters, digits and blanks, never next to `*` or `/`: no
                 # removal can make a `*/` that ends the comment early.
-                if (chr(source[k]).isalnum() and source[k] < 0x80 or source[k] in (0x20, 0x09))                         and source[k - 1] != 0x2A and source[k + 1] != 0x2F:
+                if (chr(source[k]).isalnum() and source[k] < 0x80 or source[k] in (0x20, 0x09)) \
+                        and source[k - 1] != 0x2A and source[k + 1] != 0x2F:
                     found.append(k)
             at = opening
         else:

@@ -467,7 +467,7 @@ def _repeated_store(site: Site, stmt: Node, is_result) -> bool:
         if n.type == "identifier":
             reads.add(text(n))
     index = left.child_by_field_name("index") if left.type == "subscript_expression" else None
-    if index is not None and not (index.type in ("number_literal", "identifier")):
+    if index is not None and index.type not in ("number_literal", "identifier"):
         return False
     if index is not None and index.type == "identifier":
         reads.add(text(index))

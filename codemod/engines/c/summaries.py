@@ -117,8 +117,9 @@ def _join(functions: list, specs: list) -> Optional[Spec]:
     for d, spec in zip(functions, specs):
         if spec.review is not None:
             kind, fields = spec.review
-            return replace(spec, review=(kind, {**fields, "why": fields.get("why", "") + _one_of(d, functions)})
-                           if "why" in fields else spec.review, origin=_origin(d))
+            if "why" in fields:
+                fields = {**fields, "why": fields["why"] + _one_of(d, functions)}
+            return replace(spec, review=(kind, fields), origin=_origin(d))
     if any(spec.macro is not None for spec in specs):
         return None
     kinds = {spec.kind for spec in specs}
@@ -144,10 +145,8 @@ def takes(d: Definition, arity: int) -> bool:
     """A call with ``arity`` arguments may call the function ``d``: its parameter list
     has that many, is variadic with no more before `...`, or is unknown
     (`f()` in old C, or a list the tool cannot read)."""
-    root = _kept_parse(d.text)
-    decl = next((n for n in walk_declarators(root) if n.type == "function_declarator"
-                 and n.child_by_field_name("declarator") is not None
-                 and n.child_by_field_name("declarator").type == "identifier"), None)
+    fn = function_of(d)
+    decl = _declarator(fn) if fn is not None else None
     params = decl.child_by_field_name("parameters") if decl is not None else None
     if params is None or params.has_error:
         return True
@@ -159,16 +158,6 @@ def takes(d: Definition, arity: int) -> bool:
     if len(items) == 1 and " ".join(text(items[0]).split()) == "void":
         return arity == 0
     return arity == len(items)
-
-
-def walk_declarators(root: Node):
-    """The declarator nodes of ``root``'s first definition or declaration, outermost first."""
-    top = next((n for n in root.children if n.type in ("function_definition", "declaration")), None)
-    node = top.child_by_field_name("declarator") if top is not None else None
-    while node is not None:
-        yield node
-        node = node.child_by_field_name("declarator") or next(
-            (c for c in node.named_children if c.type.endswith("declarator")), None)
 
 
 def noreturn_declared(d: Definition, knowledge: Knowledge, options, depth: int = 0) -> bool:
@@ -271,7 +260,7 @@ def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spe
         return Spec(Kind.SAFE, origin=_origin(d), beyond=("helper-call", {"name": d.name, "where": d.where}))
     if len(stack) >= MAX_DEPTH:
         return _review(d, "helper-too-deep", depth=MAX_DEPTH)
-    fn = next((n for n in _kept_parse(d.text).children if n.type == "function_definition"), None)
+    fn = function_of(d)
     # Project macros before the name (`void FAST_FUNC f(...)`) leave an
     # ERROR in the head; only the body and the parameters must be clean.
     if fn is None or fn.child_by_field_name("body") is None or fn.child_by_field_name("body").has_error \
@@ -316,10 +305,24 @@ def _why(d: Definition, node: Node, kind: str, fields: dict, knowledge: Knowledg
 
 
 def _declarator(fn: Node) -> Optional[Node]:
-    decl = fn.child_by_field_name("declarator")
-    while decl is not None and decl.type != "function_declarator":
-        decl = decl.child_by_field_name("declarator")
-    return decl
+    """The function_declarator naming ``fn``: its own parameters, not those
+    of a function pointer it returns (`int (*get(int a))(int, int)`)."""
+    node, found = fn.child_by_field_name("declarator"), None
+    while node is not None:
+        if node.type == "function_declarator":
+            found = node
+            inner = node.child_by_field_name("declarator")
+            if inner is not None and inner.type == "identifier":
+                return node
+        node = node.child_by_field_name("declarator") or next(
+            (c for c in node.named_children if c.type.endswith("declarator")), None)
+    return found
+
+
+def function_of(d: Definition) -> Optional[Node]:
+    """The function_definition node of ``d``'s text (its parse kept, as
+    helpers are read once for each depth and each question asked of them)."""
+    return next((n for n in _kept_parse(d.text).children if n.type == "function_definition"), None)
 
 
 def param_names(fn: Node) -> dict:
