@@ -13,7 +13,7 @@ from codemod.core import display
 from codemod.files import parallel
 from codemod.core.errors import (EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, OutputError,
                                   UsageError)
-from codemod.files.grepfilter import needles
+from codemod.core.needles import needles
 from codemod.files.walk import Ignore, Missing, Target, WalkLog, discover_groups
 
 # The model, the report and the runner (and the engines) are imported in
@@ -462,7 +462,7 @@ def _store(cache, run: "Run", walked, options) -> None:
                               learned, frozenset(analysed)))
 
 
-def _run(paths: list, options, ignore, jobs: int, grep, walked=None) -> Run:
+def _run(paths: list, options, ignore, jobs: int, grep, walked=None, quiet: bool = False) -> Run:
     from codemod.engines.base import handled_files
     missing = []
     stale: list = list(walked.stale) if walked is not None else []
@@ -485,7 +485,7 @@ def _run(paths: list, options, ignore, jobs: int, grep, walked=None) -> Run:
                 missing.append(Missing(item.display, f"not a {handled_files()}"))
             else:
                 yield item
-    with progress.shown(sys.stderr, not QUIET):
+    with progress.shown(sys.stderr, not quiet):
         results, files = parallel.run(targets(), options, jobs, grep)
         project = None
         for eng, tree in trees:
@@ -500,8 +500,6 @@ def _run(paths: list, options, ignore, jobs: int, grep, walked=None) -> Run:
                     missing.extend(Missing(shown, why) for shown, why in tree.problems if shown not in told)
     return Run(results, missing, files, stale, project, {})
 
-
-QUIET = False             # -q: no progress line
 
 
 def _errors_to_stderr(results: list, missing: list, quiet: bool = False) -> bool:
@@ -547,8 +545,6 @@ def main(argv: Optional[list] = None) -> int:
 
 def _main(argv: Optional[list]) -> int:
     args = _parse(argv)
-    global QUIET
-    QUIET = args.quiet
     if args.command == "rule":
         return _rule(args)
     if args.command == "campaign":
@@ -590,7 +586,7 @@ def _main(argv: Optional[list]) -> int:
             run = walked
         else:
             grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
-            run = _run(args.paths, options, ignore, jobs, grep, walked)
+            run = _run(args.paths, options, ignore, jobs, grep, walked, args.quiet)
     except UsageError as exc:
         print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
         return EXIT_ERROR

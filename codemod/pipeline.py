@@ -88,8 +88,8 @@ def _analyse(eng, source: bytes, path: str, options: RunOptions) -> FileResult:
             return FileResult(path, Status.SKIPPED, [], source, error=str(unit))
         if isinstance(unit, LoadError):
             return FileResult(path, Status.FAILED, [], source, error=str(unit))
-        asks = frozenset(getattr(unit, "asks", ()))
-        notes = list(getattr(unit, "site_notes", ()))
+        asks = frozenset(unit.asks)
+        notes = list(unit.site_notes)
         findings, unused = _marked([limits.capped(f) for f in unit.findings], source, path, eng)
         picked, findings = select(findings, options.include_review)
         renderer = unit.renderer(options) if any(f.fix is not None for f in findings) else None
@@ -103,7 +103,7 @@ def _analyse(eng, source: bytes, path: str, options: RunOptions) -> FileResult:
                               asks=asks, site_notes=notes)
         return FileResult(path, Status.CHANGED, findings, source, new, renderer=renderer,
                           edits=unit.edits_of(new), unused_suppressions=unused, asks=asks, site_notes=notes,
-                          compiled=getattr(unit, "compiled", None))
+                          compiled=unit.compiled)
     except RecursionError:
         return FileResult(path, Status.FAILED, [], source, error="nesting too deep to analyse")
     except MemoryError:

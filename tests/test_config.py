@@ -230,7 +230,6 @@ def test_no_progress_line_with_quiet_or_without_a_terminal(tmp_path, monkeypatch
     monkeypatch.setattr(err, "isatty", lambda: False)
     assert cli.main(["scan", "-j", "1", str(tmp_path)]) == 1
     assert err.getvalue() == ""
-    monkeypatch.setattr(cli, "QUIET", False)
 
 
 def test_pre_commit_hook_definition():

@@ -175,7 +175,7 @@ def test_configuration_trees_are_kept_for_one_item_within_a_budget(monkeypatch):
     tree = configurations._parse(cfile, src, item)
     assert configurations._parse(cfile, src, item) is tree
     configurations._parse(cfile, src, first)                    # another item: the first one's trees go
-    assert cfile._configuration_trees[0] == (first.start_byte, first.end_byte)
+    assert cfile.configuration_trees[0] == (first.start_byte, first.end_byte)
     assert configurations._parse(cfile, src, item) is not tree
 
 

@@ -889,3 +889,44 @@ def test_a_helper_writing_at_an_offset_into_its_own_array_writes_nothing_shared(
         "void note", "char buf[64];\nvoid note")}, "--no-cache")[0])
     assert f["verdict"] == "review"
     assert "writes through argument 1, `buf + n`" in texts(f)
+
+
+# -- what makes a function a wrapper -------------------------------------------
+
+SPAWNER = HEAD + textwrap.dedent("""
+    int returned;
+
+    pid_t spawner(void)
+    {
+    	pid_t pid = vfork();
+    	%s
+    	return pid;
+    }
+    """)
+CALLER = HEAD + textwrap.dedent("""
+    pid_t spawner(void);
+
+    int main(void)
+    {
+    	pid_t pid = spawner();
+
+    	if (pid == 0) {
+    		execl("/bin/true", "true", (char *)0);
+    		_exit(127);
+    	}
+    	return 0;
+    }
+    """)
+
+
+def test_a_store_to_a_name_starting_with_return_does_not_make_a_wrapper(scan):
+    """`returned++;` between vfork and the `return` runs in both processes,
+    but it is not a `return`: its function keeps the child and is no wrapper."""
+    findings, _ = scan({"lib.c": SPAWNER % "returned++;", "main.c": CALLER})
+    assert [f["path"] for f in findings] == ["lib.c"]
+    assert site(findings, "lib.c")["reasons"][0]["kind"] == "runs-in-both"
+
+
+def test_a_function_returning_the_child_is_a_wrapper_for_its_callers(scan):
+    findings, _ = scan({"lib.c": SPAWNER % "", "main.c": CALLER})
+    assert "main.c" in {f["path"] for f in findings}

@@ -308,3 +308,15 @@ def test_ctrl_c_while_writing_stops_between_files(tmp_path):
     assert proc.returncode == 130
     assert f"interrupted: rewrote {done} of 1500 files completely; the others are untouched" in err
     assert 0 < done < 1500
+
+
+def test_libcst_parse_errors_are_placed_from_the_message():
+    """The pinned libcst puts the statement's start in raw_line/raw_column
+    and the real position only in its message: the message wins.  When
+    libcst places its errors itself, the first assertion tells us."""
+    import libcst
+    from codemod.engines.py import libcst_position
+    with pytest.raises(libcst.ParserSyntaxError) as caught:
+        libcst.parse_module("a = 1\nif x\n  y\n")
+    assert (caught.value.raw_line, caught.value.raw_column) != (3, 2)
+    assert libcst_position(caught.value) == (3, 3)

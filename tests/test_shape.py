@@ -159,3 +159,51 @@ def run(path):
         'os.posix_spawn raises in the parent instead, so fork keeps the message and the exit status')
     silent = source.replace(b'        print("exec failed", file=sys.stderr)\n', b"")
     assert [f.verdict for f in process_source(silent, "t.py", "python", RunOptions()).findings] == [Verdict.SPAWN]
+
+
+def _package_modules():
+    import ast
+    for path in sorted((ROOT / "codemod").rglob("*.py")):
+        yield path.relative_to(ROOT / "codemod").as_posix(), ast.parse(path.read_text())
+
+
+def test_no_private_name_crosses_modules():
+    """A name starting with `_` is its module's own: no other module of the
+    package imports it or reads it through the module (`preproc._DIRECTIVE`)."""
+    import ast
+    ours = {}
+    for rel, tree in _package_modules():
+        ours[rel] = tree
+    offenders = []
+    for rel, tree in ours.items():
+        modules = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("codemod"):
+                for a in node.names:
+                    if a.name.startswith("_") and not a.name.startswith("__"):
+                        offenders.append(f"{rel}:{node.lineno}: from {node.module} import {a.name}")
+                    modules.add(a.asname or a.name)
+            elif isinstance(node, ast.Import):
+                modules |= {a.asname or a.name.split(".")[0] for a in node.names if a.name.startswith("codemod")}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules \
+                    and node.attr.startswith("_") and not node.attr.startswith("__") and node.attr != "_replace":
+                offenders.append(f"{rel}:{node.lineno}: {node.value.id}.{node.attr}")
+    assert not offenders
+
+
+def test_core_imports_no_other_layer():
+    """core/ holds values and rules every part shares: it imports neither the
+    engines nor the files, outputs or command line (they import it)."""
+    import ast
+    offenders = []
+    for rel, tree in _package_modules():
+        if not rel.startswith("core/"):
+            continue
+        for node in ast.walk(tree):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                if name.startswith("codemod.") and not name.startswith("codemod.core"):
+                    offenders.append(f"{rel}:{node.lineno}: {name}")
+    assert not offenders

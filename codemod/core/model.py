@@ -99,6 +99,11 @@ class Edit:
         return self.start < other.end and other.start < self.end
 
 
+# Reason tags.
+RETURNS = "returns"            # the statement the reason is on is a `return`
+MACRO_BODY = "macro-body"      # the vfork the reason is on is in a #define's body
+
+
 @dataclass(frozen=True)
 class Reason:
     """One fact behind a verdict, tied to a line (1-based); ``kind`` is its
@@ -110,6 +115,9 @@ class Reason:
     # A few words on what a rewrite would break (review reasons), for the
     # subject of an [RFC] patch; not part of any report.
     short: str = field(default="", compare=False)
+    # Facts about what the reason is on, for the code that reads reasons
+    # (RETURNS, MACRO_BODY); not part of any report.
+    tags: frozenset = field(default=frozenset(), compare=False)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.text}"

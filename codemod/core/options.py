@@ -33,7 +33,7 @@ class RunOptions:
     @functools.cached_property
     def needles(self) -> tuple:
         """Byte strings one of which a file must contain to be parsed at all."""
-        from codemod.files.grepfilter import needles
+        from codemod.core.needles import needles
         return needles(self.aliases + self.extra_needles)
 
 

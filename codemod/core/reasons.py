@@ -356,8 +356,9 @@ KINDS = {
 }
 
 
-def reason(kind: str, line: int, language: str = "c", **fields) -> Reason:
-    """The reason of ``kind`` at ``line``, worded for ``language``."""
+def reason(kind: str, line: int, language: str = "c", *, tags: frozenset = frozenset(), **fields) -> Reason:
+    """The reason of ``kind`` at ``line``, worded for ``language``;
+    ``tags`` (codemod.core.model's RETURNS, ...) travel with it."""
     entry = KINDS[kind]
     template = entry.template
     if isinstance(template, dict):
@@ -367,7 +368,7 @@ def reason(kind: str, line: int, language: str = "c", **fields) -> Reason:
     if entry.advice in BREAKS:
         named, plain = BREAKS[entry.advice]
         short = named.format(**fields) if "name" in fields else plain
-    return Reason(line, kind, template.format(**fields), short)
+    return Reason(line, kind, template.format(**fields), short, tags)
 
 
 class For:

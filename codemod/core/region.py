@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Callable, NamedTuple, Optional, Protocol
 
 from codemod.core import outcomes
-from codemod.core.model import Verdict
+from codemod.core.model import RETURNS, Verdict
 
 ALL = frozenset(outcomes.OUTCOMES)
 
@@ -25,6 +25,9 @@ class Adapter(Protocol):
 
     def show(self, node) -> str:
         """The node's text, shortened for a reason."""
+
+    def returns(self, stmt) -> bool:
+        """``stmt`` is a return statement."""
 
     def evaluate(self, condition, is_result) -> dict:
         """The condition's truth for each outcome (codemod.core.outcomes)."""
@@ -127,7 +130,8 @@ def scan(scan_: Scan, stmts: list, live: set, reason: Callable, other: Callable)
             continue
         if step == "done":
             return None
-        scan_.block(reason("runs-in-both", ad.line(stmt), stmt=ad.show(stmt)))
+        scan_.block(reason("runs-in-both", ad.line(stmt), stmt=ad.show(stmt),
+                           tags=frozenset({RETURNS}) if ad.returns(stmt) else frozenset()))
         return None
     return live
 

@@ -34,6 +34,9 @@ class Unit(Protocol):
     """One loaded file."""
 
     findings: list
+    asks: frozenset           # names it asked the project index about (empty: it asked nothing)
+    site_notes: list          # what its sites reached through wrappers tell the index
+    compiled: Optional[bool]  # its rewrite was compiled with the project's flags and passed (None: not tried)
 
     def render(self, chosen: list) -> bytes:
         """The file with the chosen findings' fixes (and the file-level additions they need)."""

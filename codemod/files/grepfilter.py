@@ -24,11 +24,6 @@ EXCLUDE = tuple(f"--exclude-dir={name}" for name in sorted(SKIP_DIRS))
 MAX_ENTRIES = 2000     # paths handed to the greps on their command lines
 
 
-def needles(aliases: tuple) -> tuple:
-    """Byte strings one of which a file must contain to be parsed at all."""
-    return (b"vfork",) + tuple(a.encode() for a in aliases if a)
-
-
 # `vfork` in UTF-16 (little and big endian): such a file is reported as
 # skipped, with the reason, instead of passing unseen.
 UTF16_NEEDLES = (b"v\0f\0o\0r\0k", b"\0v\0f\0o\0r\0k")

@@ -81,9 +81,9 @@ class Tree:
         return self._position
 
     def display(self, path: str) -> str:
-        return self.files.get(path) or self._extra().get(path) or path
+        return self.files.get(path) or self.included().get(path) or path
 
-    def _extra(self) -> dict:
+    def included(self) -> dict:
         """Files under the include folders that the walk did not see."""
         if self._included is None:
             self._included = {}
@@ -111,7 +111,7 @@ class Tree:
         found = self._grep(names)
         if found is None:
             found = self._read(names)
-        order = {p: i for i, p in enumerate(list(self.files) + list(self._extra()))}
+        order = {p: i for i, p in enumerate(list(self.files) + list(self.included()))}
         return sorted(((p, frozenset(w)) for p, w in found.items() if p in order), key=lambda pw: order[pw[0]])
 
     def _grep(self, names: list) -> Optional[dict]:
@@ -154,7 +154,7 @@ class Tree:
             found = self._read_lines(pattern, budget)
         if found is None:
             return None
-        order = {p: i for i, p in enumerate(list(self.files) + list(self._extra()))}
+        order = {p: i for i, p in enumerate(list(self.files) + list(self.included()))}
         kept = [(p, line) for p, line in found if p in order]
         kept.sort(key=lambda pl: order[pl[0]])          # stable: lines keep their order in a file
         return kept
@@ -202,7 +202,7 @@ class Tree:
 
     def _read_lines(self, pattern: "re.Pattern", budget: int) -> Optional[list]:
         out, size = [], 0
-        for path in list(self.files) + list(self._extra()):
+        for path in list(self.files) + list(self.included()):
             try:
                 with open(path, "rb") as fh:
                     data = fh.read()
@@ -219,7 +219,7 @@ class Tree:
         words = [n.encode() for n in names]
         pattern = re.compile(rb"(?<![A-Za-z0-9_])(" + b"|".join(map(re.escape, words)) + rb")(?![A-Za-z0-9_])")
         out = {}
-        for path in list(self.files) + list(self._extra()):
+        for path in list(self.files) + list(self.included()):
             try:
                 with open(path, "rb") as fh:
                     data = fh.read()

@@ -38,9 +38,9 @@ class CEngine(Engine):
         return describe(knowledge, options, tree)
 
     def load(self, source: bytes, path: str, run):
-        from codemod.core import limits
         from codemod.core.model import Skip
-        ranges = limits.c_ranges(source, run.max_parse_memory, run.needles)
+        from codemod.engines.c import cost
+        ranges = cost.c_ranges(source, run.max_parse_memory, run.needles)
         if isinstance(ranges, Skip):
             return ranges
         from codemod.engines.c.engine import CFile
@@ -59,6 +59,7 @@ class CEngine(Engine):
         the queries: done while the first filter still reads (and before
         workers fork), so the first file analysed does not pay for it."""
         import codemod.core.limits  # noqa: F401 - imported for its side effect
+        import codemod.engines.c.cost  # noqa: F401
         import codemod.core.suppress  # noqa: F401
         import codemod.engines.c.engine  # noqa: F401
         import codemod.engines.c.summaries  # noqa: F401

@@ -67,10 +67,10 @@ def _atoms(text: bytes, config: preproc.Config) -> Optional[list]:
     or None when one is more than a boolean of names."""
     out: list = []
     for start, end in preproc.directive_lines(text):
-        m = preproc._DIRECTIVE.match(text, start, end)
+        m = preproc.DIRECTIVE.match(text, start, end)
         if m is None or m.group(1) in (b"else", b"endif"):
             continue
-        kind, rest = m.group(1).decode(), preproc._strip_comments(m.group(2))
+        kind, rest = m.group(1).decode(), preproc.strip_comments(m.group(2))
         if kind in ("ifdef", "ifndef"):
             name = rest.strip().decode("utf-8", "replace")
             if not config.known(name):
@@ -140,9 +140,9 @@ def _parse(cfile, prepared: bytes, item: Node):
     incremental tree with errors is not kept, since error recovery can
     differ from a fresh parse's (a clean one is the fresh tree)."""
     where = (item.start_byte, item.end_byte)
-    kept = cfile.__dict__.get("_configuration_trees")
+    kept = cfile.configuration_trees
     if kept is None or kept[0] != where:
-        kept = cfile.__dict__["_configuration_trees"] = (where, {})
+        kept = cfile.configuration_trees = (where, {})
     trees = kept[1]
     tree = trees.get(prepared)
     if tree is None:
@@ -232,7 +232,7 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
     for _, hit, site, decision, sub in results:
         if decision.child is None or decision.child.handoffs:
             return replace(plain, reasons=plain.reasons + (R("configurations-handoff", at),))
-        fork_edits, _ = sub._fork_edits(site, decision.child)
+        fork_edits, _ = sub.fork_edits(site, decision.child)
         for e in fork_edits:
             edits[(e.start, e.end, e.text)] = e
         reasons += [r for r in hit.reasons if r.kind in ("exit-becomes-_exit", "err-becomes-warn") and r not in reasons]

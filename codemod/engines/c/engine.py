@@ -9,7 +9,7 @@ from typing import Optional
 
 from codemod.core import layout, limits, region
 from codemod.core.edits import apply_edits
-from codemod.core.model import Edit, Finding, Fix, Verdict
+from codemod.core.model import MACRO_BODY, Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
 from codemod.engines.c import (
     analysis, configurations, definitions, handoff, indirect, knr, outcomes, preproc, provenance, sites, spawn,
@@ -82,6 +82,9 @@ class CFile:
         self.decisions: dict = {}                 # vfork token start -> (site, decision), for configurations
         self._via: dict = {}                      # start byte -> indirect.Via of calls through wrappers
         self.site_notes: list = []                # project.SiteNote of those calls, for the index
+        # (item's byte range, {prepared text: tree}): the parses of one
+        # top-level item's configurations (codemod.engines.c.configurations).
+        self.configuration_trees: Optional[tuple] = None
         # Conditionals the configuration decides are blanked for the parse
         # (codemod.engines.c.preproc); offsets stay those of ``source``.
         self.blanked = None if prepared is not None else \
@@ -177,7 +180,8 @@ class CFile:
                 continue
             findings.append(Finding(self.path, ref.line, ref.column, "c", Verdict.NOTE,
                                     f"{ref.what}: not a call, not rewritten",
-                                    (R("reference", ref.line, code=_first_line(ref.node), what=ref.what),), fn))
+                                    (R("reference", ref.line, code=_first_line(ref.node), what=ref.what,
+                                       tags=frozenset({MACRO_BODY}) if ref.macro_body else frozenset()),), fn))
         findings.sort(key=lambda f: (f.line, f.column))
         return findings
 
@@ -247,7 +251,7 @@ class CFile:
         if decision.verdict is Verdict.FORK and decision.child.handoffs:
             return self._handoff(finding, key, site, decision)
         if decision.fix == "fork":
-            edits, needs = self._fork_edits(site, decision.child)
+            edits, needs = self.fork_edits(site, decision.child)
             fix = Fix(Verdict.REVIEW.info.applicability if decision.verdict is Verdict.REVIEW
                       else Verdict.FORK.info.applicability, key, tuple(edits), needs, target="fork")
         if decision.verdict is Verdict.FORK:
@@ -360,7 +364,9 @@ class CFile:
                        reasons=tuple(reasons), fix=fix)
 
     # -- rewrites ----------------------------------------------------------
-    def _fork_edits(self, site, child) -> tuple:
+    def fork_edits(self, site, child) -> tuple:
+        """(edits, headers needed) that turn ``site`` into fork: the call's
+        name, and the child's exit() calls into _exit()."""
         edits = [Edit(site.token.start_byte, site.token.end_byte, b"fork")]
         renames = analysis.exit_edits(child)
         edits += [e for e, _ in renames]

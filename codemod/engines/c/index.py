@@ -22,8 +22,8 @@ import os
 import re
 from typing import Optional
 
-from codemod.core import limits
-from codemod.engines.c import libc, preproc
+from codemod.core.model import MACRO_BODY, RETURNS, Skip
+from codemod.engines.c import cost, libc, preproc
 from codemod.engines.c.project import (
     NORETURN_WORDS, FileFacts, Knowledge, Redirect, Wrapper, blank_literals, facts,
 )
@@ -63,9 +63,9 @@ class _Index:
                 source = fh.read()
         except OSError as exc:
             return self._unread(path, display, f"cannot read it: {exc.strerror or exc}")
-        ranges = limits.c_ranges(source, self.run.max_parse_memory, tuple(w.encode() for w in wanted))
+        ranges = cost.c_ranges(source, self.run.max_parse_memory, tuple(w.encode() for w in wanted))
         self.tree.reads += 1
-        if isinstance(ranges, limits.Skip):
+        if isinstance(ranges, Skip):
             return FileFacts(display, {}, {}, unread=str(ranges))
         from codemod.output import progress
         try:
@@ -97,7 +97,7 @@ class _Index:
             return found
         if self._headers is None:
             self._headers = {}
-            for p, shown in list(self.tree.files.items()) + list(self.tree._extra().items()):
+            for p, shown in list(self.tree.files.items()) + list(self.tree.included().items()):
                 if p.endswith(".h"):
                     self._headers.setdefault(os.path.basename(p), []).append((p, shown))
         seen: dict = {}
@@ -281,7 +281,7 @@ class _Candidates:
             for m in _CALL_SHAPED.finditer(text):
                 if not _LABEL.search(text, 0, m.start()):
                     _add(calls, m.group(1).decode("ascii"), path)
-        order = {p: i for i, p in enumerate(list(tree.files) + list(tree._extra()))}
+        order = {p: i for i, p in enumerate(list(tree.files) + list(tree.included()))}
         return cls(calls, macros, order)
 
 
@@ -491,9 +491,13 @@ def _may_wrap(result) -> bool:
     """The file could define a wrapper or a redirect (a macro expanding to
     vfork, or a site whose child reaches a `return`): only then is it
     parsed for them."""
-    return any(r.kind == "result-returned" or (r.kind == "runs-in-both" and r.text.startswith("`return"))
-               or (r.kind == "reference" and "expands to vfork" in r.text)
+    return any(_hands_child_on(r) or (r.kind == "reference" and MACRO_BODY in r.tags)
                for f in result.findings for r in f.reasons)
+
+
+def _hands_child_on(r) -> bool:
+    """The reason says the child goes on to the function's `return`."""
+    return r.kind == "result-returned" or (r.kind == "runs-in-both" and RETURNS in r.tags)
 
 
 def _discover(index: _Index, f: FileFacts, result) -> None:
@@ -512,8 +516,7 @@ def _discover(index: _Index, f: FileFacts, result) -> None:
     # A function whose child goes on to its `return` hands the child to its callers.
     for finding in result.findings:
         if finding.function and finding.function not in k.wrappers and any(
-                r.kind == "result-returned" or (r.kind == "runs-in-both" and r.text.startswith("`return"))
-                for r in finding.reasons):
+                _hands_child_on(r) for r in finding.reasons):
             d = next((d for d in f.definitions.get(finding.function, []) if d.kind == "function"), None)
             if d is not None:
                 k.wrappers[finding.function] = Wrapper(finding.function, d)
@@ -586,7 +589,7 @@ def _declarator_only(data: bytes, matches: list, run) -> bool:
         start = data.rfind(b"\n", 0, m.start()) + 1
         if data[start:start + 1] not in _LINE_STARTS:
             return False
-    if limits.c_ranges(data, run.max_parse_memory, ()) is not None:
+    if cost.c_ranges(data, run.max_parse_memory, ()) is not None:
         return False
     from codemod.engines.c.syntax import parse
     root = parse(data).root_node

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Optional
 
-_DIRECTIVE = re.compile(rb"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
+# A conditional directive: group 1 its name, group 2 the rest of the line.
+DIRECTIVE = re.compile(rb"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 _DEFINE = re.compile(rb"[ \t]*#[ \t]*(define|undef)[ \t]+([A-Za-z_]\w*)(\(?)(.*)$")
 
 
@@ -62,7 +63,8 @@ def directive_lines(source: bytes):
         yield start, end
 
 
-def _strip_comments(s: bytes) -> bytes:
+def strip_comments(s: bytes) -> bytes:
+    """A directive's text without comments and line continuations."""
     s = re.sub(rb"/\*.*?\*/", b" ", s, flags=re.S)
     return re.sub(rb"//.*", b"", s).replace(b"\\\n", b" ").replace(b"\\\r\n", b" ")
 
@@ -71,7 +73,7 @@ def evaluate(expr: bytes, config: Config) -> Optional[int]:
     """The value of an `#if` expression, or None when it depends on
     something the configuration does not say."""
     tokens = re.findall(rb"defined|[A-Za-z_]\w*|0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|&&|\|\||==|!=|<=|>=|[()!<>+\-*]",
-                        _strip_comments(expr))
+                        strip_comments(expr))
     if not tokens:
         return None
     parser = _Parser([t.decode() for t in tokens], config)
@@ -251,7 +253,7 @@ def blank(source: bytes, config: Config = Config()) -> Optional[Blanked]:
         if not live():
             wipe(pos, start)              # the code lines of a dead branch
         pos = end
-        m = _DIRECTIVE.match(source, start, end)
+        m = DIRECTIVE.match(source, start, end)
         if m is None:
             if not live():
                 wipe(start, end)
@@ -265,7 +267,7 @@ def blank(source: bytes, config: Config = Config()) -> Optional[Blanked]:
                 if d.group(1) == b"undef":
                     undefines.add(name)
                 elif not d.group(3):          # a function-like macro leaves `#if NAME(...)` undecided
-                    defines[name] = _strip_comments(d.group(4)).strip().decode("utf-8", "replace") or "1"
+                    defines[name] = strip_comments(d.group(4)).strip().decode("utf-8", "replace") or "1"
             continue
         config = current()
         kind, rest = m.group(1).decode(), m.group(2)
@@ -327,7 +329,7 @@ def blank(source: bytes, config: Config = Config()) -> Optional[Blanked]:
 def _condition(kind: str, rest: bytes, config: Config) -> Optional[int]:
     if kind == "if":
         return evaluate(rest, config)
-    name = _strip_comments(rest).strip().decode("utf-8", "replace")
+    name = strip_comments(rest).strip().decode("utf-8", "replace")
     if not re.match(r"^[A-Za-z_]\w*$", name) or not config.known(name):
         return None
     defined = name in config.defines

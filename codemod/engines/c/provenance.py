@@ -172,22 +172,22 @@ def _tests_failure(cond: Node, subject: Node) -> bool:
     false for every success value; other creator calls in it succeed."""
     pipe_like = subject.type == "call_expression" and _CREATORS.get(call_name(subject), ("",))[0] == "array"
     successes = (0,) if pipe_like else SUCCESS_FD
-    if _value(cond, subject, FAILURE) is not True:
+    if value_with(cond, subject, FAILURE) is not True:
         return False
-    return all(_value(cond, subject, v) is False for v in successes)
+    return all(value_with(cond, subject, v) is False for v in successes)
 
 
-def _value(expr: Node, subject: Node, value: int):
+def value_with(expr: Node, subject: Node, value: int):
     """Evaluate ``expr`` with ``subject`` = ``value`` and every other call
     succeeding (0); None when it cannot be evaluated."""
     t = expr.type
     if expr == subject or (subject.type == "identifier" and t == "identifier" and text(expr) == text(subject)):
         return value
     if t == "parenthesized_expression" and expr.named_child_count == 1:
-        return _value(expr.named_children[0], subject, value)
+        return value_with(expr.named_children[0], subject, value)
     if t == "assignment_expression":
         right = unparen(expr.child_by_field_name("right"))
-        return _value(right, subject, value) if right is not None else None
+        return value_with(right, subject, value) if right is not None else None
     if t == "call_expression" and call_name(expr) in _CREATORS:
         return 0
     if t == "number_literal":
@@ -196,15 +196,15 @@ def _value(expr: Node, subject: Node, value: int):
         except ValueError:
             return None
     if t == "unary_expression":
-        arg = _value(expr.child_by_field_name("argument"), subject, value)
+        arg = value_with(expr.child_by_field_name("argument"), subject, value)
         op = expr.child_by_field_name("operator").type
         if arg is None or isinstance(arg, bool) and op == "-":
             return None
         return {"-": lambda x: -x, "!": lambda x: not x, "+": lambda x: x}.get(op, lambda x: None)(arg)
     if t == "binary_expression":
         op = expr.child_by_field_name("operator").type
-        a = _value(expr.child_by_field_name("left"), subject, value)
-        b = _value(expr.child_by_field_name("right"), subject, value)
+        a = value_with(expr.child_by_field_name("left"), subject, value)
+        b = value_with(expr.child_by_field_name("right"), subject, value)
         if a is None or b is None:
             return None
         ops = {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b, "==": a == b, "!=": a != b,

@@ -35,6 +35,7 @@ class Reference:
     line: int
     column: int
     what: str
+    macro_body: bool = False             # in the body of a #define
 
 
 @dataclass
@@ -99,7 +100,7 @@ def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]
             before = body[: m.start()]
             row = arg.start_point.row + before.count(b"\n")
             col = (m.start() - before.rfind(b"\n") - 1) if b"\n" in before else arg.start_point.column + m.start()
-            refs.append(Reference(arg, row + 1, col + 1, _describe_macro(arg)))
+            refs.append(Reference(arg, row + 1, col + 1, _describe_macro(arg), _in_definition(arg)))
     calls.sort(key=lambda n: n.start_byte)
     return calls, refs
 
@@ -120,6 +121,11 @@ def _describe(tok: Node) -> str:
         if fn.child_by_field_name("declarator") == p:
             return "definition of vfork"
     return kinds.get(p.type if p is not None else "", "vfork used as a value")
+
+
+def _in_definition(arg: Node) -> bool:
+    """``arg`` is the body of a #define (object- or function-like)."""
+    return arg.parent is not None and arg.parent.type in ("preproc_def", "preproc_function_def")
 
 
 def _describe_macro(arg: Node) -> str:
@@ -317,6 +323,9 @@ class Syntax:
 
     def show(self, node: Node) -> str:
         return short(node)
+
+    def returns(self, stmt: Node) -> bool:
+        return stmt.type == "return_statement"
 
     def evaluate(self, condition: Node, is_result) -> dict:
         return outcomes.evaluate(condition, is_result)

@@ -150,7 +150,7 @@ class SpawnMatcher:
         fd_actions: list = []
         if self.fd_steps:
             steps = tuple(self.fd_steps)
-            wanted = {fd.text for s in fds._flat(steps) for fd in fds._fds(s) if fd.value is None}
+            wanted = {fd.text for s in fds.flatten(steps) for fd in fds.descriptors_of(s) if fd.value is None}
             wanted -= self.open_vars
             proof = fds.prove(steps, tuple(self.origins(wanted)), "c")
             if not proof.exact:
@@ -587,10 +587,10 @@ def _ident(cond: Node, name: str) -> Node:
 
 def _tests_failure(cond: Node, subject: Node, successes: tuple) -> bool:
     """``cond`` is true when ``subject`` is -1 and false for every success value."""
-    from codemod.engines.c.provenance import _value
-    if _value(cond, subject, -1) is not True:
+    from codemod.engines.c.provenance import value_with
+    if value_with(cond, subject, -1) is not True:
         return False
-    return all(_value(cond, subject, v) is False for v in successes)
+    return all(value_with(cond, subject, v) is False for v in successes)
 
 
 def _cloexec_flag(flags: str) -> Optional[bool]:

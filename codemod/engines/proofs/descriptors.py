@@ -291,23 +291,25 @@ class World:
 
 def _constants(steps) -> set:
     out = set()
-    for s in _flat(steps):
-        for fd in _fds(s):
+    for s in flatten(steps):
+        for fd in descriptors_of(s):
             if fd.value is not None:
                 out.add(fd.value)
-    if any(isinstance(s, Open) for s in _flat(steps)):
+    if any(isinstance(s, Open) for s in flatten(steps)):
         out |= {0, 1, 2}
     return out
 
 
-def _flat(steps):
+def flatten(steps):
+    """Every step, those inside guards included, in order."""
     for s in steps:
         yield s
         if isinstance(s, Guard):
-            yield from _flat(s.body)
+            yield from flatten(s.body)
 
 
-def _fds(s) -> tuple:
+def descriptors_of(s) -> tuple:
+    """The descriptors one step names (a guard: the one it tests)."""
     if isinstance(s, Close):
         return (s.fd,)
     if isinstance(s, Dup2):
@@ -320,14 +322,14 @@ def _fds(s) -> tuple:
 def _worlds(steps: tuple, known: dict):
     """Every starting state, or None when there are too many."""
     numbers = sorted(_constants(steps))
-    opened = {s.var for s in _flat(steps) if isinstance(s, Open)}
+    opened = {s.var for s in flatten(steps) if isinstance(s, Open)}
     variables = []
-    for s in _flat(steps):
-        for fd in _fds(s):
+    for s in flatten(steps):
+        for fd in descriptors_of(s):
             if fd.value is None and fd.text not in opened and fd.text not in variables:
                 variables.append(fd.text)
-    fails = [s.line for s in _flat(steps) if isinstance(s, Open)]
-    ce_of_open = {s.line: s.cloexec for s in _flat(steps) if isinstance(s, Open)}
+    fails = [s.line for s in flatten(steps) if isinstance(s, Open)]
+    ce_of_open = {s.line: s.cloexec for s in flatten(steps) if isinstance(s, Open)}
     # Filler: numbers below the largest named one that no step names are open
     # and untouched, so "the lowest free descriptor" is a named one or the next.
     top = max(numbers, default=-1)

@@ -75,7 +75,17 @@ def _syntax_error(source: bytes, exc) -> str:
                    f"{err.msg}" + (" (Python 2 code, or not Python)" if plain else "")
     except (ValueError, RecursionError, MemoryError):
         pass
-    where = re.search(r"error at (\d+):(\d+)", exc.message)
-    line, col = (int(where.group(1)), int(where.group(2)) + 1) if where else (exc.raw_line, exc.raw_column + 1)
+    line, col = libcst_position(exc)
     return f"cannot parse as Python 3: syntax error at line {line}, column {max(col, 1)} " \
            "(Python 2 code, or not Python)"
+
+
+def libcst_position(exc) -> tuple:
+    """(line, column), 1-based, of a libcst parse error.  The native parser
+    of the pinned libcst sets ``raw_line``/``raw_column`` to the start of the
+    statement it gave up on (`x = (1,` reports line 1, column 0 when the
+    error is at line 2) and gives the real position only in its message
+    ("parser error: error at 2:0: ..."), so the message is read when it has
+    one; tests/test_robustness.py pins the behaviour."""
+    where = re.search(r"error at (\d+):(\d+)", exc.message)
+    return (int(where.group(1)), int(where.group(2)) + 1) if where else (exc.raw_line, exc.raw_column + 1)

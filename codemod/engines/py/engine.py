@@ -26,6 +26,9 @@ class PyFile:
     (a :class:`codemod.engines.base.Unit`)."""
 
     language = "python"
+    asks = frozenset()          # Python asks no project index
+    site_notes: tuple = ()
+    compiled = None             # never compiled with project flags
 
     def __init__(self, source: bytes, path: str, options: analysis.Options = analysis.Options()):
         self.source = source
@@ -145,19 +148,20 @@ class PyFile:
     def spawn_statements(self, site: PySite, plan) -> list:
         """The statements replacing `pid = <handle>.vfork()`, in the module's
         own indentation and line endings."""
-        args = [plan.path, plan.argv, plan.env]
+        # (keyword or None, argument text)
+        args = [(None, plan.path), (None, plan.argv), (None, plan.env)]
         if plan.file_actions:
-            args.append("file_actions=[" + ", ".join(plan.file_actions) + "]")
+            args.append(("file_actions", "file_actions=[" + ", ".join(plan.file_actions) + "]"))
         for key in ("setpgroup", "setsid", "setsigmask", "setsigdef"):
             if key in plan.attrs:
-                args.append(f"{key}={plan.attrs[key]}")
+                args.append((key, f"{key}={plan.attrs[key]}"))
         head = f"{site.result} = os.{plan.function}("
-        call = head + ", ".join(args) + ")"
+        call = head + ", ".join(a for _, a in args) + ")"
         depth = 1 if site.error_path else 0
         if len(call) + 4 * (depth + site_depth(self.mod, site.anchor)) > 88:
             lines = [head]
-            for a in args:
-                if a.startswith("file_actions=["):
+            for key, a in args:
+                if key == "file_actions":
                     lines.append("    file_actions=[")
                     lines += [f"        {fa}," for fa in plan.file_actions]
                     lines.append("    ],")

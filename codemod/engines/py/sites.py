@@ -323,6 +323,9 @@ class Syntax:
     def show(self, node) -> str:
         return self.mod.short(node) if not isinstance(node, cst.BaseExpression) else self.mod.code(node)
 
+    def returns(self, stmt) -> bool:
+        return isinstance(stmt, cst.SimpleStatementLine) and any(isinstance(s, cst.Return) for s in stmt.body)
+
     def evaluate(self, condition, is_result) -> dict:
         return evaluate(condition, is_result)
 

@@ -235,7 +235,7 @@ class PySpawnMatcher:
         notes = list(self.notes)
         if self.fd_steps:
             steps = tuple(self.fd_steps)
-            wanted = {fd.text for s in fds._flat(steps) for fd in fds._fds(s) if fd.value is None} - self.open_vars
+            wanted = {fd.text for s in fds.flatten(steps) for fd in fds.descriptors_of(s) if fd.value is None} - self.open_vars
             proof = fds.prove(steps, tuple(self.origins(wanted)), "python")
             if not proof.exact:
                 self.failed.append(R("descriptors-inexact", proof.line, detail=proof.reason))
