@@ -1,4 +1,4 @@
-"""Benchmark: `python bench/run.py` (see README, "Speed").
+"""Benchmark: `python bench/run.py` (see docs/speed.md).
 
 Builds (once, deterministically) the trees of bench/trees.py under
 $TMPDIR/vfork-codemod-bench (outside the repository, whose .gitignore the

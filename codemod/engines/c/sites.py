@@ -3,7 +3,7 @@
 A *site* is a call of vfork.  Locating it answers: which expression holds
 the result (the pid variable), which statement performs the call (the
 anchor), and which statements only the child executes (the region).  The
-shapes recognised are listed in README.md; anything else makes the site a
+shapes recognised are listed in docs/preprocessor.md; anything else makes the site a
 review site with a reason naming the statement.
 """
 from __future__ import annotations
