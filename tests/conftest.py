@@ -11,7 +11,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 @pytest.fixture(autouse=True)
 def _no_cache(monkeypatch):
-    """Runs in tests analyse afresh (tests/test_cache.py turns the cache on):
+    """Runs in tests analyse afresh (tests/files/test_cache.py turns the cache on):
     a cached result would hide what a test patches into the analysis."""
     monkeypatch.setenv("VFORK_CODEMOD_NO_CACHE", "1")
 

@@ -1,5 +1,5 @@
 """Generated inputs that push one stage each as far as a hostile or merely
-huge tree can (the adversarial cost suite, tests/test_cost.py, and
+huge tree can (the adversarial cost suite, tests/cli/test_cost.py, and
 bench/run.py's cost rows use them)."""
 from __future__ import annotations
 

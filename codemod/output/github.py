@@ -1,15 +1,17 @@
 """`scan --format github`: GitHub Actions workflow commands, one per site,
 shown as annotations on the pull request's diff.
 
-Review sites are errors (a person must act), spawn and fork sites warnings
+Each site's level is its rule's (``KindInfo.level``, as in SARIF): review
+sites are errors (a person must act), spawn and fork sites warnings
 (`vfork-codemod apply` fixes them), notes notices."""
 from __future__ import annotations
 
-from codemod.core.model import Verdict
+from codemod.core.model import KINDS
 from codemod.output.common import errors
 from codemod.output.formats import Report, output_format
 
-LEVEL = {Verdict.REVIEW: "error", Verdict.SPAWN: "warning", Verdict.FORK: "warning", Verdict.NOTE: "notice"}
+# SARIF's levels in GitHub's words.
+COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def _data(s: str) -> str:
@@ -28,7 +30,7 @@ def write_github(report: Report, stream) -> None:
             if f.suppressed:
                 continue
             text = f.message.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            lines.append(f"::{LEVEL[f.verdict]} file={_property(f.path)},line={f.line},col={f.column},"
+            lines.append(f"::{COMMAND[KINDS[f.rule].level]} file={_property(f.path)},line={f.line},col={f.column},"
                          f"title={_property(f.rule)}::{_data(text)}")
     for e in errors(report.results, report.missing):
         lines.append(f"::error file={_property(e['path'])},title=vfork-codemod::{_data(e['message'])}")

@@ -4,67 +4,6 @@ from __future__ import annotations
 
 from codemod.core.model import KINDS, Applicability
 
-EXAMPLES = {
-    "vfork-to-spawn": ("""\
-pid = vfork();
-if (pid < 0)
-	return -1;
-if (pid == 0) {
-	dup2(fds[1], 1);
-	execv(prog, argv);
-	_exit(127);
-}""", """\
-{
-	posix_spawn_file_actions_t spawn_fa;
-	int spawn_err;
-
-	posix_spawn_file_actions_init(&spawn_fa);
-	posix_spawn_file_actions_adddup2(&spawn_fa, fds[1], 1);
-	spawn_err = posix_spawn(&pid, prog, &spawn_fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&spawn_fa);
-	if (spawn_err != 0) {
-		errno = spawn_err;
-		pid = -1;
-	}
-}
-if (pid < 0)
-	return -1;"""),
-    "vfork-to-fork": ("""\
-pid = vfork();
-if (pid == 0) {
-	umask(027);
-	execvp(argv[0], argv);
-	exit(127);
-}""", """\
-pid = fork();
-if (pid == 0) {
-	umask(027);
-	execvp(argv[0], argv);
-	_exit(127);
-}"""),
-    "vfork-to-fork-pipe": ("""\
-pid = vfork();
-if (pid == 0) {
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	exec_errno = errno;
-	_exit(127);
-}""", """\
-pid = run_shell_handoff_fork(&exec_errno);    /* helpers added above the function */
-if (pid == 0) {
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	run_shell_handoff_put(0, exec_errno = errno);
-	_exit(127);
-}"""),
-    "vfork-review": ("""\
-pid = vfork();
-if (pid == 0) {
-	hook_started = 1;        /* the parent reads it */
-	execl(hook, hook, (char *)NULL);
-	_exit(127);
-}""", "(no rewrite is made; `review --out DIR` writes the proposed fork as an [RFC] patch)"),
-    "vfork-reference": ("#define vfork fork", "(reported only; never edited)"),
-}
-
 SAFETY = {
     Applicability.SAFE: "safe: `vfork-codemod apply` makes it (the proof is in the reasons of each site)",
     Applicability.UNSAFE: "unsafe: a proposal; applied only with --include-review",
@@ -74,7 +13,7 @@ SAFETY = {
 
 def explain(rule: str) -> str:
     info = KINDS[rule]
-    before, after = EXAMPLES.get(rule, ("", ""))
+    before, after = info.example
     indent = lambda text: "\n".join("    " + line if line else "" for line in text.split("\n"))  # noqa: E731
     return (f"# {rule} ({info.verdict.value})\n\n"
             f"What it finds: {info.title}.\n\n"
@@ -91,7 +30,7 @@ def listing() -> str:
 def document() -> str:
     """docs/rules.md: every rule (as `rule --all` explains it) and every
     reason kind with the decision it asks of a reviewer.  Made from the
-    tables the tool runs on; tests/test_docs.py checks the file is current
+    tables the tool runs on; tests/cli/test_docs.py checks the file is current
     (regenerate: `python -m codemod.output.rules > docs/rules.md`)."""
     from codemod.core import reasons
     out = ["# Rules and reason kinds\n\n",

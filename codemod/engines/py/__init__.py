@@ -86,6 +86,6 @@ def libcst_position(exc) -> tuple:
     statement it gave up on (`x = (1,` reports line 1, column 0 when the
     error is at line 2) and gives the real position only in its message
     ("parser error: error at 2:0: ..."), so the message is read when it has
-    one; tests/test_robustness.py pins the behaviour."""
+    one; tests/cli/test_robustness.py pins the behaviour."""
     where = re.search(r"error at (\d+):(\d+)", exc.message)
     return (int(where.group(1)), int(where.group(2)) + 1) if where else (exc.raw_line, exc.raw_column + 1)

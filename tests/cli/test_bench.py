@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 
 import trees  # noqa: E402

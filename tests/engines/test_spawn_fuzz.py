@@ -11,7 +11,7 @@ original's child never reaches exec.  For Python the reference is the
 program with os.fork() in place of the ctypes vfork (which crashes).
 
 CI runs a bounded number of seeds; run more with, for example,
-VFORK_SPAWN_FUZZ_C=2000 VFORK_SPAWN_FUZZ_PY=500 python -m pytest tests/test_spawn_fuzz.py
+VFORK_SPAWN_FUZZ_C=2000 VFORK_SPAWN_FUZZ_PY=500 python -m pytest tests/engines/test_spawn_fuzz.py
 (VFORK_SPAWN_FUZZ_SEED shifts the seeds).
 """
 import os

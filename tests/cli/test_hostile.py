@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import subprocess
+import signal
 import sys
 from pathlib import Path
 
@@ -425,8 +426,11 @@ def _interactive(tmp_path, *args, env_extra=None):
     env = dict(os.environ, TERM="xterm-256color")
     env.pop("NO_COLOR", None)
     env.update(env_extra or {})
+    # A test run started in the background of a shell ignores SIGINT, and
+    # the child would inherit that: it gets Ctrl-C as a terminal's job does.
     return pexpect.spawn(sys.executable, ["-m", "codemod", "apply", "--interactive", *args, "."],
-                         cwd=str(tmp_path), env=env, timeout=30)
+                         cwd=str(tmp_path), env=env, timeout=30,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def test_interactive_honours_color_never(tmp_path):

@@ -5,7 +5,7 @@ printed diff gives exactly the rewrite, and when the input compiles the
 rewrite compiles too.
 
 CI runs a bounded number of examples; run more on demand with
-VFORK_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py
+VFORK_FUZZ_EXAMPLES=2000 python -m pytest tests/engines/c/test_fuzz.py
 """
 import os
 import shutil

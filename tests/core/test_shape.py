@@ -12,7 +12,7 @@ from codemod.core.options import RunOptions
 from codemod.core.reasons import KINDS
 from codemod.pipeline import process_source
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 GOLDEN = ROOT / "tests" / "golden"
 
 
@@ -207,3 +207,28 @@ def test_core_imports_no_other_layer():
                 if name.startswith("codemod.") and not name.startswith("codemod.core"):
                     offenders.append(f"{rel}:{node.lineno}: {name}")
     assert not offenders
+
+
+def test_a_rule_row_is_what_every_output_reads(monkeypatch):
+    """A rule's level, colour and example live in its KINDS row: `rule`,
+    SARIF and the GitHub commands read them there (change the row, the
+    outputs follow)."""
+    import dataclasses
+    from codemod.core import model
+    from codemod.output import color, github, rules
+    for rule, info in model.KINDS.items():
+        assert info.example[0] and info.example[0].split("\n")[0] in rules.explain(rule)
+        assert info.level in github.COMMAND and info.colour in color.CODES
+    changed = dict(model.KINDS, **{"vfork-to-fork": dataclasses.replace(model.KINDS["vfork-to-fork"], level="error",
+                                                                         example=("fork_before();", "x"))})
+    monkeypatch.setattr(model, "KINDS", changed)
+    monkeypatch.setattr(github, "KINDS", changed)
+    monkeypatch.setattr(rules, "KINDS", changed)
+    assert "fork_before();" in rules.explain("vfork-to-fork")
+    f = Finding("a.c", 3, 5, "c", Verdict.FORK, "fixable with fork", (), None, Fix(Applicability.SAFE, 0))
+    from codemod.core.model import FileResult
+    import io
+    out = io.StringIO()
+    github.write_github(type("R", (), {"results": [FileResult("a.c", Status.UNCHANGED, [f], b"")],
+                                       "missing": []})(), out)
+    assert out.getvalue().startswith("::error file=a.c,line=3,col=5,title=vfork-to-fork::")

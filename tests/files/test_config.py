@@ -10,7 +10,7 @@ import yaml
 
 from golden import GOLDEN
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 SPAWN = (GOLDEN / "c" / "spawn_execl_else_if" / "input.c").read_bytes()
 UNKNOWN = (GOLDEN / "c" / "review_unknown_function" / "input.c").read_bytes()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 GIT = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev"]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from golden import GOLDEN
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 GIT = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev", "-c", "commit.gpgsign=false"]
 
 
