@@ -6,6 +6,7 @@ import shutil
 from golden import GOLDEN
 
 MIXED = GOLDEN / "c" / "mixed_sites"
+REVIEW = (GOLDEN / "c" / "review_store_before_exec" / "input.c").read_bytes()
 
 
 def scan_sarif(cli, *paths):
@@ -96,3 +97,21 @@ def test_columns_count_code_points_and_latin1_fixes_are_exact(cli, tmp_path):
     (change,) = fixed[0]["fixes"][0]["artifactChanges"]
     assert any("binary" in rep["insertedContent"] for rep in change["replacements"])
     assert _apply_replacements(latin1, change) == expected
+
+
+def test_sarif_fingerprints_and_uris(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.c").write_bytes(REVIEW)
+    _, out, _ = cli("scan", "--format", "sarif", "a.c", str(tmp_path / "a.c"))
+    run = json.loads(out)["runs"][0]
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == (tmp_path.as_uri() + "/")
+    (rel,) = run["results"]              # one file, named twice
+    assert rel["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "a.c", "uriBaseId": "SRCROOT"}
+    first = rel["partialFingerprints"]["vforkSite/v1"]
+    (tmp_path / "a.c").write_bytes(b"\n\n" + REVIEW)
+    _, out, _ = cli("scan", "--format", "sarif", "a.c")
+    (moved,) = json.loads(out)["runs"][0]["results"]
+    assert moved["partialFingerprints"]["vforkSite/v1"] == first
+    _, out, _ = cli("scan", "--format", "sarif", str(tmp_path / "a.c"))
+    (absolute,) = json.loads(out)["runs"][0]["results"]
+    assert absolute["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": (tmp_path / "a.c").as_uri()}
