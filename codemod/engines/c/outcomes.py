@@ -1,15 +1,16 @@
 """Evaluate C conditions for the three outcomes of vfork (see codemod.core.outcomes)."""
 from __future__ import annotations
 
+import contextvars
 from typing import Callable, Optional
 
 from codemod.engines.c.syntax import Node, text
 from codemod.core.outcomes import COMPARE, MIRROR, Truth, both, compare, either, negate, result_truth, unknown
 
 
-# Integer macros of the file being analysed (`#define NOTOK (-1)`, `case OK:`),
-# set by the engine around one file's analysis (see :func:`macros`).
-_MACROS: list = [None]
+# Integer macros of the file being analysed (`#define NOTOK (-1)`, `case OK:`):
+# a context value the engine sets around one file's analysis (see :class:`macros`).
+_MACROS: contextvars.ContextVar = contextvars.ContextVar("c_integer_macros", default=None)
 
 
 class macros:
@@ -20,11 +21,10 @@ class macros:
         self.lookup = lookup
 
     def __enter__(self):
-        self.saved = _MACROS[0]
-        _MACROS[0] = self.lookup
+        self.token = _MACROS.set(self.lookup)
 
     def __exit__(self, *exc):
-        _MACROS[0] = self.saved
+        _MACROS.reset(self.token)
         return False
 
 
@@ -32,8 +32,9 @@ def _const(node: Node) -> Optional[int]:
     """The integer value of a constant like `0`, `-1`, `(pid_t)-1`, `(0)`,
     or an integer macro of the file or the project (`NOTOK`)."""
     t = node.type
-    if t == "identifier" and _MACROS[0] is not None:
-        return _MACROS[0](text(node))
+    lookup = _MACROS.get() if t == "identifier" else None
+    if lookup is not None:
+        return lookup(text(node))
     if t == "number_literal":
         try:
             return int(text(node).rstrip("uUlL"), 0)
