@@ -83,6 +83,12 @@ class Options:
             found = summaries.spec(name, self.project, self, stack, arity)
         return found
 
+    def helper_checker(self, fn, knowledge, stack: tuple) -> "HelperChecker":
+        """The checker a project helper's body ``fn`` is read with, under
+        these options: codemod.engines.c.summaries asks for it here, so it
+        does not import this module (which imports it)."""
+        return HelperChecker(fn, self, knowledge, stack)
+
 
 def flatten(body: list) -> list:
     """The region's top-level statements (a lone block is opened up)."""

@@ -266,9 +266,8 @@ def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spe
     if fn is None or fn.child_by_field_name("body") is None or fn.child_by_field_name("body").has_error \
             or _declarator(fn) is None or _declarator(fn).has_error:
         return _review(d, "helper-unreadable")
-    from codemod.engines.c.analysis import HelperChecker
     # Names inside the helper resolve from the helper's own file.
-    checker = HelperChecker(fn, replace(options, path=d.path, asked=None), knowledge, stack + (d.name,))
+    checker = replace(options, path=d.path, asked=None).helper_checker(fn, knowledge, stack + (d.name,))
     body = fn.child_by_field_name("body")
     for stmt in statements(body):
         checker.visit(stmt, loops=0, switches=0)
