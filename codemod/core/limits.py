@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-from codemod.core.model import Skip
 
 MAX_SITE_DEPTH = 1000      # levels of nesting around a vfork the analysis follows
 MAX_REASONS = 100          # reasons a finding lists; the rest are counted in one last reason

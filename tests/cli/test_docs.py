@@ -2,7 +2,6 @@
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 from conftest import ROOT
 README = ROOT / "README.md"

@@ -372,7 +372,6 @@ def test_apply_refuses_a_hard_linked_file(cli, tmp_path):
 @pytest.mark.parametrize("signame, status", [("SIGTERM", 143), ("SIGHUP", 129)])
 def test_term_and_hup_during_apply_stop_like_ctrl_c(tmp_path, signame, status):
     import signal
-    import time
     src = (SPAWN / "input.c").read_bytes()
     expected = (SPAWN / "expected.c").read_bytes()
     tree = tmp_path / "tree"

@@ -3,7 +3,6 @@ applicability, reason kinds, report formats, renders that cross processes."""
 import json
 import pickle
 import re
-from pathlib import Path
 
 import pytest
 
