@@ -44,7 +44,7 @@ def document() -> str:
                "from the site.\n\n| kind | wording | what a reviewer decides |\n|---|---|---|\n")
     for kind, entry in reasons.KINDS.items():
         template = entry.template["c"] if isinstance(entry.template, dict) else entry.template
-        decide = (reasons.ADVICE.get(entry.advice) or reasons.FALLBACK).decide if entry.advice else ""
+        decide = reasons.ADVICE[entry.advice].decide if entry.advice else ""
         out.append(f"| `{kind}` | {_cell(template)} | {_cell(decide)} |\n")
     return "".join(out)
 

@@ -429,7 +429,7 @@ class _Checker:
             self.check_write(call, arg.child_by_field_name("argument"), via=f"through argument {idx + 1}, ")
             return
         base = arg
-        if arg.type == "binary_expression" and text(arg.child_by_field_name("operator")) in "+-":
+        if arg.type == "binary_expression" and text(arg.child_by_field_name("operator")) in ("+", "-"):
             # `buf + used`: an offset into a local array is that array.
             left, right = unparen(arg.child_by_field_name("left")), unparen(arg.child_by_field_name("right"))
             offset = right if left.type == "identifier" else left

@@ -79,7 +79,7 @@ def _creation(before: list, pos: int, wanted: set, found: dict, leaves) -> None:
             and leaves(stmt.child_by_field_name("consequence")):
         cond = stmt.child_by_field_name("condition")
         for call, target in _creator_calls(cond):
-            if _tests_failure(cond, call):
+            if tests_failure(cond, call):
                 _record(call, target, stmt, wanted, found)
         return
     call, target = _assigned_creation(stmt)
@@ -87,7 +87,7 @@ def _creation(before: list, pos: int, wanted: set, found: dict, leaves) -> None:
         return
     if nxt.child_by_field_name("alternative") is None and leaves(nxt.child_by_field_name("consequence")):
         cond = nxt.child_by_field_name("condition")
-        if _tests_failure(cond, target):
+        if tests_failure(cond, target):
             _record(call, target, nxt, wanted, found)
 
 
@@ -167,11 +167,13 @@ def _flag(flags: str, marker: str) -> Optional[bool]:
     return None
 
 
-def _tests_failure(cond: Node, subject: Node) -> bool:
+def tests_failure(cond: Node, subject: Node, successes: Optional[tuple] = None) -> bool:
     """``cond`` is true when ``subject`` (a call or a variable) is -1 and
-    false for every success value; other creator calls in it succeed."""
-    pipe_like = subject.type == "call_expression" and _CREATORS.get(call_name(subject), ("",))[0] == "array"
-    successes = (0,) if pipe_like else SUCCESS_FD
+    false for every success value (``successes``; by default those of the
+    call: 0 for pipe(), else any descriptor); other creator calls in it succeed."""
+    if successes is None:
+        pipe_like = subject.type == "call_expression" and _CREATORS.get(call_name(subject), ("",))[0] == "array"
+        successes = (0,) if pipe_like else SUCCESS_FD
     if value_with(cond, subject, FAILURE) is not True:
         return False
     return all(value_with(cond, subject, v) is False for v in successes)

@@ -19,6 +19,7 @@ from typing import Callable, Optional
 
 from codemod.engines.c import libc
 from codemod.engines.c.libc import Kind
+from codemod.engines.c.provenance import tests_failure
 from codemod.engines.c.syntax import (
     Node, arguments, call_name, declarators, has_inner, line, null_pointer, short, squash, text, unparen, walk,
 )
@@ -291,7 +292,7 @@ class SpawnMatcher:
                 holder = holder.parent
             if name == "open" and holder is not None and holder.type == "assignment_expression":
                 var = text(holder.child_by_field_name("left"))
-                if _tests_failure(cond, holder, (0, 1, 2, 3, 1000)):
+                if tests_failure(cond, holder, (0, 1, 2, 3, 1000)):
                     self.open_step(var, call, stmt, checked=True)
                     self.speaking(cons, "open")
                     return True
@@ -301,7 +302,7 @@ class SpawnMatcher:
                 args = arguments(call)
                 target = _fd(args[1]) if len(args) == 2 else None
                 successes = (target.value,) if target is not None and target.value is not None else None
-            if successes is not None and _tests_failure(cond, call, successes):
+            if successes is not None and tests_failure(cond, call, successes):
                 self.setup_call(call, stmt, checked=True)
                 self.speaking(cons, name)
                 return True
@@ -318,7 +319,7 @@ class SpawnMatcher:
             return None
         body = [s for s in (cons.named_children if cons.type == "compound_statement" else [cons])
                 if s.type != "comment"]
-        if op in ("<", "==") and self.is_failure_tail(cons) and _tests_failure(cond, _ident(cond, var),
+        if op in ("<", "==") and self.is_failure_tail(cons) and tests_failure(cond, _ident(cond, var),
                                                                                (0, 1, 2, 3, 1000)):
             self.add_fd(fds.ExitIfInvalid(var, line(stmt), short(stmt)))
             self.speaking(cons, "open")
@@ -583,14 +584,6 @@ def _var_side(left: Node, right: Node, op: str, names: set) -> tuple:
 
 def _ident(cond: Node, name: str) -> Node:
     return next(n for n in walk(cond) if n.type == "identifier" and text(n) == name)
-
-
-def _tests_failure(cond: Node, subject: Node, successes: tuple) -> bool:
-    """``cond`` is true when ``subject`` is -1 and false for every success value."""
-    from codemod.engines.c.provenance import value_with
-    if value_with(cond, subject, -1) is not True:
-        return False
-    return all(value_with(cond, subject, v) is False for v in successes)
 
 
 def _cloexec_flag(flags: str) -> Optional[bool]:
