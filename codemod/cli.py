@@ -367,8 +367,8 @@ def _cached_walk(paths: list, ignore, cache, options, summary: bool = True):
     entry = None
     if not (same and (not summary or "described" in head.memo)):
         entry = cache.load()            # the knowledge: to decide, or to summarise it
-        from codemod.engines.c.index import definable_names
-        from codemod.engines.c.project import facts
+        from codemod.engines.c.project.index import definable_names
+        from codemod.engines.c.project.knowledge import facts
         if entry is None or not caching.still_valid(entry, stats, options.needles, definable_names, facts):
             return _Walked(items, stale, stats, cache, recorded)
     for item in items:

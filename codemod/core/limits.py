@@ -1,7 +1,7 @@
 """Bounds on what one file may cost, so hostile input cannot take the run down.
 
 * A C file too big to parse whole within ``--max-parse-memory`` is parsed
-  in parts or skipped with a note (:mod:`codemod.engines.c.cost`).
+  in parts or skipped with a note (:mod:`codemod.engines.c.frontend.cost`).
 * tree-sitter's queries stop at 65,535 levels of nesting: a `vfork` deeper
   than that would vanish from the results, so the file is an error instead.
 * Python files are analysed in a child process with the same memory budget

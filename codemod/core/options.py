@@ -24,7 +24,7 @@ class RunOptions:
     texts: bool = True           # results keep the file's bytes (apply, review, SARIF); scan and diff drop them
     include_dirs: tuple = ()     # folders outside the walk whose definitions the project index reads
     project: bool = True         # learn from the other files of the tree (--no-project: each file alone)
-    knowledge: object = field(default=None, compare=False)   # what the index learned (codemod.engines.c.project)
+    knowledge: object = field(default=None, compare=False)   # what the index learned (codemod.engines.c.project.knowledge)
     extra_needles: tuple = ()    # names of wrappers and redirects the index found (their callers are parsed)
     defines: tuple = ()          # ((name, value), ...) from --define: `#if`s this decides are read decided
     undefines: tuple = ()        # names from --undefine

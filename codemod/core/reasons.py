@@ -222,7 +222,7 @@ KINDS = {
     "writes-stack": _k("`{name}()` writes {what}"),
     "stdio-stream": _k("`{name}()` on `{stream}` writes the stdio buffers shared with the parent", "stdio"),
     "escapes": _k("`{name}()` leaves the child region", "leaves"),
-    # -- the exec-error hand-off (codemod.engines.c.handoff) ------------------
+    # -- the exec-error hand-off (codemod.engines.c.rewrite.handoff) ---------
     "handoff": _k("`{stmt}` hands `{name}` to the parent after a failed exec: posix_spawn cannot; under fork "
                   "a close-on-exec pipe carries it", "handoff"),
     "handoff-undeclared": _k("`{stmt}` hands `{name}` to the parent, whose declaration is not in this file: "
@@ -237,7 +237,7 @@ KINDS = {
     "handoff-pipe-race": _k("pipe2 is declared only with _GNU_SOURCE (or not in POSIX.1-2008): the pipe is made "
                             "by pipe and fcntl(FD_CLOEXEC), and a thread that forks between the two calls "
                             "would keep it open"),
-    # -- beyond posix_spawn (fork instead) ---------------------------------------
+    # -- beyond posix_spawn (fork instead) -----------------------------------
     "loop": _k({"c": "loop `{head}`: posix_spawn runs no code in the child",
                 "python": "loop over `{head}`: os.posix_spawn runs no code in the child"}),
     "condition": _k({"c": "condition `{head}`: posix_spawn runs no code in the child",
@@ -317,7 +317,7 @@ KINDS = {
                            "exit() that would flush copies of the parent's stdio buffers", "stdio"),
     "exit-becomes-_exit": _k("`exit` becomes `_exit`: after fork, exit would flush copies of the parent's stdio "
                              "buffers", "stdio"),
-    # -- project code (the project index) --------------------------------------
+    # -- project code (the project index) ------------------------------------
     "helper-unsafe": _k("`{name}()` ({where}) {why}", "project-code"),
     "helper-ambiguous": _k("`{name}` is defined more than once in the tree, differently ({where}, {others}): "
                            "the tool cannot tell which one is called", "project-code"),
@@ -339,7 +339,7 @@ KINDS = {
                          "nothing but the child", "unknown-code"),
     "never-execs": _k("no path of the child reaches exec or _exit: under vfork the parent stays suspended "
                       "while it runs (forever when it never ends), under fork it would run at once", "leaves"),
-    # -- vfork under another name (codemod.engines.c.indirect) -----------------
+    # -- vfork under another name (codemod.engines.c.proof.indirect) ---------
     "via-wrapper": _k("the call goes through the vfork wrapper {definition} ({where})"),
     "via-redirect": _k("`{name}()` is vfork here: {definition} ({where}) redirects it"),
     "via-wrapper-function": _k("`{name}()` ({where}) returns the vfork result: the child returns from it into "

@@ -2,7 +2,7 @@
 (CMake's `CMAKE_EXPORT_COMPILE_COMMANDS=ON`, `bear -- make`).
 
 For each file it lists, the tool takes the `-D`, `-U` and `-I` flags (the
-first two decide its `#if`s, see codemod.engines.c.preproc; the folders
+first two decide its `#if`s, see codemod.engines.c.frontend.preproc; the folders
 of the third are read by the project index), and after a rewrite compiles
 the file with its own command plus `-fsyntax-only`, before and after: a
 rewrite that adds an error or a warning is withheld.

@@ -23,7 +23,7 @@ class Report(NamedTuple):
     colour: bool           # the stream is a terminal that wants colour
     unused: object = None  # [(path, line, rules)] of unused suppressions, when asked for
     quiet: bool = False    # -q: the sites only, no summary
-    project: object = None  # what the project index learned (codemod.engines.c.index.describe), or None
+    project: object = None  # what the project index learned (codemod.engines.c.proof.describe.describe), or None
     explain: bool = False  # text: list the project index too (--explain)
 
 

@@ -24,7 +24,7 @@ def test_trees_are_deterministic(tmp_path):
 
 
 def test_wide_tree_has_the_asked_number_of_vfork_files(tmp_path):
-    from codemod.engines.c.prefilter import mentions
+    from codemod.engines.c.frontend.prefilter import mentions
     root = trees.build_wide(tmp_path / "wide", files=30, with_vfork=3, mentions=4)
     assert len(contents(root)) == 30
     assert sum(b"vfork" in text for text in contents(root).values()) == 3 + 4

@@ -111,7 +111,7 @@ def test_the_budget_of_names_is_a_reason(tmp_path, monkeypatch):
     # In-process, with the budget lowered: a child calling more names than
     # the index may look up says which ones it did not.
     from codemod.cli import main
-    from codemod.engines.c import index
+    from codemod.engines.c.project import index
     monkeypatch.setattr(subprocess, "Popen", subprocess_Popen)
     monkeypatch.setattr(index, "MAX_NAMES", 3)
     root = tmp_path

@@ -43,7 +43,7 @@ def test_wheel_carries_queries_and_script(wheel):
 def test_installed_copy_finds_its_queries(wheel, tmp_path):
     with zipfile.ZipFile(wheel) as z:
         z.extractall(tmp_path / "site")
-    code = ("from codemod.engines.c.grammars import grammars_dir; import codemod.engines.c.syntax as s; "
+    code = ("from codemod.engines.c.frontend.grammars import grammars_dir; import codemod.engines.c.frontend.syntax as s; "
             "s.query('vfork-references'); print(grammars_dir())")
     env = dict(os.environ, PYTHONPATH=str(tmp_path / "site"))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,

@@ -233,24 +233,48 @@ def test_a_rule_row_is_what_every_output_reads(monkeypatch):
     assert out.getvalue().startswith("::error file=a.c,line=3,col=5,title=vfork-to-fork::")
 
 
-def test_the_c_engine_modules_import_in_one_direction_but_for_the_known_cycle():
-    """A cycle of imports between two C engine modules means neither can be
-    read alone. The checker is handed to summaries (no analysis <-> summaries
-    cycle); the one cycle left is configurations <-> engine (a configuration
-    builds a CFile: #29's stage split removes it)."""
+C_STAGES = ("frontend", "project", "proof", "rewrite")   # in import order; the engine's own modules come last
+
+
+def _c_imports():
+    """{module: the C engine modules it imports}, names relative to
+    engines/c (`proof.analysis`, `engine`), top-level and late imports alike."""
     import ast
     graph = {}
     for rel, tree in _package_modules():
         if not rel.startswith("engines/c/"):
             continue
-        me = rel[len("engines/c/"):-3]
+        me = rel[len("engines/c/"):-3].replace("/", ".").removesuffix(".__init__")
         deps = set()
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                if node.module == "codemod.engines.c":
-                    deps |= {a.name for a in node.names}
-                elif node.module.startswith("codemod.engines.c."):
-                    deps.add(node.module.split(".")[3])
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("codemod.engines.c"):
+                rest = node.module[len("codemod.engines.c"):].lstrip(".")
+                deps |= {f"{rest}.{a.name}" if rest in C_STAGES else rest or a.name for a in node.names}
+            elif isinstance(node, ast.Import):
+                deps |= {a.name[len("codemod.engines.c."):] for a in node.names if a.name.startswith("codemod.engines.c.")}
         graph[me] = deps - {me}
+    return graph
+
+
+def _stage(module: str) -> int:
+    first = module.split(".")[0]
+    return C_STAGES.index(first) if first in C_STAGES else len(C_STAGES)
+
+
+def test_the_c_engine_stages_import_only_earlier_stages():
+    """frontend -> project -> proof -> rewrite -> the engine: a stage reads
+    the ones before it and never a later one, so each can be read alone."""
+    graph = _c_imports()
+    assert {m.split(".")[0] for m in graph if "." in m} == set(C_STAGES)
+    upward = [f"{m} imports {d}" for m, deps in graph.items() for d in deps if _stage(d) > _stage(m)]
+    assert not upward
+
+
+def test_the_c_engine_modules_import_in_one_direction_but_for_the_known_cycle():
+    """A cycle of imports between two C engine modules means neither can be
+    read alone. The checker is handed to summaries (no analysis <-> summaries
+    cycle); the one cycle left is configurations <-> engine (a configuration
+    builds a CFile)."""
+    graph = _c_imports()
     cycles = {tuple(sorted((a, b))) for a in graph for b in graph[a] if a in graph.get(b, ())}
     assert cycles == {("configurations", "engine")}

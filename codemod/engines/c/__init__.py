@@ -14,32 +14,32 @@ class CEngine(Engine):
     extensions = (".c", ".h")
     column_unit = "bytes"
     comment_markers = ("//", "/*")
-    learns = True                # the project index: codemod.engines.c.index
+    learns = True                # the project index: codemod.engines.c.project.index
     preload_early = True         # tree-sitter loads in about 0.1 s; libcst (Python) takes three times that
 
     def mentions(self, source: bytes, needles: tuple) -> bool:
-        from codemod.engines.c.prefilter import mentions
+        from codemod.engines.c.frontend.prefilter import mentions
         return mentions(source, needles)
 
     def options(self, run):
         """The analysis options for a run (codemod.core.options.RunOptions)."""
-        from codemod.engines.c.analysis import Options
+        from codemod.engines.c.proof.analysis import Options
         return Options(target=run.target, aliases=run.aliases, exec_wrappers=run.exec_wrappers,
                        safe_functions=run.safe_functions, spawnp=run.spawnp, project=run.knowledge,
                        defines=run.defines, undefines=run.undefines)
 
     def learn(self, tree, results: list, run, analyse):
-        """The project index for this run (see codemod.engines.c.index)."""
-        from codemod.engines.c.index import learn
+        """The project index for this run (see codemod.engines.c.project.index)."""
+        from codemod.engines.c.project.index import learn
         return learn(tree, results, run, analyse)
 
     def describe(self, knowledge, options, tree) -> dict:
-        from codemod.engines.c.index import describe
+        from codemod.engines.c.proof.describe import describe
         return describe(knowledge, options, tree)
 
     def load(self, source: bytes, path: str, run):
         from codemod.core.model import Skip
-        from codemod.engines.c import cost
+        from codemod.engines.c.frontend import cost
         ranges = cost.c_ranges(source, run.max_parse_memory, run.needles)
         if isinstance(ranges, Skip):
             return ranges
@@ -59,12 +59,12 @@ class CEngine(Engine):
         the queries: done while the first filter still reads (and before
         workers fork), so the first file analysed does not pay for it."""
         import codemod.core.limits  # noqa: F401 - imported for its side effect
-        import codemod.engines.c.cost  # noqa: F401
+        import codemod.engines.c.frontend.cost  # noqa: F401
         import codemod.core.suppress  # noqa: F401
         import codemod.engines.c.engine  # noqa: F401
-        import codemod.engines.c.summaries  # noqa: F401
-        from codemod.engines.c import syntax
-        from codemod.engines.c.grammars import query_files
+        import codemod.engines.c.proof.summaries  # noqa: F401
+        from codemod.engines.c.frontend import syntax
+        from codemod.engines.c.frontend.grammars import query_files
         for path in query_files("c"):
             syntax.query(path.stem)
 

@@ -20,113 +20,19 @@ enumerated; the site stays review with that reason.
 """
 from __future__ import annotations
 
-import itertools
-import re
 from dataclasses import replace
 from typing import Optional
 
 from codemod.core.model import Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
-from codemod.engines.c import preproc
-from codemod.engines.c.syntax import Node, line, parse, reparse
+from codemod.engines.c.frontend import preproc, variants
+from codemod.engines.c.frontend.syntax import Node, line, parse, reparse
 
 R = For("c")
 MAX_CONFIGURATIONS = 16
 # Review reasons that the preprocessor may be behind.
 TRIGGERS = frozenset({"preproc-in-child", "preproc-before-branch", "site-in-error", "missing-node", "error-node",
                       "configured-branch", "case-fallthrough", "switch-no-child", "branch-unclear"})
-_BOOLEAN = re.compile(rb"^(?:\s|defined|[A-Za-z_]\w*|[()!]|&&|\|\||0|1|/\*.*?\*/)*$", re.S)
-
-
-def _item(root: Node, tok: Node) -> Node:
-    node = tok
-    while node.parent is not None and node.parent != root:
-        node = node.parent
-    return node
-
-
-def _blanks(text: bytes) -> bytes:
-    return bytes(b if b in (0x0A, 0x0D) else 0x20 for b in text)
-
-
-def _function_lines(text: bytes, at: int, lo: int, hi: int) -> tuple:
-    """Inside an ERROR region spanning several functions, the lines of the
-    one holding ``at``: from after the previous `}` in column 0 to the next
-    one (the usual C layout); the whole region when there is no such line."""
-    before = text.rfind(b"\n}", lo, at)
-    after = text.find(b"\n}", at, hi)
-    if after < 0:
-        return lo, hi
-    start = text.find(b"\n", before + 2, at) + 1 if before >= 0 else lo
-    end = text.find(b"\n", after + 2, hi)
-    return (start if start > 0 else lo), (hi if end < 0 else end + 1)
-
-
-def _atoms(text: bytes, config: preproc.Config) -> Optional[list]:
-    """The (kind, name) pairs the undecided conditionals of ``text`` test,
-    or None when one is more than a boolean of names."""
-    out: list = []
-    for start, end in preproc.directive_lines(text):
-        m = preproc.DIRECTIVE.match(text, start, end)
-        if m is None or m.group(1) in (b"else", b"endif"):
-            continue
-        kind, rest = m.group(1).decode(), preproc.strip_comments(m.group(2))
-        if kind in ("ifdef", "ifndef"):
-            name = rest.strip().decode("utf-8", "replace")
-            if not config.known(name):
-                out.append(("defined", name))
-            continue
-        if preproc.evaluate(rest, config) is not None:
-            continue
-        if not _BOOLEAN.match(rest):
-            return None
-        words = re.findall(rb"defined\s*\(?\s*([A-Za-z_]\w*)|([A-Za-z_]\w*)", rest)
-        for in_defined, plain in words:
-            if in_defined:
-                out.append(("defined", in_defined.decode()))
-            elif plain != b"defined":
-                out.append(("value", plain.decode()))
-    seen = []
-    for a in out:
-        if a not in seen and not config.known(a[1]):
-            seen.append(a)
-    return seen
-
-
-def count(atoms: list) -> int:
-    """How many consistent assignments :func:`_configs` yields, computed
-    without making them: a name tested both as `defined(X)` and as `X` has
-    three (undefined, defined as 0, defined as 1), a name tested one way
-    has two.  A function with 70 `#ifdef`s has 2^70 assignments; counting
-    them one by one would never end."""
-    total = 1
-    for name in {name for _, name in atoms}:
-        total *= 3 if ("defined", name) in atoms and ("value", name) in atoms else 2
-    return total
-
-
-def _configs(atoms: list):
-    """(description, defines, undefines) for each consistent assignment;
-    call it only when :func:`count` is within the cap."""
-    names = sorted({name for _, name in atoms})
-    for values in itertools.product((True, False), repeat=len(atoms)):
-        state = dict(zip(atoms, values))
-        defines, undefines, words = {}, set(), []
-        ok = True
-        for name in names:
-            d = state.get(("defined", name))
-            v = state.get(("value", name))
-            if d is False and v:
-                ok = False          # a true value needs the name defined
-                break
-            if d is False or (d is None and v is False):
-                undefines.add(name)
-                words.append(f"`{name}` undefined")
-            else:
-                defines[name] = "1" if v is not False else "0"
-                words.append(f"`{name}` defined" + (" as 0" if v is False else ""))
-        if ok:
-            yield ", ".join(words), defines, frozenset(undefines)
 
 
 _SHARED_BYTES = 1_000_000   # configuration texts kept for the next site (about 20 MB of trees)
@@ -159,7 +65,7 @@ def _parse(cfile, prepared: bytes, item: Node):
 def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
     """The site's finding from every configuration, or None to keep ``plain``."""
     from codemod.engines.c.engine import CFile
-    item = _item(cfile.root, tok)
+    item = variants.top_item(cfile.root, tok)
     if cfile.root.type == "ERROR":
         item = cfile.root          # tree-sitter gave up on the whole file (a brace too many somewhere)
     lo, hi = item.start_byte, item.end_byte
@@ -167,7 +73,7 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
     if item.type == "ERROR":
         # The function holding the site, read on its own: the rest of the
         # ERROR region (other functions tree-sitter lost its way in) is blanked.
-        lo, hi = _function_lines(cfile.parsed, tok.start_byte, lo, hi)
+        lo, hi = variants.function_lines(cfile.parsed, tok.start_byte, lo, hi)
         alone = (lo, hi) != (item.start_byte, item.end_byte)
     base = preproc.Config.of(cfile.options)
     text = cfile.parsed[lo:hi]
@@ -177,27 +83,27 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
         base, text = preproc.Config(), cfile.source[lo:hi]
         if cfile.blanked is not None and any(a < lo < b or a < hi < b for a, b in cfile.blanked.groups):
             return None
-    atoms = _atoms(text, base)
+    tested = variants.atoms(text, base)
     at = line(tok)
-    if atoms is None:
+    if tested is None:
         return replace(plain, reasons=plain.reasons + (R("configurations-complex", at),))
-    if not atoms and not alone:
+    if not tested and not alone:
         return None
-    n = count(atoms)
+    n = variants.count(tested)
     if n > MAX_CONFIGURATIONS:
         return replace(plain, reasons=plain.reasons + (R("configurations-too-many", at, n=f"{n:,}",
                                                          most=MAX_CONFIGURATIONS),))
-    configs = list(_configs(atoms))
+    configs = list(variants.assignments(tested))
     results = []        # (description, finding, site, decision) where the site exists
     missing = 0
     for description, defines, undefines in configs:
         config = preproc.Config({**base.defines, **defines}, base.undefines | undefines)
-        blanked = preproc.blank(text, config) if atoms else preproc.Blanked(text, [])
+        blanked = preproc.blank(text, config) if tested else preproc.Blanked(text, [])
         if blanked is None:
             return None     # conditionals that do not balance inside the item
         if alone:
-            prepared = cfile.parsed[:item.start_byte] + _blanks(cfile.parsed[item.start_byte:lo]) + blanked.text \
-                + _blanks(cfile.parsed[hi:item.end_byte]) + cfile.parsed[item.end_byte:]
+            prepared = cfile.parsed[:item.start_byte] + variants.blanks(cfile.parsed[item.start_byte:lo]) + blanked.text \
+                + variants.blanks(cfile.parsed[hi:item.end_byte]) + cfile.parsed[item.end_byte:]
         else:
             prepared = cfile.parsed[:lo] + blanked.text + cfile.parsed[hi:]
         sub = CFile(cfile.source, cfile.path, cfile.options, prepared=prepared, only=tok.start_byte,
@@ -215,13 +121,13 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
             first = hit.reasons[0] if hit.reasons else None
             why = first.text if first is not None else hit.message
             reasons = (R("configuration-needs-review", first.line if first else at, config=description, why=why),) \
-                + tuple(r for r in hit.reasons[1:]) if atoms else \
+                + tuple(r for r in hit.reasons[1:]) if tested else \
                 tuple(hit.reasons) + (R("read-alone", at, start=cfile.source.count(b"\n", 0, lo) + 1,
                                         end=cfile.source.count(b"\n", 0, hi)),)
             return replace(plain, message=f"needs review: {reasons[0].text}", reasons=reasons, fix=None)
     names = "; ".join(d for d, *_ in results)
     elsewhere = f"; in {missing} more it is not compiled" if missing else ""
-    proven = R("configurations-proven", at, configs=names, elsewhere=elsewhere) if atoms else \
+    proven = R("configurations-proven", at, configs=names, elsewhere=elsewhere) if tested else \
         R("read-alone", at, start=cfile.source.count(b"\n", 0, lo) + 1, end=cfile.source.count(b"\n", 0, hi))
     first = results[0][1]
     if not missing and all(h.verdict is Verdict.SPAWN and h.fix is not None and first.fix is not None

@@ -11,12 +11,13 @@ from codemod.core import layout, limits, region
 from codemod.core.edits import apply_edits
 from codemod.core.model import MACRO_BODY, Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
-from codemod.engines.c import (
-    analysis, configurations, definitions, handoff, indirect, knr, outcomes, preproc, provenance, sites, spawn,
-)
-from codemod.engines.c.analysis import Options
-from codemod.engines.c.partial import shifted
-from codemod.engines.c.syntax import (
+from codemod.engines.c import configurations
+from codemod.engines.c.frontend import knr, preproc
+from codemod.engines.c.proof import analysis, indirect, outcomes, provenance, sites
+from codemod.engines.c.rewrite import definitions, handoff, spawn
+from codemod.engines.c.proof.analysis import Options
+from codemod.engines.c.frontend.partial import shifted
+from codemod.engines.c.frontend.syntax import (
     PREPROC_BRANCHES, Node, call_name, captures, captures_near, declarators, depth, encode_text, enclosing, function_name, index,
     line, parse, reparse, short, text,
 )
@@ -68,7 +69,7 @@ class CFile:
     def __init__(self, source: bytes, path: str, options: Options = Options(), ranges: Optional[list] = None,
                  prepared: Optional[bytes] = None, only: Optional[int] = None, tree=None):
         """``ranges``: parse only these byte ranges (a file too big to parse
-        whole, see codemod.engines.c.partial).  ``prepared``: the text to
+        whole, see codemod.engines.c.frontend.partial).  ``prepared``: the text to
         parse instead (one configuration of the file, codemod.engines.c.configurations).
         ``only``: analyse only the site whose `vfork` starts at this byte
         (keys stay those of the whole file); references are not reported.
@@ -86,7 +87,7 @@ class CFile:
         # top-level item's configurations (codemod.engines.c.configurations).
         self.configuration_trees: Optional[tuple] = None
         # Conditionals the configuration decides are blanked for the parse
-        # (codemod.engines.c.preproc); offsets stay those of ``source``.
+        # (codemod.engines.c.frontend.preproc); offsets stay those of ``source``.
         self.blanked = None if prepared is not None else \
             preproc.blank(source, preproc.Config.of(options))
         self.parsed = prepared if prepared is not None else self.blanked.text if self.blanked is not None else source

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codemod.engines.c.syntax import parse, walk
+from codemod.engines.c.frontend.syntax import parse, walk
 from codemod.core.diffs import unified
 from codemod.core.model import Status
 from codemod.core.options import RunOptions

@@ -2,8 +2,8 @@
 the same length, every definition a function_definition, nothing else touched."""
 import pytest
 
-from codemod.engines.c import knr
-from codemod.engines.c.syntax import parse, walk
+from codemod.engines.c.frontend import knr
+from codemod.engines.c.frontend.syntax import parse, walk
 
 FIXES = {
     "plain": b"main(argc, argv)\n\tint argc;\n\tchar **argv;\n{\n\treturn 0;\n}\n",

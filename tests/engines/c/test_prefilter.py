@@ -1,4 +1,4 @@
-"""The second filter (codemod.engines.c.prefilter) never drops a file in
+"""The second filter (codemod.engines.c.frontend.prefilter) never drops a file in
 which tree-sitter finds a vfork reference: compared with a full parse over
 generated C-like text (comments, strings, char literals, line splices,
 #defines, longer identifiers) and real-looking files."""
@@ -6,8 +6,8 @@ from hypothesis import given, settings, strategies as st
 
 import re
 
-from codemod.engines.c.prefilter import mentions, occurrences
-from codemod.engines.c.syntax import captures, parse
+from codemod.engines.c.frontend.prefilter import mentions, occurrences
+from codemod.engines.c.frontend.syntax import captures, parse
 
 FRAGMENTS = [
     "vfork()", "pid = vfork();", "follow_vfork(x);", "TARGET_WAITKIND_VFORKED", "vfork_done", "__vfork",

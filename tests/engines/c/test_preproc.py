@@ -3,7 +3,7 @@ the blanking keeps every offset, and a region split only by a decision of
 the configuration stays review."""
 import pytest
 
-from codemod.engines.c.preproc import Config, blank, evaluate
+from codemod.engines.c.frontend.preproc import Config, blank, evaluate
 
 SOURCE = b"""a
 #if 0
@@ -117,7 +117,7 @@ def test_each_configuration_analyses_only_its_own_site(monkeypatch):
     """Every configuration of a site is a parse of the whole file, but only
     that site is analysed in it (the others have their own configurations);
     the finding is the same as when each configuration read every site."""
-    from codemod.engines.c.analysis import Options
+    from codemod.engines.c.proof.analysis import Options
     from codemod.engines.c.engine import CFile
     first = SITE.replace(b"\t\texecv", b"#ifdef HAVE_SETSID\n\t\tsetsid();\n#else\n\t\tsetpgid(0, 0);\n#endif\n\t\texecv")
     other = b"\nint other(char **argv)\n{\n\tpid_t pid = vfork();\n\tif (pid == 0) {\n\t\texecv(argv[0], argv);" \
@@ -146,11 +146,12 @@ def test_a_configuration_tree_is_the_fresh_parse_of_its_text(elsewhere):
     either way the very tree a fresh parse gives, shared by later sites."""
     from codemod.engines.c import configurations
     from codemod.engines.c.engine import CFile
-    from codemod.engines.c.syntax import parse
+    from codemod.engines.c.frontend import variants
+    from codemod.engines.c.frontend.syntax import parse
     src = elsewhere + SITE
     cfile = CFile(src, "a.c")
     tok = next(n for n in cfile.decisions.values())[0].call
-    item = configurations._item(cfile.root, tok)
+    item = variants.top_item(cfile.root, tok)
     config = Config({"HAVE_VFORK": "1"}, frozenset())
     text = src[item.start_byte:item.end_byte]
     prepared = src[:item.start_byte] + blank(text, config).text + src[item.end_byte:]
@@ -163,10 +164,11 @@ def test_a_configuration_tree_is_the_fresh_parse_of_its_text(elsewhere):
 def test_configuration_trees_are_kept_for_one_item_within_a_budget(monkeypatch):
     from codemod.engines.c import configurations
     from codemod.engines.c.engine import CFile
+    from codemod.engines.c.frontend import variants
     src = b"int other(void)\n{\n\treturn 0;\n}\n" + SITE
     cfile = CFile(src, "a.c")
     tok = next(n for n in cfile.decisions.values())[0].call
-    item = configurations._item(cfile.root, tok)
+    item = variants.top_item(cfile.root, tok)
     first = cfile.root.children[0]
     assert first != item
     monkeypatch.setattr(configurations, "_SHARED_BYTES", len(src) - 1)
@@ -180,11 +182,11 @@ def test_configuration_trees_are_kept_for_one_item_within_a_budget(monkeypatch):
 
 
 def test_configurations_are_counted_without_being_made():
-    from codemod.engines.c import configurations
+    from codemod.engines.c.frontend import variants
     atoms = [("defined", "A"), ("value", "A"), ("defined", "B"), ("value", "C")]
-    assert configurations.count(atoms) == 3 * 2 * 2 == len(list(configurations._configs(atoms)))
+    assert variants.count(atoms) == 3 * 2 * 2 == len(list(variants.assignments(atoms)))
     many = [("defined", f"N{i}") for i in range(70)]
-    assert configurations.count(many) == 2 ** 70          # counted, not enumerated (this would never end)
+    assert variants.count(many) == 2 ** 70          # counted, not enumerated (this would never end)
 
 
 def test_a_function_with_seventy_ifdefs_is_review_naming_the_cap(tmp_path, cli):

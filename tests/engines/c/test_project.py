@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from codemod.engines.c import libc
+from codemod.engines.c.project import libc
 
 HEAD = "#include <stdio.h>\n#include <stdlib.h>\n#include <sys/types.h>\n#include <unistd.h>\n"
 
@@ -207,7 +207,7 @@ def test_the_index_reads_only_files_that_mention_the_names(scan):
 ])
 def test_which_files_the_index_parses_for_a_name(tmp_path, text, defines):
     """A file is parsed for a name only where its text may define it."""
-    from codemod.engines.c.index import _Index
+    from codemod.engines.c.project.index import _Index
     from codemod.core.options import RunOptions
     (tmp_path / "p.h").write_bytes(text)
     index = _Index(None, RunOptions())
@@ -457,7 +457,7 @@ def test_a_helper_chain_deeper_than_the_limit_reads_the_same_in_any_order(tmp_pa
     the other h0 (h5 reached five levels down: the limit stops the reading).
     Each site's reasons must not depend on which was summarised first, nor
     on the process (--jobs): summaries are kept with the levels they used."""
-    from codemod.engines.c import summaries
+    from codemod.engines.c.proof import summaries
     assert summaries.MAX_DEPTH == 6
     chain = "int counter;\n" + "".join(
         f"void h{i}(void)\n{{\n\t{'h%d();' % (i + 1) if i < 8 else 'counter = 1;'}\n}}\n" for i in range(9))
@@ -550,7 +550,7 @@ def test_the_index_search_names_the_words_of_a_file_named_alone(tmp_path, monkey
     (b"#define XXVFORK_H 1\n#define xvfork_count 2\n", False),   # longer names
 ])
 def test_a_file_is_parsed_for_macros_around_a_wrapper_only_when_a_define_names_it(text, mentions):
-    from codemod.engines.c.index import _defines_mentioning
+    from codemod.engines.c.project.index import _defines_mentioning
     assert _defines_mentioning(text, frozenset({"xvfork", "vfork"})) is mentions
 
 
@@ -572,7 +572,7 @@ DEFINES_XVFORK = HEAD + "pid_t xvfork(void)\n{\n\treturn vfork();\n}\n"
     ("pid_t xvfork(void);\n" * 5, True),                                  # past the few a file declares
 ])
 def test_a_file_only_defining_or_declaring_a_wrapper_does_not_call_it(source, calls):
-    from codemod.engines.c.index import _call_pattern, _declarator_only
+    from codemod.engines.c.project.index import _call_pattern, _declarator_only
     from codemod.core.options import RunOptions
     data = source.encode()
     matches = list(_call_pattern(frozenset({"xvfork"})).finditer(data))
@@ -617,7 +617,7 @@ int other(void);
 
 @pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
 def test_definitions_name_their_if_lines_without_the_include_guard(newline):
-    from codemod.engines.c.project import facts
+    from codemod.engines.c.project.knowledge import facts
     found = facts(GUARDED_HEADER.replace(b"\n", newline), "h.h").definitions
     conditions = {name: [(d.kind, d.condition) for d in defs] for name, defs in found.items()}
     assert conditions == {
@@ -631,7 +631,7 @@ def test_definitions_name_their_if_lines_without_the_include_guard(newline):
 
 
 def test_a_file_the_index_cannot_read_is_an_error_naming_it_and_the_run_goes_on(tmp_path, cli, monkeypatch):
-    from codemod.engines.c import index
+    from codemod.engines.c.project import index
     root = tmp_path / "project"
     root.mkdir()
     (root / "main.c").write_text(child("prepare();\nexecv(argv[0], argv);\n_exit(127);", "void prepare(void);\n"))
@@ -654,10 +654,10 @@ def test_a_file_the_index_cannot_read_is_an_error_naming_it_and_the_run_goes_on(
 
 
 def test_a_text_scan_does_not_summarise_every_helper(scan, cli, monkeypatch):
-    from codemod.engines.c import index
+    from codemod.engines.c.proof import describe
     calls = []
-    real = index.describe
-    monkeypatch.setattr(index, "describe", lambda *a: calls.append(1) or real(*a))
+    real = describe.describe
+    monkeypatch.setattr(describe, "describe", lambda *a: calls.append(1) or real(*a))
     files = {"main.c": child("prepare();\nexecv(argv[0], argv);\n_exit(127);", "void prepare(void);\n"),
              "helpers.c": "void prepare(void) { }\n"}
     _, doc = scan(files)
@@ -669,7 +669,7 @@ def test_a_text_scan_does_not_summarise_every_helper(scan, cli, monkeypatch):
 
 
 def test_helper_and_expansion_trees_are_kept_within_a_budget(monkeypatch):
-    from codemod.engines.c import summaries
+    from codemod.engines.c.proof import summaries
     parsed = []
     real = summaries.parse
     monkeypatch.setattr(summaries, "parse", lambda src: parsed.append(src) or real(src))
@@ -697,7 +697,7 @@ def test_the_one_search_for_definition_lines_decides_as_may_define(tmp_path, mon
     files and names _may_define picks, on random texts, with grep and
     without it."""
     import random
-    from codemod.engines.c import index
+    from codemod.engines.c.project import index
     from codemod.files import grepfilter
     from codemod.files.tree import Tree
     if not grep:
@@ -836,8 +836,8 @@ def test_a_definition_with_another_parameter_count_is_not_the_one_called(scan):
 
 
 def test_variadic_and_void_parameter_lists_count_as_written():
-    from codemod.engines.c import summaries
-    from codemod.engines.c.project import Definition
+    from codemod.engines.c.proof import summaries
+    from codemod.engines.c.project.knowledge import Definition
 
     def takes(source, arity):
         return summaries.takes(Definition("f", "function", "a.c", 1, source), arity)

@@ -3,8 +3,8 @@ the installed package finds them."""
 import pytest
 import tree_sitter
 
-from codemod.engines.c.syntax import LANGUAGE, parse, captures
-from codemod.engines.c.grammars import grammars_dir, query_files
+from codemod.engines.c.frontend.syntax import LANGUAGE, parse, captures
+from codemod.engines.c.frontend.grammars import grammars_dir, query_files
 
 QUERIES = query_files("c")
 
@@ -39,7 +39,7 @@ def test_grammars_dir_holds_c_queries():
 
 def _walk_index(fn):
     """What NodeIndex must hold, found the slow way: a full walk in source order."""
-    from codemod.engines.c.syntax import walk
+    from codemod.engines.c.frontend.syntax import walk
     by_type, idents = {}, {}
     for n in walk(fn):
         by_type.setdefault(n.type, []).append(n)
@@ -50,7 +50,7 @@ def _walk_index(fn):
 
 def test_function_index_matches_a_full_walk():
     from golden import cases
-    from codemod.engines.c.syntax import NodeIndex, _indexed_types, walk
+    from codemod.engines.c.frontend.syntax import NodeIndex, _indexed_types, walk
     checked = 0
     for case in cases("c", "c"):
         root = parse(case.input.read_bytes()).root_node
@@ -71,7 +71,7 @@ def test_function_index_matches_a_full_walk():
 
 
 def test_function_index_refuses_types_it_does_not_collect():
-    from codemod.engines.c.syntax import NodeIndex
+    from codemod.engines.c.frontend.syntax import NodeIndex
     fn = parse(b"int f(void) { for (;;) ; }").root_node.children[0]
     with pytest.raises(ValueError, match="for_statement"):
         NodeIndex(fn).of("for_statement")
@@ -86,7 +86,7 @@ def test_function_index_refuses_types_it_does_not_collect():
     b"int include;\n",
 ])
 def test_includes_near_the_word_are_all_includes(source):
-    from codemod.engines.c.syntax import captures_near
+    from codemod.engines.c.frontend.syntax import captures_near
     root = parse(source).root_node
     everywhere = captures("includes", root).get("include.any", [])
     near = captures_near(root, b"include", "includes", whole_lines=True).get("include.any", [])

@@ -5,7 +5,7 @@ of the golden cases must give the very same tree."""
 from hypothesis import given, settings, strategies as st
 
 from codemod.engines.c.engine import CFile
-from codemod.engines.c.syntax import parse, reparse
+from codemod.engines.c.frontend.syntax import parse, reparse
 from codemod.core.model import Edit
 from codemod.core.edits import apply_edits
 from codemod.pipeline import select
@@ -78,7 +78,7 @@ def test_has_inner_agrees_with_a_walk_of_every_node():
     """has_inner skips tokens; for the types it is used with (which always
     have children) it must answer as a walk over every node does, on every
     node of every golden C input (ERROR and MISSING nodes included)."""
-    from codemod.engines.c.syntax import has_inner, walk
+    from codemod.engines.c.frontend.syntax import has_inner, walk
     kinds = [("call_expression", "assignment_expression", "update_expression"), ("break_statement",),
              ("pointer_declarator", "array_declarator")]
     checked = 0
@@ -93,16 +93,16 @@ def test_has_inner_agrees_with_a_walk_of_every_node():
 
 def _declarators_by_walk(node):
     """The specification of project._function_declarators (its first form)."""
-    from codemod.engines.c.project import _between
-    from codemod.engines.c.syntax import walk
+    from codemod.engines.c.project.knowledge import _between
+    from codemod.engines.c.frontend.syntax import walk
     return [n for n in walk(node) if n.type == "function_declarator"
             and not any(a.type == "parameter_list" for a in _between(n, node))]
 
 
 def _functions_by_walk(node):
     """The specification of project._outermost_functions (its first form)."""
-    from codemod.engines.c.project import _between
-    from codemod.engines.c.syntax import walk
+    from codemod.engines.c.project.knowledge import _between
+    from codemod.engines.c.frontend.syntax import walk
     return [n for n in walk(node) if n.type == "function_definition" and n != node
             and not any(a.type == "function_definition" for a in _between(n, node))]
 
@@ -111,7 +111,7 @@ def test_the_index_finds_declarators_and_functions_as_a_full_walk_does():
     """The project index's pruned walks give what a walk over every node
     gives, on every top-level node of the golden C inputs and of code with
     function-pointer parameters, nested declarators and ERROR regions."""
-    from codemod.engines.c.project import _function_declarators, _outermost_functions
+    from codemod.engines.c.project.knowledge import _function_declarators, _outermost_functions
     extra = [b"int (*pick(int (*f)(void), char c))(long);\nvoid g(void (*cb)(int (*)(char)));\n",
              b"int a(void) { return 1; }\n}} int b(void) { int c(void); }\nint d(void) { }\n",
              b"static void (*handlers[4])(int);\nextern int e(int), *f(char (*)(void));\n",
@@ -132,7 +132,7 @@ NOT_NULLS = ["1", "old", "&old", "(long) 0", "(sigset_t_ptr) 0", "(struct sigact
 
 
 def _argument(expr: str):
-    from codemod.engines.c.syntax import arguments, walk
+    from codemod.engines.c.frontend.syntax import arguments, walk
     root = parse(f"void f(void) {{ g({expr}); }}".encode()).root_node
     assert not root.has_error
     (call,) = [n for n in walk(root) if n.type == "call_expression"]
@@ -141,7 +141,7 @@ def _argument(expr: str):
 
 
 def test_null_pointer_reads_parentheses_and_pointer_casts():
-    from codemod.engines.c.syntax import null_pointer
+    from codemod.engines.c.frontend.syntax import null_pointer
     assert [e for e in NULLS if not null_pointer(_argument(e))] == []
     # A cast that does not spell a pointer type, or any other value, is not read as null.
     assert [e for e in NOT_NULLS if null_pointer(_argument(e))] == []

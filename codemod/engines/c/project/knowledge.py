@@ -5,7 +5,7 @@ in a child, a macro, a function a failure branch ends in).  The index reads
 the definitions of those names from the other files of the walked tree:
 
 * macros, object-like and function-like, with their bodies;
-* function definitions, with their text, for :mod:`codemod.engines.c.summaries`;
+* function definitions, with their text, for :mod:`codemod.engines.c.proof.summaries`;
 * declarations, with the words around the declarator (``__attribute__
   ((noreturn))``, ``_Noreturn``, ``[[noreturn]]``, a project ``NORETURN``);
 * wrappers of vfork: macros whose body calls vfork or another wrapper,
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from codemod.engines.c.syntax import Node, captures, function_name, line, parse, text
+from codemod.engines.c.frontend.syntax import Node, captures, function_name, line, parse, text
 
 NORETURN_WORDS = frozenset({"noreturn", "__noreturn__", "_Noreturn"})
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -72,7 +72,7 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
     K&R definitions with implicit int count (read as the engine reads them)."""
     tree = parse(source, ranges)
     if ranges is None and tree.root_node.has_error:
-        from codemod.engines.c import knr
+        from codemod.engines.c.frontend import knr
         old_c = knr.normalise(source, tree.root_node)
         if old_c is not None:
             tree = parse(old_c)

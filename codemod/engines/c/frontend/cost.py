@@ -2,7 +2,7 @@
 read: tree-sitter needs about 150 bytes per token, and again to check the
 rewrite.  A file whose estimated cost is over ``--max-parse-memory`` is
 parsed in parts (only the top-level items that mention vfork, see
-:mod:`codemod.engines.c.partial`); when even those are too big (a 20 MB
+:mod:`codemod.engines.c.frontend.partial`); when even those are too big (a 20 MB
 one-line initialiser in the function with the vfork) it is skipped with a
 note."""
 from __future__ import annotations
@@ -35,7 +35,7 @@ def c_ranges(source: bytes, budget_mb: int, words: tuple):
     tokens = c_tokens(source)
     if tokens * BYTES_PER_TOKEN <= budget:
         return None
-    from codemod.engines.c.partial import item_ranges     # tree-sitter: only for a file this big
+    from codemod.engines.c.frontend.partial import item_ranges     # tree-sitter: only for a file this big
     ranges = item_ranges(source, words)
     if ranges is None:
         return Skip(f"too large to analyse: about {tokens:,} tokens need about "

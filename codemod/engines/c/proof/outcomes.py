@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextvars
 from typing import Callable, Optional
 
-from codemod.engines.c.syntax import Node, text
+from codemod.engines.c.frontend.syntax import Node, text
 from codemod.core.outcomes import COMPARE, MIRROR, Truth, both, compare, either, negate, result_truth, unknown
 
 

@@ -30,7 +30,7 @@ class Spec:
     out_args: tuple = ()
     # For SHARED: what it writes, for the reason text.
     writes: str = ""
-    # Project code (codemod.engines.c.summaries): where it is defined,
+    # Project code (codemod.engines.c.proof.summaries): where it is defined,
     # ("`die()`", "src/util.c:12"); a reason a child may not call it
     # (kind, fields); a reason posix_spawn cannot run it; a macro to expand
     # at the call site; whether it ends in exit() (flushing stdio).

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from codemod.engines.c import libc
-from codemod.engines.c.libc import Kind
-from codemod.engines.c.provenance import tests_failure
-from codemod.engines.c.syntax import (
+from codemod.engines.c.project import libc
+from codemod.engines.c.project.libc import Kind
+from codemod.engines.c.proof.provenance import tests_failure
+from codemod.engines.c.frontend.syntax import (
     Node, arguments, call_name, declarators, has_inner, line, null_pointer, short, squash, text, unparen, walk,
 )
 from codemod.core.reasons import For

@@ -31,10 +31,10 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from codemod.core.reasons import For
-from codemod.engines.c import outcomes
-from codemod.engines.c.libc import Kind
-from codemod.engines.c.project import Knowledge, Wrapper
-from codemod.engines.c.syntax import (
+from codemod.engines.c.proof import outcomes
+from codemod.engines.c.project.libc import Kind
+from codemod.engines.c.project.knowledge import Knowledge, Wrapper
+from codemod.engines.c.frontend.syntax import (
     Node, arguments, call_name, captures, captures_near, declarators, text, unparen, walk,
 )
 
@@ -121,7 +121,7 @@ def wrapper_problem(w: Wrapper, options) -> Optional[str]:
     every `if` must be one the child does not enter (`if (p < 0) die()`),
     every other call must write nothing (C library or summarised helper),
     and every store must go to the body's own variables."""
-    from codemod.engines.c.summaries import expansion_function
+    from codemod.engines.c.proof.summaries import expansion_function
     if w.function:
         return None
     fn = expansion_function(w.definition.text)
@@ -216,7 +216,7 @@ def _checker_problem(name: str, passed: list, options, depth: int) -> Optional[s
             f"checkers are followed {MAX_CHECKERS} deep" if depth >= MAX_CHECKERS else "it gets the value twice"
         return f"the child passes the vfork value to `{name}()`: {why}"
     d = defs[0]
-    from codemod.engines.c.summaries import function_of, param_names
+    from codemod.engines.c.proof.summaries import function_of, param_names
     fn = function_of(d)
     body = fn.child_by_field_name("body") if fn is not None else None
     params = param_names(fn) if fn is not None else {}
@@ -240,7 +240,7 @@ def returns_fork(d) -> bool:
         return d.params == () and " ".join(d.text.split()) in ("fork()", "(fork())")
     if d.kind != "function":
         return False
-    from codemod.engines.c.summaries import function_of
+    from codemod.engines.c.proof.summaries import function_of
     fn = function_of(d)
     body = fn.child_by_field_name("body") if fn is not None else None
     if body is None or body.has_error:
@@ -280,7 +280,7 @@ def returns_fork(d) -> bool:
 
 def vfork_edits(arg: Node) -> list:
     """Byte ranges of `vfork` in a macro body, outside strings and comments."""
-    from codemod.engines.c.project import blank_literals
+    from codemod.engines.c.project.knowledge import blank_literals
     body = arg.text
     code = blank_literals(body.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
     if len(code) != len(body):

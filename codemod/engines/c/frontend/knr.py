@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from codemod.engines.c.syntax import Node
+from codemod.engines.c.frontend.syntax import Node
 
 MAX_NODES = 16          # file-scope nodes a header may have been split into
 

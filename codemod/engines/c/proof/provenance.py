@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from codemod.engines.c.syntax import Node, arguments, call_name, index, line, squash, statements, text, unparen
+from codemod.engines.c.frontend.syntax import Node, arguments, call_name, index, line, squash, statements, text, unparen
 from codemod.engines.proofs.descriptors import Origin
 
 # name: (how the descriptors come back, index of the flags argument, the flag

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codemod.engines.c.spawnmatch import SpawnPlan
-from codemod.engines.c.syntax import text
+from codemod.engines.c.proof.spawnmatch import SpawnPlan
+from codemod.engines.c.frontend.syntax import text
 
 _ATTR_FLAGS = {
     "setpgroup": "POSIX_SPAWN_SETPGROUP",

@@ -8,7 +8,7 @@ from typing import Iterator, Optional
 import tree_sitter
 import tree_sitter_c
 
-from codemod.engines.c.grammars import query_source
+from codemod.engines.c.frontend.grammars import query_source
 
 LANGUAGE = tree_sitter.Language(tree_sitter_c.language())
 
@@ -18,14 +18,14 @@ Node = tree_sitter.Node
 def _parser(source: bytes, ranges: Optional[list]) -> tree_sitter.Parser:
     parser = tree_sitter.Parser(LANGUAGE)
     if ranges is not None:
-        from codemod.engines.c.partial import ts_ranges
+        from codemod.engines.c.frontend.partial import ts_ranges
         parser.included_ranges = ts_ranges(source, ranges)
     return parser
 
 
 def parse(source: bytes, ranges: Optional[list] = None) -> tree_sitter.Tree:
     """The syntax tree of ``source``, or of just the byte ``ranges`` of it
-    (offsets stay those of the whole text; see codemod.engines.c.partial)."""
+    (offsets stay those of the whole text; see codemod.engines.c.frontend.partial)."""
     return _parser(source, ranges).parse(source)
 
 

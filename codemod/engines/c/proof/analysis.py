@@ -17,11 +17,11 @@ from typing import Callable, Optional
 
 from codemod.core import region
 from codemod.core.reasons import For
-from codemod.engines.c import libc
-from codemod.engines.c.libc import Kind
-from codemod.engines.c.sites import SYNTAX
-from codemod.engines.c.spawnmatch import SpawnMatcher
-from codemod.engines.c.syntax import Node, arguments, call_name, declarators, has_inner, line, null_pointer, short, statements, text, unparen
+from codemod.engines.c.project import libc
+from codemod.engines.c.project.libc import Kind
+from codemod.engines.c.proof.sites import SYNTAX
+from codemod.engines.c.proof.spawnmatch import SpawnMatcher
+from codemod.engines.c.frontend.syntax import Node, arguments, call_name, declarators, has_inner, line, null_pointer, short, statements, text, unparen
 
 R = For("c")
 
@@ -39,14 +39,14 @@ class ChildAnalysis(region.ChildBase):
         self.unreadable = False        # ERROR nodes or #if inside: no rewrite may be proposed
         self.private: set = set()      # outer locals only the region mentions
         self.handoffs: list = []       # Handoff: values stored for the parent after a failed exec
-        self.handoff_vars: list = []   # their variables (codemod.engines.c.handoff.Variable), once each
+        self.handoff_vars: list = []   # their variables (codemod.engines.c.rewrite.handoff.Variable), once each
         self.exit_helpers: list = []   # (line, Spec) of calls that end in exit(): no fork rewrite
 
 
 @dataclass(frozen=True)
 class Handoff:
     """`exec_errno = errno;` after a failed exec: a value the child stores
-    for the parent to read (see codemod.engines.c.handoff)."""
+    for the parent to read (see codemod.engines.c.rewrite.handoff)."""
 
     name: str          # the variable, declared outside the region
     stmt: Node         # the expression statement
@@ -63,7 +63,7 @@ class Options:
     exec_wrappers: tuple = ()      # project functions that exec or exit, never returning
     safe_functions: tuple = ()     # project functions a child may call
     spawnp: bool = False           # execvp & co. may become posix_spawnp (no /bin/sh fallback)
-    project: Optional[object] = field(default=None, compare=False)   # codemod.engines.c.project.Knowledge
+    project: Optional[object] = field(default=None, compare=False)   # codemod.engines.c.project.knowledge.Knowledge
     path: str = ""                 # the file analysed, as shown (its own definitions come first)
     asked: Optional[set] = field(default=None, compare=False)   # names missing from the C library, collected
     defines: tuple = ()            # (name, value) the build defines (--define): decides `#if`s
@@ -79,13 +79,13 @@ class Options:
         if found is None and name and self.asked is not None and not stack:
             self.asked.add(name)
         if found is None and name and self.project is not None:
-            from codemod.engines.c import summaries
+            from codemod.engines.c.proof import summaries
             found = summaries.spec(name, self.project, self, stack, arity)
         return found
 
     def helper_checker(self, fn, knowledge, stack: tuple) -> "HelperChecker":
         """The checker a project helper's body ``fn`` is read with, under
-        these options: codemod.engines.c.summaries asks for it here, so it
+        these options: codemod.engines.c.proof.summaries asks for it here, so it
         does not import this module (which imports it)."""
         return HelperChecker(fn, self, knowledge, stack)
 
@@ -103,7 +103,7 @@ def analyse(body: list, options: Options, private: Optional[dict] = None,
     locals that only this region mentions to their declarators: the parent
     can never observe the child's writes to them.  ``origins(names)`` says
     which descriptor variables the code before vfork proves open
-    (see :mod:`codemod.engines.c.provenance`).  ``result`` names the
+    (see :mod:`codemod.engines.c.proof.provenance`).  ``result`` names the
     variable receiving vfork's value: the child may store to it, since the
     parent's own store of the result comes after the child has exec'd or
     exited (clang's unix.Vfork checker allows exactly this)."""
@@ -382,7 +382,7 @@ class _Checker:
         """A function-like project macro: its expansion, with this call's
         arguments, is analysed here, in the child's scopes.  A macro defined
         differently under `#if`s has every definition expanded in turn."""
-        from codemod.engines.c import summaries
+        from codemod.engines.c.proof import summaries
         variants = spec.macro if isinstance(spec.macro, tuple) else (spec.macro,)
         at = line(call)
         depth = getattr(self, "_expanding", ())
@@ -394,7 +394,7 @@ class _Checker:
         self.beyond(call, "helper-call", name=name, where=variants[0].where)
 
     def _expand_one(self, call: Node, name: str, d, at: int, depth: tuple) -> None:
-        from codemod.engines.c import summaries
+        from codemod.engines.c.proof import summaries
         body = _substitute(d, [text(a) for a in arguments(call)])
         fn = summaries.expansion_function(body) if body is not None else None
         if fn is None:
@@ -506,11 +506,11 @@ def _substitute(d, args: list) -> Optional[str]:
 
 class HelperChecker(_Checker):
     """The checker run over a project function's body (see
-    :mod:`codemod.engines.c.summaries`): its parameters are its own, it may
+    :mod:`codemod.engines.c.proof.summaries`): its parameters are its own, it may
     return, and writes through pointer parameters are out-arguments."""
 
     def __init__(self, fn: Node, options: Options, knowledge, stack: tuple):
-        from codemod.engines.c import summaries
+        from codemod.engines.c.proof import summaries
         self.params = summaries.param_names(fn)
         private = {name: fn for name in self.params}
         super().__init__(ChildAnalysis(), options, private, {})
@@ -542,7 +542,7 @@ class HelperChecker(_Checker):
         self.flushing_calls.append(call)
 
     def outer_target(self, target: Node):
-        from codemod.engines.c import summaries
+        from codemod.engines.c.proof import summaries
         base = summaries.pointer_base(target)
         if base is not None and self.local(base) is not None and base in self.params and self.params[base][1]:
             self.out_params.add(self.params[base][0])

@@ -1,8 +1,8 @@
 """What a project helper does when a child calls it.
 
 A function defined in the tree is analysed like a child region (the same
-checker, :mod:`codemod.engines.c.analysis`), with its parameters as its own
-locals, and summarised as a :class:`codemod.engines.c.libc.Spec`:
+checker, :mod:`codemod.engines.c.proof.analysis`), with its parameters as its own
+locals, and summarised as a :class:`codemod.engines.c.project.libc.Spec`:
 
 * writes nothing the parent shares (``SAFE``; writes through pointer
   parameters become out-arguments the caller must place in the child);
@@ -13,7 +13,7 @@ locals, and summarised as a :class:`codemod.engines.c.libc.Spec`:
   which call it makes, at which line of which file).
 
 A function-like macro is not summarised on its own: its expansion is
-analysed at the call site (:meth:`codemod.engines.c.analysis._Checker.expand`).
+analysed at the call site (:meth:`codemod.engines.c.proof.analysis._Checker.expand`).
 Helpers calling helpers recurse up to :data:`MAX_DEPTH`; a helper met again
 while being summarised counts as writing nothing and possibly returning
 (the least fixed point of what a cycle writes), and calls through function
@@ -25,9 +25,9 @@ from dataclasses import replace
 from typing import Optional
 
 from codemod.core import region
-from codemod.engines.c.libc import Kind, Spec
-from codemod.engines.c.project import NORETURN_WORDS, Definition, Knowledge
-from codemod.engines.c.syntax import Node, declarators, has_inner, parse, statements, text, unparen
+from codemod.engines.c.project.libc import Kind, Spec
+from codemod.engines.c.project.knowledge import NORETURN_WORDS, Definition, Knowledge
+from codemod.engines.c.frontend.syntax import Node, declarators, has_inner, parse, statements, text, unparen
 
 MAX_DEPTH = 6
 MAX_VARIANTS = 8     # differing definitions of one name summarised before it counts as ambiguous
@@ -215,7 +215,7 @@ def _macro_leaves(d: Definition) -> bool:
     if fn is None:
         return False
     body = fn.child_by_field_name("body")
-    from codemod.engines.c import sites
+    from codemod.engines.c.proof import sites
     return region.leaves(sites.SYNTAX, statements(body), lambda call: False)
 
 
@@ -287,7 +287,7 @@ def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spe
 
 
 def _syntax():
-    from codemod.engines.c import sites
+    from codemod.engines.c.proof import sites
     return sites.SYNTAX
 
 

@@ -27,8 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from codemod.engines.c.spawn import free_name
-from codemod.engines.c.syntax import Node, declarators, index, text
+from codemod.engines.c.rewrite.spawn import free_name
+from codemod.engines.c.frontend.syntax import Node, declarators, index, text
 
 # Types whose values a `long` carries exactly (an `unsigned long` round-trips
 # through gcc's modulo conversion).

@@ -1,5 +1,5 @@
 """Findings for calls through wrappers and redirects, and for the
-definitions that the rewrite changes (see :mod:`codemod.engines.c.indirect`)."""
+definitions that the rewrite changes (see :mod:`codemod.engines.c.proof.indirect`)."""
 from __future__ import annotations
 
 import bisect
@@ -12,9 +12,9 @@ from typing import Optional
 from codemod.core import layout
 from codemod.core.model import Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
-from codemod.engines.c import analysis, indirect
-from codemod.engines.c.project import SiteNote
-from codemod.engines.c.syntax import line, text
+from codemod.engines.c.proof import analysis, indirect
+from codemod.engines.c.project.knowledge import SiteNote
+from codemod.engines.c.frontend.syntax import line, text
 
 R = For("c")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parents[2]   # the codemod package folder
+_PACKAGE = Path(__file__).resolve().parents[3]   # the codemod package folder
 
 
 def grammars_dir() -> Path:

@@ -15,8 +15,8 @@ from typing import Optional
 from codemod.core import region
 from codemod.core.outcomes import is_error_test
 from codemod.core.reasons import For
-from codemod.engines.c import outcomes
-from codemod.engines.c.syntax import (
+from codemod.engines.c.proof import outcomes
+from codemod.engines.c.frontend.syntax import (
     PREPROC_BRANCHES, Node, ancestors, arguments, call_name, captures_near, enclosing, function_name, has_inner, in_error, index,
     line, short, squash, statements, text, unparen, walk,
 )
@@ -94,7 +94,7 @@ def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]
             continue
         refs.append(Reference(tok, line(tok), tok.start_point.column + 1, _describe(tok)))
     for arg in found.get("vfork.macro", []):
-        from codemod.engines.c.project import blank_literals
+        from codemod.engines.c.project.knowledge import blank_literals
         body = blank_literals(arg.text.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
         for m in re.finditer(rb"(?<![A-Za-z0-9_])vfork(?![A-Za-z0-9_])", body):
             before = body[: m.start()]
@@ -377,7 +377,7 @@ SYNTAX = Syntax()
 def exits(call: Node) -> bool:
     """The call is one of the C library's calls that never return (the
     table's EXIT entries: _exit, exit, abort, the err(3) family)."""
-    from codemod.engines.c import libc
+    from codemod.engines.c.project import libc
     spec = libc.lookup(call_name(call) or "")
     return spec is not None and spec.kind is libc.Kind.EXIT
 
