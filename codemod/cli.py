@@ -886,7 +886,7 @@ def _review(args, options, run: Run) -> int:
 
 
 def _rule(args) -> int:
-    from codemod.core.model import KINDS
+    from codemod.core.kinds import KINDS
     from codemod.output import rules
     if args.all or not args.rule:
         sys.stdout.write(rules.listing())

@@ -22,10 +22,12 @@ class Verdict(str, enum.Enum):
     @property
     def rule(self) -> str:
         """The rule of a finding of this verdict unless its fix names another kind."""
-        return _DEFAULT_RULES[self]
+        from codemod.core.kinds import DEFAULT_RULES
+        return DEFAULT_RULES[self]
 
     @property
     def info(self) -> "KindInfo":
+        from codemod.core.kinds import KINDS
         return KINDS[self.rule]
 
 
@@ -39,8 +41,9 @@ class Applicability(str, enum.Enum):
 
 @dataclass(frozen=True)
 class KindInfo:
-    """Everything the outputs say about one kind of finding: a new rewrite
-    kind is one row of KINDS (its fix names it in ``Fix.kind``)."""
+    """Everything the outputs say about one kind of finding.  Each kind is
+    one module of codemod.core.kinds holding its row (a new rewrite kind is
+    a new module there; its fix names it in ``Fix.kind``)."""
 
     rule: str              # SARIF rule id, JSON "rule"
     verdict: "Verdict"     # what it counts as
@@ -51,104 +54,12 @@ class KindInfo:
     applicability: Optional[Applicability]   # of the fix a finding of this kind carries
     fix_text: str = ""     # SARIF fix description
     example: tuple = ("", "")   # (before, after): C code `vfork-codemod rule` and docs/rules.md show
+    order: int = 0         # its place in the reports' rule lists (SARIF rule indexes stay put)
+    # The reason kinds only this kind explains itself with: {kind: (template, advice key or None)},
+    # added to the catalogue (codemod.core.reasons).
+    reasons: tuple = ()
 
 
-_ROWS = (
-    KindInfo(
-        "vfork-to-spawn", Verdict.SPAWN, "vfork call that posix_spawn can replace",
-        "The child only sets up file descriptors, the session, the process group or signals, "
-        "then execs: posix_spawn does the same without sharing the parent's memory. "
-        "`vfork-codemod apply` rewrites it.", "warning", "spawn", Applicability.SAFE, "rewrite to posix_spawn",
-        example=("""\
-pid = vfork();
-if (pid < 0)
-	return -1;
-if (pid == 0) {
-	dup2(fds[1], 1);
-	execv(prog, argv);
-	_exit(127);
-}""",
-                 """\
-{
-	posix_spawn_file_actions_t spawn_fa;
-	int spawn_err;
-
-	posix_spawn_file_actions_init(&spawn_fa);
-	posix_spawn_file_actions_adddup2(&spawn_fa, fds[1], 1);
-	spawn_err = posix_spawn(&pid, prog, &spawn_fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&spawn_fa);
-	if (spawn_err != 0) {
-		errno = spawn_err;
-		pid = -1;
-	}
-}
-if (pid < 0)
-	return -1;""")),
-    KindInfo(
-        "vfork-to-fork", Verdict.FORK, "vfork call that fork can replace",
-        "The child is safe to run in a copy of the parent but needs more than posix_spawn offers. "
-        "`vfork-codemod apply` rewrites it to fork (and exit to _exit).", "warning", "fork", Applicability.SAFE,
-        "rewrite to fork",
-        example=("""\
-pid = vfork();
-if (pid == 0) {
-	umask(027);
-	execvp(argv[0], argv);
-	exit(127);
-}""",
-                 """\
-pid = fork();
-if (pid == 0) {
-	umask(027);
-	execvp(argv[0], argv);
-	_exit(127);
-}""")),
-    KindInfo(
-        "vfork-review", Verdict.REVIEW, "vfork call that needs a person",
-        "The tool cannot prove the child region safe to move off vfork: it writes memory the "
-        "parent reads, calls unknown functions, leaves the region, or its bounds are unclear. "
-        "`vfork-codemod review --out DIR` writes a patch explaining what to decide.", "error", "review",
-        Applicability.UNSAFE, "proposed rewrite to fork",
-        example=("""\
-pid = vfork();
-if (pid == 0) {
-	hook_started = 1;        /* the parent reads it */
-	execl(hook, hook, (char *)NULL);
-	_exit(127);
-}""",
-                 """\
-(no rewrite is made; `review --out DIR` writes the proposed fork as an [RFC] patch)""")),
-    KindInfo(
-        "vfork-reference", Verdict.NOTE, "reference to vfork that is not a call",
-        "A declaration, a macro or vfork used as a value. Reported for completeness; never edited.",
-        "note", "note", None,
-        example=("""\
-#define vfork fork""",
-                 """\
-(reported only; never edited)""")),
-    KindInfo(
-        "vfork-to-fork-pipe", Verdict.FORK, "vfork call whose child hands values back: fork with a pipe",
-        "After a failed exec the child stores errno or a constant for the parent (an exec-error hand-off). "
-        "`vfork-codemod apply` rewrites it to fork plus a close-on-exec pipe that carries those values, read "
-        "by the parent before it goes on.", "warning", "fork", Applicability.SAFE,
-        "rewrite to fork with a close-on-exec pipe for the values the child hands back",
-        example=("""\
-pid = vfork();
-if (pid == 0) {
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	exec_errno = errno;
-	_exit(127);
-}""",
-                 """\
-pid = run_shell_handoff_fork(&exec_errno);    /* helpers added above the function */
-if (pid == 0) {
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	run_shell_handoff_put(0, exec_errno = errno);
-	_exit(127);
-}""")),
-)
-KINDS = {row.rule: row for row in _ROWS}                  # in SARIF's rule order
-_DEFAULT_RULES = {row.verdict: row.rule for row in reversed(_ROWS)}   # the first row of each verdict
 
 
 @dataclass(frozen=True)
@@ -204,7 +115,7 @@ class Fix:
     key: int
     edits: tuple = ()
     needs: frozenset = frozenset()
-    kind: Optional[str] = None       # a rule of KINDS other than the verdict's first
+    kind: Optional[str] = None       # a rule (codemod.core.kinds) other than the verdict's first
     target: str = ""                 # what the rewrite calls: "posix_spawn", "os.fork", ...
 
 
@@ -230,6 +141,7 @@ class Finding:
 
     @property
     def info(self) -> KindInfo:
+        from codemod.core.kinds import KINDS
         return KINDS[self.rule]
 
     @property

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple, Optional
 
+from codemod.core.kinds import ROWS
 from codemod.core.model import Finding, Reason, Verdict
 
 
@@ -231,12 +232,6 @@ KINDS = {
                            "needs its address", "shared-memory"),
     "handoff-type": _k("`{stmt}` hands `{name}` to the parent, whose type `{type}` is not an integer type the tool "
                        "knows: the pipe carries integers", "shared-memory"),
-    "handoff-pipe": _k("vfork() becomes {helper}(): fork with a pipe made close-on-exec by {pipe}; the child "
-                       "writes {names} to it after a failed exec, and the parent reads to the end (the exec or "
-                       "exit of the child) and stores them before it goes on"),
-    "handoff-pipe-race": _k("pipe2 is declared only with _GNU_SOURCE (or not in POSIX.1-2008): the pipe is made "
-                            "by pipe and fcntl(FD_CLOEXEC), and a thread that forks between the two calls "
-                            "would keep it open"),
     # -- beyond posix_spawn (fork instead) -----------------------------------
     "loop": _k({"c": "loop `{head}`: posix_spawn runs no code in the child",
                 "python": "loop over `{head}`: os.posix_spawn runs no code in the child"}),
@@ -354,6 +349,8 @@ KINDS = {
     # -- references that are not calls -----------------------------------------
     "reference": _k({"c": "`{code}` is {what}", "python": "{what}"}),
 }
+# The reason kinds a kind of finding keeps in its own module (codemod.core.kinds).
+KINDS.update({kind: Kind(template, advice_key) for row in ROWS for kind, template, advice_key in row.reasons})
 
 
 def reason(kind: str, line: int, language: str = "c", *, tags: frozenset = frozenset(), **fields) -> Reason:

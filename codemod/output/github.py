@@ -6,7 +6,7 @@ sites are errors (a person must act), spawn and fork sites warnings
 (`vfork-codemod apply` fixes them), notes notices."""
 from __future__ import annotations
 
-from codemod.core.model import KINDS
+from codemod.core.kinds import KINDS
 from codemod.output.common import errors
 from codemod.output.formats import Report, output_format
 

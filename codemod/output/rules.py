@@ -2,7 +2,8 @@
 example before and after, and how safe its fix is (as `ruff rule` does)."""
 from __future__ import annotations
 
-from codemod.core.model import KINDS, Applicability
+from codemod.core.kinds import KINDS
+from codemod.core.model import Applicability
 
 SAFETY = {
     Applicability.SAFE: "safe: `vfork-codemod apply` makes it (the proof is in the reasons of each site)",

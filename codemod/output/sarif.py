@@ -7,7 +7,8 @@ import json
 import os
 
 from codemod import __version__
-from codemod.core.model import KINDS, Applicability
+from codemod.core.kinds import KINDS
+from codemod.core.model import Applicability
 from codemod.output.common import errors, printable
 from codemod.output.formats import Report, output_format
 

@@ -52,7 +52,7 @@ def test_the_rules_page_is_current():
 
 
 def test_the_rules_page_names_every_rule_and_reason_kind():
-    from codemod.core.model import KINDS
+    from codemod.core.kinds import KINDS
     from codemod.core.reasons import KINDS as REASONS
     page = (DOCS / "rules.md").read_text()
     assert all(f"`{name}`" in page for name in [*KINDS, *REASONS])

@@ -54,7 +54,7 @@ def test_usage_errors_help_the_user(tmp_path):
 
 
 def test_rule_explains_each_rule(cli):
-    from codemod.core.model import KINDS
+    from codemod.core.kinds import KINDS
     code, out, _ = cli("rule", "--all")
     assert code == 0 and [line.split()[0] for line in out.decode().splitlines()] == list(KINDS)
     for rule in KINDS:

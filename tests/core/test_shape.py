@@ -57,7 +57,7 @@ def test_applies_follows_the_applicability(verdict, applicability, default, opte
 
 
 def test_each_verdict_is_one_row_of_the_kinds_table():
-    from codemod.core.model import KINDS as VERDICT_KINDS
+    from codemod.core.kinds import KINDS as VERDICT_KINDS
     from codemod.output.sarif import rules
     assert [r["id"] for r in rules()] == list(VERDICT_KINDS)
     assert {row.verdict for row in VERDICT_KINDS.values()} == set(Verdict)
@@ -209,18 +209,18 @@ def test_core_imports_no_other_layer():
 
 
 def test_a_rule_row_is_what_every_output_reads(monkeypatch):
-    """A rule's level, colour and example live in its KINDS row: `rule`,
-    SARIF and the GitHub commands read them there (change the row, the
-    outputs follow)."""
+    """A rule's level, colour and example live in its row: `rule`, SARIF
+    and the GitHub commands read them there (change the row, the outputs
+    follow)."""
     import dataclasses
-    from codemod.core import model
+    from codemod.core import kinds
     from codemod.output import color, github, rules
-    for rule, info in model.KINDS.items():
+    for rule, info in kinds.KINDS.items():
         assert info.example[0] and info.example[0].split("\n")[0] in rules.explain(rule)
         assert info.level in github.COMMAND and info.colour in color.CODES
-    changed = dict(model.KINDS, **{"vfork-to-fork": dataclasses.replace(model.KINDS["vfork-to-fork"], level="error",
+    changed = dict(kinds.KINDS, **{"vfork-to-fork": dataclasses.replace(kinds.KINDS["vfork-to-fork"], level="error",
                                                                          example=("fork_before();", "x"))})
-    monkeypatch.setattr(model, "KINDS", changed)
+    monkeypatch.setattr(kinds, "KINDS", changed)
     monkeypatch.setattr(github, "KINDS", changed)
     monkeypatch.setattr(rules, "KINDS", changed)
     assert "fork_before();" in rules.explain("vfork-to-fork")
@@ -231,6 +231,95 @@ def test_a_rule_row_is_what_every_output_reads(monkeypatch):
     github.write_github(type("R", (), {"results": [FileResult("a.c", Status.UNCHANGED, [f], b"")],
                                        "missing": []})(), out)
     assert out.getvalue().startswith("::error file=a.c,line=3,col=5,title=vfork-to-fork::")
+
+
+NEW_KIND = """from codemod.core.model import Applicability, KindInfo, Verdict
+
+RULE = KindInfo("vfork-to-demo", Verdict.FORK, "a demonstration kind", "Demonstrates a new kind.", "note", "fork",
+                Applicability.SAFE, "rewrite to demo", example=("demo_before();", "demo_after();"), order=99,
+                reasons=(("demo-reason", "the demo rewrote `{name}`", None),))
+"""
+
+
+def test_a_new_kind_is_one_module_that_every_output_reads(tmp_path, monkeypatch):
+    """Adding a kind is adding a module to codemod.core.kinds: the rule
+    list, SARIF's rules, `rule`, docs/rules.md's table, the GitHub level,
+    the text colour and the reason catalogue all take it from the row."""
+    import io
+    import sys
+    from codemod.core import kinds, reasons
+    from codemod.core.model import FileResult
+    from codemod.output import github, rules, sarif, text
+    import codemod.core.kinds as package
+    (tmp_path / "demo.py").write_text(NEW_KIND)
+    monkeypatch.setattr(package, "__path__", list(package.__path__) + [str(tmp_path)])
+    monkeypatch.delitem(sys.modules, "codemod.core.kinds.demo", raising=False)
+    rows = kinds.collect()
+    assert [r.rule for r in rows][-1] == "vfork-to-demo" and len(rows) == len(kinds.ROWS) + 1
+    table = {row.rule: row for row in rows}
+    for module in (kinds, github, rules, sarif):
+        monkeypatch.setattr(module, "KINDS", table)
+    monkeypatch.setattr(kinds, "DEFAULT_RULES", {row.verdict: row.rule for row in reversed(rows)})
+    catalogue = dict(reasons.KINDS, **{k: reasons.Kind(t, a) for row in rows for k, t, a in row.reasons})
+    monkeypatch.setattr(reasons, "KINDS", catalogue)
+    assert "demo_before();" in rules.explain("vfork-to-demo") and "vfork-to-demo" in rules.listing()
+    assert "`vfork-to-demo`" in rules.document()
+    assert [r["id"] for r in sarif.rules()][-1] == "vfork-to-demo"
+    assert reasons.reason("demo-reason", 4, name="x").text == "the demo rewrote `x`"
+    f = Finding("a.c", 3, 5, "c", Verdict.FORK, "fixable with demo", (), None,
+                Fix(Applicability.SAFE, 0, kind="vfork-to-demo"))
+    out = io.StringIO()
+    github.write_github(type("R", (), {"results": [FileResult("a.c", Status.UNCHANGED, [f], b"")],
+                                       "missing": []})(), out)
+    assert out.getvalue().startswith("::notice file=a.c,line=3,col=5,title=vfork-to-demo::")
+    assert f.info.colour == "fork" and f.rule == "vfork-to-demo"
+    assert text  # the text report paints with f.info.colour (test_colour covers the codes)
+
+
+def test_c_rewrites_are_plug_ins_the_engine_does_not_name():
+    """Each C rewrite is a module of engines/c/rewrite registering a
+    Rewrite with its row; the modules that run the stages (engine, reading)
+    ask the registry and import no plug-in, so a new rewrite kind touches
+    its plug-in (and its row and golden cases), nothing else."""
+    import ast
+    from codemod.core.kinds import KINDS
+    from codemod.engines.c.rewrite import base
+    plugged = base.rewrites()
+    assert {type(r).__module__.rsplit(".", 1)[1] for r in plugged} == {"spawn", "fork", "handoff"}
+    assert all(KINDS[r.rule.rule] is r.rule for r in plugged)
+    assert type(base.choose(type("D", (), {"verdict": Verdict.REVIEW, "child": None})())).__name__ == "Fork"
+    plug_ins = {type(r).__module__ for r in plugged}
+    for rel, tree in _package_modules():
+        if rel not in ("engines/c/engine.py", "engines/c/reading.py", "engines/c/__init__.py"):
+            continue
+        source = (ROOT / "codemod" / rel).read_text()
+        assert "vfork-to-" not in source, rel
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+                assert not names & plug_ins, f"{rel}:{node.lineno} imports a rewrite plug-in"
+
+
+def test_a_registered_rewrite_makes_the_finding_it_applies_to(monkeypatch):
+    from codemod.engines.c.engine import CFile
+    from codemod.engines.c.rewrite import base
+    from codemod.core.kinds import KINDS
+    monkeypatch.setattr(base, "_REGISTERED", list(base.rewrites()))
+
+    @base.rewrite
+    class Marked(base.Rewrite):
+        rule = KINDS["vfork-to-fork"]
+        priority = 0
+
+        def applies(self, decision):
+            return decision.verdict is Verdict.FORK
+
+        def finding(self, target, finding, key, site, decision):
+            import dataclasses
+            return dataclasses.replace(finding, message=f"marked at byte {site.call.start_byte}")
+    source = (GOLDEN / "c" / "fork_chdir_unchecked" / "input.c").read_bytes()
+    (f,) = CFile(source, "a.c").findings
+    assert f.message == f"marked at byte {source.index(b'vfork()')}"
 
 
 C_STAGES = ("frontend", "project", "proof", "rewrite")   # in import order; the engine's own modules come last
@@ -270,11 +359,24 @@ def test_the_c_engine_stages_import_only_earlier_stages():
     assert not upward
 
 
-def test_the_c_engine_modules_import_in_one_direction_but_for_the_known_cycle():
-    """A cycle of imports between two C engine modules means neither can be
-    read alone. The checker is handed to summaries (no analysis <-> summaries
-    cycle); the one cycle left is configurations <-> engine (a configuration
-    builds a CFile)."""
+def test_the_c_engine_modules_import_in_one_direction():
+    """No cycle of imports, of any length, between C engine modules: each
+    can be read knowing only what it imports.  (summaries is handed the
+    checker it reads a helper with; a configuration asks a Reading, not a
+    new CFile.)"""
     graph = _c_imports()
-    cycles = {tuple(sorted((a, b))) for a in graph for b in graph[a] if a in graph.get(b, ())}
-    assert cycles == {("configurations", "engine")}
+    state: dict = {}
+    cycle: list = []
+
+    def visit(module, path):
+        state[module] = "open"
+        for dep in sorted(graph.get(module, ())):
+            if state.get(dep) == "open":
+                cycle.append(path[path.index(dep):] + [dep] if dep in path else [module, dep])
+            elif dep not in state:
+                visit(dep, path + [dep])
+        state[module] = "done"
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert not cycle

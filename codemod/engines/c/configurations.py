@@ -26,6 +26,7 @@ from typing import Optional
 from codemod.core.model import Edit, Finding, Fix, Verdict
 from codemod.core.reasons import For
 from codemod.engines.c.frontend import preproc, variants
+from codemod.engines.c.rewrite import fork
 from codemod.engines.c.frontend.syntax import Node, line, parse, reparse
 
 R = For("c")
@@ -38,23 +39,23 @@ TRIGGERS = frozenset({"preproc-in-child", "preproc-before-branch", "site-in-erro
 _SHARED_BYTES = 1_000_000   # configuration texts kept for the next site (about 20 MB of trees)
 
 
-def _parse(cfile, prepared: bytes, item: Node):
-    """The tree of ``prepared``, which is ``cfile.parsed`` with bytes changed
+def _parse(reading, prepared: bytes, item: Node):
+    """The tree of ``prepared``, which is ``reading.parsed`` with bytes changed
     only inside ``item``.  The next site of the same item shares it (up to
     _SHARED_BYTES of texts are kept, for one item at a time).  When the file
     parsed without errors, tree-sitter reparses just the changed part; an
     incremental tree with errors is not kept, since error recovery can
     differ from a fresh parse's (a clean one is the fresh tree)."""
     where = (item.start_byte, item.end_byte)
-    kept = cfile.configuration_trees
+    kept = reading.configuration_trees
     if kept is None or kept[0] != where:
-        kept = cfile.configuration_trees = (where, {})
+        kept = reading.configuration_trees = (where, {})
     trees = kept[1]
     tree = trees.get(prepared)
     if tree is None:
-        if not cfile.root.has_error and len(prepared) == len(cfile.parsed):
+        if not reading.root.has_error and len(prepared) == len(reading.parsed):
             edit = Edit(item.start_byte, item.end_byte, prepared[item.start_byte:item.end_byte])
-            tree = reparse(cfile.tree, cfile.parsed, prepared, [edit])
+            tree = reparse(reading.tree, reading.parsed, prepared, [edit])
             tree = None if tree.root_node.has_error else tree
         tree = tree or parse(prepared)
         if sum(map(len, trees)) + len(prepared) <= _SHARED_BYTES:
@@ -62,26 +63,26 @@ def _parse(cfile, prepared: bytes, item: Node):
     return tree
 
 
-def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
-    """The site's finding from every configuration, or None to keep ``plain``."""
-    from codemod.engines.c.engine import CFile
-    item = variants.top_item(cfile.root, tok)
-    if cfile.root.type == "ERROR":
-        item = cfile.root          # tree-sitter gave up on the whole file (a brace too many somewhere)
+def finding(reading, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
+    """The site's finding from every configuration, or None to keep
+    ``plain``; ``reading`` is the file's own Reading (codemod.engines.c.reading)."""
+    item = variants.top_item(reading.root, tok)
+    if reading.root.type == "ERROR":
+        item = reading.root          # tree-sitter gave up on the whole file (a brace too many somewhere)
     lo, hi = item.start_byte, item.end_byte
     alone = False
     if item.type == "ERROR":
         # The function holding the site, read on its own: the rest of the
         # ERROR region (other functions tree-sitter lost its way in) is blanked.
-        lo, hi = variants.function_lines(cfile.parsed, tok.start_byte, lo, hi)
+        lo, hi = variants.function_lines(reading.parsed, tok.start_byte, lo, hi)
         alone = (lo, hi) != (item.start_byte, item.end_byte)
-    base = preproc.Config.of(cfile.options)
-    text = cfile.parsed[lo:hi]
+    base = preproc.Config.of(reading.options)
+    text = reading.parsed[lo:hi]
     if any(r.kind == "configured-branch" for r in plain.reasons):
         # The child holds a branch only the given configuration decides:
         # every configuration of the item is analysed, the given one too.
-        base, text = preproc.Config(), cfile.source[lo:hi]
-        if cfile.blanked is not None and any(a < lo < b or a < hi < b for a, b in cfile.blanked.groups):
+        base, text = preproc.Config(), reading.source[lo:hi]
+        if reading.blanked is not None and any(a < lo < b or a < hi < b for a, b in reading.blanked.groups):
             return None
     tested = variants.atoms(text, base)
     at = line(tok)
@@ -102,13 +103,13 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
         if blanked is None:
             return None     # conditionals that do not balance inside the item
         if alone:
-            prepared = cfile.parsed[:item.start_byte] + variants.blanks(cfile.parsed[item.start_byte:lo]) + blanked.text \
-                + variants.blanks(cfile.parsed[hi:item.end_byte]) + cfile.parsed[item.end_byte:]
+            prepared = reading.parsed[:item.start_byte] + variants.blanks(reading.parsed[item.start_byte:lo]) + blanked.text \
+                + variants.blanks(reading.parsed[hi:item.end_byte]) + reading.parsed[item.end_byte:]
         else:
-            prepared = cfile.parsed[:lo] + blanked.text + cfile.parsed[hi:]
-        sub = CFile(cfile.source, cfile.path, cfile.options, prepared=prepared, only=tok.start_byte,
-                    tree=_parse(cfile, prepared, item))
-        hit = next((f for f in sub.findings if (f.line, f.column) == (plain.line, plain.column)), None)
+            prepared = reading.parsed[:lo] + blanked.text + reading.parsed[hi:]
+        sub = reading.configuration(prepared, _parse(reading, prepared, item))
+        hit = sub.only(tok.start_byte)
+        hit = hit if hit is not None and (hit.line, hit.column) == (plain.line, plain.column) else None
         if hit is None or tok.start_byte not in sub.decisions:
             missing += 1
             continue
@@ -122,13 +123,13 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
             why = first.text if first is not None else hit.message
             reasons = (R("configuration-needs-review", first.line if first else at, config=description, why=why),) \
                 + tuple(r for r in hit.reasons[1:]) if tested else \
-                tuple(hit.reasons) + (R("read-alone", at, start=cfile.source.count(b"\n", 0, lo) + 1,
-                                        end=cfile.source.count(b"\n", 0, hi)),)
+                tuple(hit.reasons) + (R("read-alone", at, start=reading.source.count(b"\n", 0, lo) + 1,
+                                        end=reading.source.count(b"\n", 0, hi)),)
             return replace(plain, message=f"needs review: {reasons[0].text}", reasons=reasons, fix=None)
     names = "; ".join(d for d, *_ in results)
     elsewhere = f"; in {missing} more it is not compiled" if missing else ""
     proven = R("configurations-proven", at, configs=names, elsewhere=elsewhere) if tested else \
-        R("read-alone", at, start=cfile.source.count(b"\n", 0, lo) + 1, end=cfile.source.count(b"\n", 0, hi))
+        R("read-alone", at, start=reading.source.count(b"\n", 0, lo) + 1, end=reading.source.count(b"\n", 0, hi))
     first = results[0][1]
     if not missing and all(h.verdict is Verdict.SPAWN and h.fix is not None and first.fix is not None
                            and h.fix.edits == first.fix.edits for _, h, *_ in results):
@@ -138,7 +139,7 @@ def finding(cfile, key: int, tok: Node, plain: Finding) -> Optional[Finding]:
     for _, hit, site, decision, sub in results:
         if decision.child is None or decision.child.handoffs:
             return replace(plain, reasons=plain.reasons + (R("configurations-handoff", at),))
-        fork_edits, _ = sub.fork_edits(site, decision.child)
+        fork_edits, _ = fork.edits(site, decision.child)
         for e in fork_edits:
             edits[(e.start, e.end, e.text)] = e
         reasons += [r for r in hit.reasons if r.kind in ("exit-becomes-_exit", "err-becomes-warn") and r not in reasons]

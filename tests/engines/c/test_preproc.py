@@ -119,25 +119,27 @@ def test_each_configuration_analyses_only_its_own_site(monkeypatch):
     the finding is the same as when each configuration read every site."""
     from codemod.engines.c.proof.analysis import Options
     from codemod.engines.c.engine import CFile
+    from codemod.engines.c.reading import Reading
     first = SITE.replace(b"\t\texecv", b"#ifdef HAVE_SETSID\n\t\tsetsid();\n#else\n\t\tsetpgid(0, 0);\n#endif\n\t\texecv")
     other = b"\nint other(char **argv)\n{\n\tpid_t pid = vfork();\n\tif (pid == 0) {\n\t\texecv(argv[0], argv);" \
             b"\n\t\t_exit(127);\n\t}\n\treturn pid;\n}\n"
     src = first + other + other.replace(b"other", b"third")
     analysed = []
-    real = CFile._one_configuration
+    real = Reading.judge
 
     def counting(self, key, tok):
         analysed.append((self.prepared, key))
         return real(self, key, tok)
-    monkeypatch.setattr(CFile, "_one_configuration", counting)
+    monkeypatch.setattr(Reading, "judge", counting)
     options = Options(defines=(("HAVE_VFORK", "1"), ("HAVE_SETSID", "1")))
     cfile = CFile(src, "a.c", options)
     assert [(f.line, f.verdict.value) for f in cfile.findings] == [(9, "fork"), (29, "fork"), (39, "fork")]
     assert cfile.findings[0].message == "fixable with fork: fork-safe in every configuration of the `#if`s " \
         "around it where this vfork is compiled (`HAVE_SETSID` defined, `HAVE_VFORK` defined; `HAVE_SETSID` undefined, `HAVE_VFORK` defined); in 2 more it is not compiled"
     assert [key for sub, key in analysed if sub] == [0, 0]     # the first site in its two configurations, alone
-    alone = CFile(src, "a.c", options, only=min(cfile.decisions))
-    assert [f.line for f in alone.findings] == [9] and alone.findings[0].fix.key == cfile.findings[0].fix.key
+    reading = cfile.reading
+    alone = reading.configuration(reading.parsed, reading.tree).only(min(cfile.decisions))
+    assert alone.line == 9 and alone.fix.key == cfile.findings[0].fix.key
 
 
 @pytest.mark.parametrize("elsewhere", [b"", b"int broken = ;\n"])
@@ -155,10 +157,10 @@ def test_a_configuration_tree_is_the_fresh_parse_of_its_text(elsewhere):
     config = Config({"HAVE_VFORK": "1"}, frozenset())
     text = src[item.start_byte:item.end_byte]
     prepared = src[:item.start_byte] + blank(text, config).text + src[item.end_byte:]
-    tree = configurations._parse(cfile, prepared, item)
+    tree = configurations._parse(cfile.reading, prepared, item)
     assert str(tree.root_node) == str(parse(prepared).root_node)
     assert b"fork()" not in prepared[item.start_byte:item.end_byte].replace(b"vfork()", b"")
-    assert configurations._parse(cfile, prepared, item) is tree
+    assert configurations._parse(cfile.reading, prepared, item) is tree
 
 
 def test_configuration_trees_are_kept_for_one_item_within_a_budget(monkeypatch):
@@ -172,13 +174,13 @@ def test_configuration_trees_are_kept_for_one_item_within_a_budget(monkeypatch):
     first = cfile.root.children[0]
     assert first != item
     monkeypatch.setattr(configurations, "_SHARED_BYTES", len(src) - 1)
-    assert configurations._parse(cfile, src, item) is not configurations._parse(cfile, src, item)
+    assert configurations._parse(cfile.reading, src, item) is not configurations._parse(cfile.reading, src, item)
     monkeypatch.setattr(configurations, "_SHARED_BYTES", len(src))
-    tree = configurations._parse(cfile, src, item)
-    assert configurations._parse(cfile, src, item) is tree
-    configurations._parse(cfile, src, first)                    # another item: the first one's trees go
-    assert cfile.configuration_trees[0] == (first.start_byte, first.end_byte)
-    assert configurations._parse(cfile, src, item) is not tree
+    tree = configurations._parse(cfile.reading, src, item)
+    assert configurations._parse(cfile.reading, src, item) is tree
+    configurations._parse(cfile.reading, src, first)                    # another item: the first one's trees go
+    assert cfile.reading.configuration_trees[0] == (first.start_byte, first.end_byte)
+    assert configurations._parse(cfile.reading, src, item) is not tree
 
 
 def test_configurations_are_counted_without_being_made():

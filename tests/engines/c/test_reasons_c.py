@@ -252,8 +252,8 @@ def test_execvp_becomes_posix_spawnp_only_when_asked():
 
 
 def test_generated_names_avoid_whole_words_of_the_file():
-    from codemod.engines.c.engine import _Words
-    words = _Words(b"int spawn_attr; /* spawn_err */ int spawn_argvx, xspawn_fa;\n")
+    from codemod.engines.c.rewrite.target import Words
+    words = Words(b"int spawn_attr; /* spawn_err */ int spawn_argvx, xspawn_fa;\n")
     assert "spawn_attr" in words and "spawn_err" in words
     assert "spawn_argv" not in words and "spawn_fa" not in words and "spawn" not in words
 

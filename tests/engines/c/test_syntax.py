@@ -61,7 +61,7 @@ def test_random_edits_clean_incremental_tree_is_the_fresh_tree(case):
 
 
 def test_verify_falls_back_to_a_fresh_parse_when_the_incremental_tree_has_errors():
-    from codemod.engines.c.engine import _error_count
+    from codemod.engines.c.rewrite.headers import error_count as _error_count
     src = (C_CASES[0].folder.parent / "spawn_assign_in_condition" / "input.c").read_bytes()
     edits = [Edit(1, 122, b"")]
     incremental, fresh, _ = trees(src, edits)

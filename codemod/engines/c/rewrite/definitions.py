@@ -19,17 +19,17 @@ from codemod.engines.c.frontend.syntax import line, text
 R = For("c")
 
 
-def via_finding(cfile, finding: Finding, key: int, site, decision, via) -> Finding:
+def via_finding(reading, finding: Finding, key: int, site, decision, via) -> Finding:
     """The finding of a call through a wrapper or a redirect: its child is
     judged as usual, and it is fork-safe when that verdict is spawn or fork
     and nothing in the wrapper's body runs in the child."""
     at = line(site.call)
     through = R(f"via-{via.kind}", at, name=via.name, where=via.where, definition=via.definition)
     child = decision.child
-    knowledge = cfile.options.project
+    knowledge = reading.options.project
     problem = None
     if via.kind == "wrapper":
-        why = indirect.wrapper_problem(knowledge.wrappers[via.name], cfile.options)
+        why = indirect.wrapper_problem(knowledge.wrappers[via.name], reading.options)
         if why is not None:
             problem = R("wrapper-body", at, name=via.name, where=via.where, why=why)
     blocking = []
@@ -43,13 +43,13 @@ def via_finding(cfile, finding: Finding, key: int, site, decision, via) -> Findi
         blocking = list(child.exit_helpers) or [R("via-handoff", at, name=via.name)]
     note_key = via.name if via.kind != "redirect" else via.where
     if blocking:
-        cfile.site_notes.append((note_key, SiteNote(cfile.path, finding.line, False, blocking[0].text)))
+        reading.site_notes.append((note_key, SiteNote(reading.path, finding.line, False, blocking[0].text)))
         blocked = set(blocking)
         reasons = blocking + ([through] if blocking[0] is not through else []) + \
             ([r for r in decision.reasons if r not in blocked] if decision.verdict is Verdict.REVIEW else [])
         return replace(finding, verdict=Verdict.REVIEW, message=f"needs review: {reasons[0].text}",
                        reasons=tuple(reasons), fix=None)
-    cfile.site_notes.append((note_key, SiteNote(cfile.path, finding.line, True)))
+    reading.site_notes.append((note_key, SiteNote(reading.path, finding.line, True)))
     pairs = analysis.exit_edits(child)
     renames = [e for e, _ in pairs]
     reasons = [through] + (list(decision.reasons) if decision.verdict is Verdict.FORK else []) + \
@@ -61,32 +61,32 @@ def via_finding(cfile, finding: Finding, key: int, site, decision, via) -> Findi
                    message=f"fork-safe through {via.definition} ({via.where}): {where} there")
 
 
-def finding(cfile, key: int, ref, function: Optional[str]) -> Optional[Finding]:
+def finding(reading, key: int, ref, function: Optional[str]) -> Optional[Finding]:
     """The finding of a wrapper's or redirect's definition, or None when the
     index knows no calls through it (it stays a note)."""
-    knowledge = cfile.options.project
+    knowledge = reading.options.project
     directive = ref.node.parent if ref.node.type == "preproc_arg" else None
     if knowledge is None or directive is None or directive.type not in ("preproc_def", "preproc_function_def"):
         return None
     name = text(directive.child_by_field_name("name"))
-    here = f"{cfile.path}:{line(directive)}"
+    here = f"{reading.path}:{line(directive)}"
     redirect = next((r for r in knowledge.redirects if r.definition.where == here), None)
     wrapper = knowledge.wrappers.get(name)
     if redirect is not None:
         notes = knowledge.sites.get(here, [])
-        start, end = layout.whole_lines(cfile.source, directive.start_byte, _directive_end(cfile.source, directive))
+        start, end = layout.whole_lines(reading.source, directive.start_byte, _directive_end(reading.source, directive))
         edits = (Edit(start, end, b""),)
         what = "removing the redirect makes the calls it reaches real fork calls"
         extra = [R("redirect-conditional", line(directive), condition=redirect.definition.condition)] \
             if redirect.definition.condition else []
     elif wrapper is not None and not wrapper.function and wrapper.definition.where == here:
         notes = knowledge.sites.get(name, [])
-        spans = [s for s in indirect.vfork_edits(ref.node) if _at(cfile.source, s[0]) == (ref.line, ref.column)]
+        spans = [s for s in indirect.vfork_edits(ref.node) if _at(reading.source, s[0]) == (ref.line, ref.column)]
         if not spans:
             return None
         edits = tuple(Edit(a, b, b"fork") for a, b in spans)
         what = f"`{name}` calls fork instead"
-        problem = indirect.wrapper_problem(wrapper, cfile.options)
+        problem = indirect.wrapper_problem(wrapper, reading.options)
         extra = [R("wrapper-body", line(directive), name=name, where=here, why=problem)] if problem else []
     else:
         return None
@@ -98,10 +98,10 @@ def finding(cfile, key: int, ref, function: Optional[str]) -> Optional[Finding]:
     if bad or extra:
         reasons = extra + [c for c, n in zip(calls, notes) if not n.fork_safe] + \
             [c for c, n in zip(calls, notes) if n.fork_safe]
-        return Finding(cfile.path, ref.line, ref.column, "c", Verdict.REVIEW, f"needs review: {reasons[0].text}",
+        return Finding(reading.path, ref.line, ref.column, "c", Verdict.REVIEW, f"needs review: {reasons[0].text}",
                        tuple(reasons), function,
                        Fix(Verdict.REVIEW.info.applicability, key, edits, frozenset(), target="fork"))
-    return Finding(cfile.path, ref.line, ref.column, "c", Verdict.FORK,
+    return Finding(reading.path, ref.line, ref.column, "c", Verdict.FORK,
                    f"fixable with fork: {what} ({len(notes)} call{'s' if len(notes) != 1 else ''}, all fork-safe)",
                    tuple([R("definition-changes", line(directive), what=what)] + calls), function,
                    Fix(Verdict.FORK.info.applicability, key, edits, frozenset(), target="fork"))

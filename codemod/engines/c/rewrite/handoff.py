@@ -24,11 +24,20 @@ every word of the file.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
+from codemod.core import layout, region
+from codemod.core.kinds import fork_pipe as kind
+from codemod.core.model import Edit, Finding, Fix, Verdict
+from codemod.core.reasons import For
+from codemod.engines.c.frontend.syntax import Node, declarators, encode_text, function_name, index, line, short, text
+from codemod.engines.c.proof import analysis
+from codemod.engines.c.rewrite.base import Rewrite, rewrite
 from codemod.engines.c.rewrite.spawn import free_name
-from codemod.engines.c.frontend.syntax import Node, declarators, index, text
+from codemod.engines.c.rewrite.target import Either
+
+R = For("c")
 
 # Types whose values a `long` carries exactly (an `unsigned long` round-trips
 # through gcc's modulo conversion).
@@ -208,3 +217,63 @@ def insertion_point(fn: Node) -> Node:
             and node.prev_sibling.end_point.row + 1 >= node.start_point.row:
         node = node.prev_sibling
     return node
+
+
+@rewrite
+class Handoff(Rewrite):
+    """A fork-safe child whose only writes the parent reads are hand-offs
+    after a failed exec: fork with a close-on-exec pipe carrying them."""
+
+    rule = kind.RULE
+    priority = 20
+
+    def applies(self, decision) -> bool:
+        return decision.verdict is Verdict.FORK and bool(decision.child.handoffs)
+
+    def check(self, root, site, child) -> None:
+        """The type of each hand-off variable, or a review reason when the
+        pipe cannot carry it."""
+        child.handoff_vars = []
+        for h in child.handoffs:
+            if any(v.name == h.name for v in child.handoff_vars):
+                continue
+            var, problem = variable(site.function, root, h.name, site.call.start_byte)
+            if problem is not None:
+                kind_, fields = problem
+                child.review.append(R(kind_, line(h.stmt), stmt=short(h.stmt), name=h.name, **fields))
+                return
+            child.handoff_vars.append(var)
+
+    def finding(self, target, finding: Finding, key: int, site, decision) -> Finding:
+        child = decision.child
+        variables = child.handoff_vars
+        position = {v.name: i for i, v in enumerate(variables)}
+        fname = function_name(site.function) or "child"
+        made = names(fname, Either(target.taken_names, target.generated))
+        target.generated |= set(vars(made).values())
+        options = target.site_options()
+        pipe2 = options.target == "glibc" and options.gnu_source
+        helper_lines = helpers(made, variables, [position[h.name] for h in child.handoffs], pipe2)
+        above = insertion_point(site.function)
+        start = layout.line_start(target.source, above.start_byte)
+        block = f"handoff:{key:06d}"
+        target.blocks[block] = (start, encode_text(target.lines(helper_lines, "")))
+        edits = []
+        args = ", ".join(f"&{v.name}" for v in variables)
+        edits.append(Edit(site.call.start_byte, site.call.end_byte, f"{made.fork}({args})".encode()))
+        for tag, h in enumerate(child.handoffs):
+            a = h.assignment
+            edits.append(Edit(a.start_byte, a.start_byte, f"{made.put}({tag}, ".encode()))
+            edits.append(Edit(a.end_byte, a.end_byte, b")"))
+        edits += [e for e, _ in analysis.exit_edits(child)]
+        shown = ", ".join(f"`{v.name}`" for v in variables)
+        reasons = list(decision.reasons)
+        reasons.append(R("handoff-pipe", line(site.call), helper=made.fork, names=shown,
+                         pipe="pipe2(O_CLOEXEC)" if pipe2 else "pipe and fcntl(FD_CLOEXEC)"))
+        if not pipe2:
+            reasons.append(R("handoff-pipe-race", line(site.call)))
+        reasons += [r for _, r in analysis.exit_edits(child)]
+        what = "fork and a close-on-exec pipe"
+        fix = Fix(self.rule.applicability, key, tuple(edits),
+                  frozenset({"unistd.h", "errno.h", "fcntl.h", block}), kind=self.rule.rule, target=what)
+        return replace(finding, message=region.message(decision, what), reasons=tuple(reasons), fix=fix)
