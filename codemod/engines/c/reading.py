@@ -56,8 +56,9 @@ class Reading:
 
     def configuration(self, parsed: bytes, tree) -> "Reading":
         """The reading of one configuration's text (same source, path and
-        options; the names its analysis asks about are its own)."""
-        return Reading(self.source, self.path, replace(self.options, asked=set()), parsed, tree, prepared=True)
+        options: the names its analysis asks the project index about are
+        the file's questions too)."""
+        return Reading(self.source, self.path, self.options, parsed, tree, prepared=True)
 
     # -- what the reading holds ---------------------------------------------
     def calls(self) -> tuple:

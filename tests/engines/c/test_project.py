@@ -930,3 +930,19 @@ def test_a_store_to_a_name_starting_with_return_does_not_make_a_wrapper(scan):
 def test_a_function_returning_the_child_is_a_wrapper_for_its_callers(scan):
     findings, _ = scan({"lib.c": SPAWNER % "", "main.c": CALLER})
     assert "main.c" in {f["path"] for f in findings}
+
+
+def test_what_a_configuration_asks_the_index_is_learned(scan):
+    """A site tree-sitter puts in an ERROR region (two heads of `f` under
+    `#ifdef`) is judged on a reading of its function alone; a project helper
+    only that reading calls is looked up in the index like any other (it
+    used to stay "not a function the tool knows": busybox's init.c)."""
+    main = ("#include <unistd.h>\nvoid die_quietly(void);\n\n#ifdef OLD\nint f(void) {\n#else\nint f(int x) {\n"
+            "#endif\n\treturn 0;\n}\n\nint run(char **argv)\n{\n\tpid_t pid;\n\n\tpid = vfork();\n"
+            "\tif (pid < 0)\n\t\treturn -1;\n\tif (pid == 0) {\n\t\texecv(argv[0], argv);\n\t\tdie_quietly();\n"
+            "\t}\n\treturn pid;\n}\n")
+    files = {"main.c": main, "helpers.c": "#include <unistd.h>\nvoid die_quietly(void) { _exit(127); }\n"}
+    findings, doc = scan(files)
+    (f,) = [f for f in findings if f["path"] == "main.c"]
+    assert (f["verdict"], f["reasons"][0]["kind"]) == ("fork", "read-alone"), f
+    assert [h["name"] for h in doc["project"]["helpers"]] == ["die_quietly"]
