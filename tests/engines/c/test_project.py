@@ -946,3 +946,72 @@ def test_what_a_configuration_asks_the_index_is_learned(scan):
     (f,) = [f for f in findings if f["path"] == "main.c"]
     assert (f["verdict"], f["reasons"][0]["kind"]) == ("fork", "read-alone"), f
     assert [h["name"] for h in doc["project"]["helpers"]] == ["die_quietly"]
+
+
+def test_macros_that_stringify_and_paste_are_expanded(scan):
+    """`#` and `##` are expanded as the preprocessor does (rr's
+    `test_assert(cond)` passes `#cond` on; GNU's `, ##__VA_ARGS__` drops
+    its comma when there are no variable arguments); what the expansion
+    calls and stores is then judged as usual."""
+    header = ("#include <unistd.h>\nvoid check_failed(int ok, const char *what, int line);\n"
+              "#define CHECK(cond) check_failed(cond, #cond, __LINE__)\n"
+              "#define CALL(name, ...) close_ ## name(0, ##__VA_ARGS__)\n"
+              "int close_quiet(int unused, ...);\n")
+    helpers = ('#include "m.h"\nvoid check_failed(int ok, const char *what, int line)\n{\n'
+               "\tif (!ok) {\n\t\twrite(2, what, 1);\n\t\t(void)line;\n\t}\n}\n"
+               "int close_quiet(int unused, ...)\n{\n\treturn close(unused + 3);\n}\n")
+    body = 'CHECK(argv[0] != NULL && *argv[0] != \'"\');\nCALL(quiet);\nexecv(argv[0], argv);\n_exit(127);'
+    files = {"main.c": child(body, '#include "m.h"\n'), "m.h": header, "h.c": helpers}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork", texts(f)
+    # A paste that makes a store the parent reads is found in the expansion.
+    files["m.h"] = header + "extern int last_quiet;\n#define NOTE(x) last_ ## x = 1\n"
+    files["main.c"] = child("NOTE(quiet);\nexecv(argv[0], argv);\n_exit(127);", '#include "m.h"\n')
+    f = site(scan(files, "--no-cache")[0])
+    assert f["verdict"] == "review"
+    assert "`last_quiet = 1` writes `last_quiet`" in f["message"] and "(in the expansion of `NOTE()`" in f["message"]
+
+
+def test_an_operator_the_macro_misuses_leaves_it_unreadable():
+    from codemod.engines.c.project.knowledge import Definition
+    from codemod.engines.c.proof.analysis import _substitute
+
+    def expand(body, *args):
+        return _substitute(Definition("M", "macro", "m.h", 1, body, params=("x",)), list(args))
+    assert expand("#y + x", "1") is None                         # `#` before a name that is no parameter
+    assert expand("x ##", "1") is None                           # `##` at an end
+    assert expand('f(#x, "#x", a ## x)', '"q" \\ z') == 'f("\\"q\\" \\ z", "#x", a"q" \\ z)'
+    assert expand("g(x)", "a + b") == "g(a + b)"                  # no operator: as before
+
+
+def test_a_static_helper_in_an_included_header_is_the_includers(scan):
+    """`static inline` helpers of a header belong to each file including it
+    (rr's util.h); a header the file does not include lends it nothing."""
+    main = child("quiet_close(3);\nexecv(argv[0], argv);\n_exit(127);", '#include "util.h"\n')
+    files = {"main.c": main,
+             "util.h": "#include <unistd.h>\nstatic inline int quiet_close(int fd)\n{\n\treturn close(fd);\n}\n"}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork", texts(f)
+    files["main.c"] = main.replace('#include "util.h"\n', '#include "other.h"\n')
+    files["other.h"] = "#include <unistd.h>\n"
+    f = site(scan(files, "--no-cache")[0])
+    assert f["verdict"] == "review" and "quiet_close" in f["message"]
+
+
+def test_a_macro_body_with_a_comment_expands_as_the_preprocessor_reads_it(scan):
+    # toybox's `#define FLAG(x) (!!(toys.optflags&FLAG_##x))  // Return 1 if flag set`
+    header = "#include <unistd.h>\nextern int optflags;\n#define FLAG_q 4\n" \
+             "#define FLAG(x) (!!(optflags&FLAG_##x))  // 1 if the flag is set\n"
+    body = "if (FLAG(q))\n\tclose(2);\nexecv(argv[0], argv);\n_exit(127);"
+    f = site(scan({"main.c": child(body, '#include "m.h"\n'), "m.h": header})[0])
+    assert f["verdict"] == "fork", texts(f)
+
+
+def test_a_macro_expansion_has_a_budget(scan):
+    from codemod.engines.c.proof.analysis import MAX_EXPANSION
+    header = "#include <unistd.h>\n#define TEN(x) x x x x x x x x x x\n"
+    arg = '"' + "a" * (MAX_EXPANSION // 10 + 10) + '"'
+    body = f"close(TEN({arg}));\nexecv(argv[0], argv);\n_exit(127);"
+    f = site(scan({"main.c": child(body, '#include "m.h"\n'), "m.h": header})[0])
+    assert f["verdict"] == "review"
+    assert f"its expansion here is longer than {MAX_EXPANSION:,} characters" in f["message"]

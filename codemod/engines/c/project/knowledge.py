@@ -333,11 +333,14 @@ class Knowledge:
         return state
 
     def lookup(self, name: str, path: str) -> list:
-        """The definitions of ``name``; those in ``path`` itself when it has any
-        (a static helper beside its caller is the one called), and every
-        declaration (which may say noreturn)."""
-        defs = [d for d in self.definitions.get(name, []) if d.path == path or visible_elsewhere(d)]
+        """The definitions of ``name`` that ``path`` can call (static ones
+        only in itself or in a header it includes); those in ``path`` itself
+        when it has any (a static helper beside its caller is the one
+        called), and every declaration (which may say noreturn)."""
         headers = self.visible.get(path)
+        # A static definition in a header (`static inline`) is the includer's own.
+        defs = [d for d in self.definitions.get(name, []) if d.path == path or visible_elsewhere(d)
+                or (d.static and d.path.endswith(".h") and headers is not None and d.path in headers)]
         if headers is not None and path in self.closed:
             # Every include of the file was found: a header outside them
             # (another program's, in a tree of many) is not seen by it.

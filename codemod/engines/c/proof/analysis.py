@@ -396,6 +396,10 @@ class _Checker:
     def _expand_one(self, call: Node, name: str, d, at: int, depth: tuple) -> None:
         from codemod.engines.c.proof import summaries
         body = _substitute(d, [text(a) for a in arguments(call)])
+        if body is not None and len(body) > MAX_EXPANSION:
+            self.review(call, "helper-macro-unreadable", name=name, where=d.where,
+                        why=f"its expansion here is longer than {MAX_EXPANSION:,} characters, the most the tool reads")
+            return
         fn = summaries.expansion_function(body) if body is not None else None
         if fn is None:
             self.review(call, "helper-macro-unreadable", name=name, where=d.where,
@@ -479,7 +483,6 @@ def _where(spec) -> str:
     return spec.origin[1] if spec.origin else "the C library"
 
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
 
 
 def _substitute(d, args: list) -> Optional[str]:
@@ -501,7 +504,72 @@ def _substitute(d, args: list) -> Optional[str]:
         else:
             values = dict(zip(params, args))
     # As the preprocessor does: the argument's tokens, no parentheses added.
-    return _IDENT.sub(lambda m: values.get(m.group(), m.group()), d.text)
+    return _expansion(d.text, values)
+
+
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|/\*.*?\*/|//[^\n]*|##|#|\s+|.",
+                    re.S)
+MAX_EXPANSION = 100_000     # characters of one macro expansion
+
+
+def _expansion(body: str, values: dict) -> Optional[str]:
+    """A macro's body with ``values`` substituted for its parameters as the
+    preprocessor does: comments are blanks, `#` makes a string of an
+    argument and `##` pastes two tokens (C11 6.10.3.2-3; and GNU's
+    `, ## __VA_ARGS__`, whose comma goes with empty variable arguments).
+    Operands are the arguments' own text, which is what the standard gives
+    them (no expansion first).  None when the body misuses an operator
+    (`#` not before a parameter, `##` at an end)."""
+    tokens = [" " if m.group().startswith(("/*", "//")) else m.group() for m in _TOKEN.finditer(body)]
+    out: list = []              # (text, is_blank)
+    paste = False
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t == "##":
+            while out and out[-1][1]:
+                out.pop()
+            if not out:
+                return None
+            paste, i = True, i + 1
+            continue
+        if t.isspace():
+            if not paste:
+                out.append((t, True))
+            i += 1
+            continue
+        if t == "#":
+            j = i + 1
+            while j < len(tokens) and tokens[j].isspace():
+                j += 1
+            if j == len(tokens) or tokens[j] not in values:
+                return None
+            t, piece, i = tokens[j], _stringify(values[tokens[j]]), j + 1
+        else:
+            piece, i = values.get(t, t), i + 1
+        if paste:
+            left, _ = out.pop()
+            if left == "," and t == "__VA_ARGS__":
+                out.append(("," + piece if piece.strip() else "", False))
+            else:
+                out.append((left + piece, False))
+            paste = False
+        else:
+            out.append((piece, False))
+    if paste:
+        return None
+    return "".join(t for t, _ in out)
+
+
+def _stringify(arg: str) -> str:
+    """``#arg``: the argument's text as a string literal; blanks between
+    its tokens become one space, `"` and `\\` inside its string and
+    character literals are escaped."""
+    pieces = []
+    for m in _TOKEN.finditer(" ".join(arg.split())):
+        t = m.group()
+        pieces.append(t.replace("\\", "\\\\").replace('"', '\\"') if t[0] in "\"'" else t)
+    return '"' + "".join(pieces) + '"'
 
 
 class HelperChecker(_Checker):

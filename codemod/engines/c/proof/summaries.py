@@ -190,7 +190,7 @@ def _macro(name: str, macros: list, knowledge: Knowledge, options, stack: tuple)
     if len(variants) > 1:
         # Defined differently under `#if`s: a function-like macro has every
         # definition expanded at the call; anything else cannot be chosen.
-        if all(m.params is not None and "#" not in m.text for m in variants) and len(variants) <= MAX_VARIANTS:
+        if all(m.params is not None for m in variants) and len(variants) <= MAX_VARIANTS:
             leaves = all(_macro_leaves(m) for m in variants)
             return Spec(Kind.EXIT if leaves else Kind.SAFE, origin=_origin(first), macro=tuple(variants))
         return _review(first, "helper-ambiguous", others=", ".join(m.where for m in macros[1:]))
@@ -204,8 +204,6 @@ def _macro(name: str, macros: list, knowledge: Knowledge, options, stack: tuple)
                             review=inner.review, beyond=inner.beyond or ("helper-call", {
                                 "name": name, "where": first.where}), macro=inner.macro, flushes=inner.flushes)
         return _review(first, "helper-macro-value", body=" ".join(body.split())[:60])
-    if "#" in body.replace("#if", ""):
-        return _review(first, "helper-macro-unreadable", why="it pastes or stringifies tokens (# or ##)")
     return Spec(Kind.EXIT if _macro_leaves(first) else Kind.SAFE, origin=_origin(first), macro=first)
 
 

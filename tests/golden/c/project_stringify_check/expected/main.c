@@ -1,0 +1,37 @@
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+
+static int run(char **argv)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		CHECK(close(0) == 0);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int main(void)
+{
+	char *ok[] = { "/bin/echo", "hello from the child", NULL };
+	char *missing[] = { "/nonexistent/program", NULL };
+
+	printf("status %d\n", run(ok));
+	fflush(stdout);
+	printf("status %d\n", run(missing));
+	fflush(stdout);
+	close(0);		/* the child's CHECK fails: it says so and exits 126 */
+	printf("status %d\n", run(ok));
+	return 0;
+}
