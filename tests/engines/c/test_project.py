@@ -1015,3 +1015,22 @@ def test_a_macro_expansion_has_a_budget(scan):
     f = site(scan({"main.c": child(body, '#include "m.h"\n'), "m.h": header})[0])
     assert f["verdict"] == "review"
     assert f"its expansion here is longer than {MAX_EXPANSION:,} characters" in f["message"]
+
+
+@pytest.mark.parametrize("helper,verdict", [
+    # `return code;` ends the helper, not the process: the child runs on after it.
+    ("int report(int code)\n{\n\twrite(2, \"failed\\n\", 7);\n\treturn code;\n}\n", "review"),
+    ("int report(int code)\n{\n\tfor (;;) {\n\t\tif (write(2, \"x\", 1) == 1)\n\t\t\treturn code;\n\t}\n}\n", "review"),
+    # A `goto` may jump past the exit a path seems to end in.
+    ("int report(int code)\n{\n\tif (code)\n\t\tgoto out;\n\t_exit(1);\nout:\n\treturn code;\n}\n", "review"),
+    # Every path ends the process.
+    ("int report(int code)\n{\n\twrite(2, \"failed\\n\", 7);\n\t_exit(code);\n}\n", "fork"),
+    ("int report(int code)\n{\n\tif (code)\n\t\t_exit(code);\n\tfor (;;)\n\t\tsleep(1);\n}\n", "fork"),
+])
+def test_a_helper_ends_the_child_only_when_every_path_ends_the_process(scan, helper, verdict):
+    files = {"main.c": child("execv(argv[0], argv);\nreport(127);", "int report(int);\n"),
+             "report.c": HEAD + helper}
+    f = site(scan(files)[0])
+    assert f["verdict"] == verdict, texts(f)
+    if verdict == "review":
+        assert "fall out of its region" in f["message"] or "`goto out;` leaves" in f["message"]
