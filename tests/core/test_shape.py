@@ -249,7 +249,7 @@ def test_a_new_kind_is_one_module_that_every_output_reads(tmp_path, monkeypatch)
     import sys
     from codemod.core import kinds, reasons
     from codemod.core.model import FileResult
-    from codemod.output import github, rules, sarif, text
+    from codemod.output import color, github, rules, sarif
     import codemod.core.kinds as package
     (tmp_path / "demo.py").write_text(NEW_KIND)
     monkeypatch.setattr(package, "__path__", list(package.__path__) + [str(tmp_path)])
@@ -273,7 +273,7 @@ def test_a_new_kind_is_one_module_that_every_output_reads(tmp_path, monkeypatch)
                                        "missing": []})(), out)
     assert out.getvalue().startswith("::notice file=a.c,line=3,col=5,title=vfork-to-demo::")
     assert f.info.colour == "fork" and f.rule == "vfork-to-demo"
-    assert text  # the text report paints with f.info.colour (test_colour covers the codes)
+    assert color.paint("fork", f.info.colour, True) == color.paint("fork", "fork", True) != "fork"
 
 
 def test_c_rewrites_are_plug_ins_the_engine_does_not_name():

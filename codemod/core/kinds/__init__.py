@@ -12,10 +12,9 @@ import importlib
 import pkgutil
 
 
-def collect(path=None) -> tuple:
-    """The ``RULE`` of every module of this package (or of the folders
-    ``path``), in report order."""
-    found = [importlib.import_module(f"{__name__}.{m.name}").RULE for m in pkgutil.iter_modules(path or __path__)]
+def collect() -> tuple:
+    """The ``RULE`` of every module of this package, in report order."""
+    found = [importlib.import_module(f"{__name__}.{m.name}").RULE for m in pkgutil.iter_modules(__path__)]
     return tuple(sorted(found, key=lambda row: (row.order, row.rule)))
 
 

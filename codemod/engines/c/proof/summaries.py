@@ -27,6 +27,7 @@ from typing import Optional
 from codemod.core import region
 from codemod.engines.c.project.libc import Kind, Spec
 from codemod.engines.c.project.knowledge import NORETURN_WORDS, Definition, Knowledge
+from codemod.engines.c.proof import sites
 from codemod.engines.c.frontend.syntax import Node, declarators, has_inner, parse, statements, text, unparen
 
 MAX_DEPTH = 6
@@ -213,7 +214,7 @@ def _macro_leaves(d: Definition) -> bool:
     if fn is None:
         return False
     body = fn.child_by_field_name("body")
-    return not has_inner(body, ("goto_statement",)) and region.leaves(_ending(), statements(body), lambda call: False)
+    return _ends_process(body, lambda call: False)
 
 
 EXPANSION_NAME = "vfork_codemod_expansion"
@@ -273,9 +274,7 @@ def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spe
         node, kind, fields = first
         return _review(d, "helper-unsafe", why=_why(d, node, kind, fields, knowledge),
                        at=f"{d.path}:{d.line + node.start_point.row}")
-    # A `goto` may jump past the exit a path seems to end in: such a helper may return.
-    never = not has_inner(body, ("goto_statement",)) and region.leaves(_ending(), statements(body),
-                                                                     checker.never_returns)
+    never = _ends_process(body, checker.never_returns)
     flushes = bool(checker.r.exit_calls) or bool(checker.flushing_calls)
     kind = Kind.EXIT if never else (Kind.DIAG if checker.only_calls(Kind.DIAG) else Kind.SAFE)
     # A helper that only reports and ends the child may stand in a failure
@@ -287,27 +286,31 @@ def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spe
 
 class _EndsProcess:
     """The region adapter for "every path of a helper ends the process":
-    a `return`, `goto`, `break` or `continue` leaves the helper's body or
-    a loop but not the process, so it ends no path here (a helper whose
-    last statement is `return code;` returns; it does not exit), and a
-    loop with a `return` or `goto` inside may end."""
+    a `return`, `break` or `continue` leaves the helper's body or a loop
+    but not the process, so it ends no path here (a helper whose last
+    statement is `return code;` returns; it does not exit), and a loop
+    with a `return` inside may end."""
 
     def __init__(self, syntax):
         self.syntax = syntax
 
     def shape(self, stmt) -> tuple:
-        from codemod.engines.c.proof import sites
         if stmt.type in sites.LEAVING:
             return ("stays",)
         shape = self.syntax.shape(stmt)
-        if shape[0] == "loop" and has_inner(stmt, ("return_statement", "goto_statement")):
+        if shape[0] == "loop" and has_inner(stmt, ("return_statement",)):
             return ("stays",)
         return shape
 
 
-def _ending() -> _EndsProcess:
-    from codemod.engines.c.proof import sites
-    return _EndsProcess(sites.SYNTAX)
+_ENDING = _EndsProcess(sites.SYNTAX)
+
+
+def _ends_process(body: Node, is_exit) -> bool:
+    """Every path through the block ``body`` ends the process (``is_exit``
+    tells a call that never returns).  A `goto` may jump past the exit a
+    path seems to end in: a body with one may return."""
+    return not has_inner(body, ("goto_statement",)) and region.leaves(_ENDING, statements(body), is_exit)
 
 
 def _why(d: Definition, node: Node, kind: str, fields: dict, knowledge: Knowledge) -> str:
