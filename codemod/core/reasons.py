@@ -330,8 +330,8 @@ KINDS = {
                             "copied from the parent a second time (under vfork it flushes the parent's own); only "
                             "_exit is safe in a child", "stdio"),
     "retry-macro": _k("`{name}` retries the call in a loop while it fails with EINTR: {spawn} cannot"),
-    "ptrace-request": _k("`ptrace({request}, ...)` acts on another process: only PTRACE_TRACEME is known to touch "
-                         "nothing but the child", "unknown-code"),
+    "ptrace-request": _k("`ptrace({request}, ...)` acts on another process: only PTRACE_TRACEME (PT_TRACE_ME, request 0) "
+                         "is known to touch nothing but the child", "unknown-code"),
     "never-execs": _k("no path of the child reaches exec or _exit: under vfork the parent stays suspended "
                       "while it runs (forever when it never ends), under fork it would run at once", "leaves"),
     # -- vfork under another name (codemod.engines.c.proof.indirect) ---------

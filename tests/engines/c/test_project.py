@@ -306,6 +306,18 @@ def test_ptrace_on_another_process_is_review(scan):
     assert f["verdict"] == "review" and "PTRACE_ATTACH" in f["message"]
 
 
+@pytest.mark.parametrize("request_, verdict", [("PT_TRACE_ME", "fork"), ("0", "fork"), ("PT_ATTACH", "review")])
+def test_ptrace_trace_me_has_three_spellings(scan, request_, verdict):
+    # The BSDs and macOS call it PT_TRACE_ME; old code passes the number (0 everywhere).
+    before = "#include <sys/ptrace.h>\n#ifndef PT_TRACE_ME\n#define PT_TRACE_ME PTRACE_TRACEME\n" \
+             "#define PT_ATTACH PTRACE_ATTACH\n#endif\n"
+    files = {"main.c": child(f"ptrace({request_}, 0, 0, 0);\nexecv(argv[0], argv);\n_exit(127);", before)}
+    f = site(scan(files)[0])
+    assert f["verdict"] == verdict, texts(f)
+    if verdict == "review":
+        assert f"`ptrace({request_}, ...)` acts on another process" in f["message"]
+
+
 def test_every_added_libc_fact_is_cited():
     added = ["err", "errx", "verr", "verrx", "errc", "verrc", "warn", "warnx", "vwarn", "vwarnx", "warnc",
              "vwarnc", "sigset", "sighold", "sigrelse", "sigignore", "fileno", "gettid", "ptrace",
@@ -1034,3 +1046,62 @@ def test_a_helper_ends_the_child_only_when_every_path_ends_the_process(scan, hel
     assert f["verdict"] == verdict, texts(f)
     if verdict == "review":
         assert "fall out of its region" in f["message"] or "`goto out;` leaves" in f["message"]
+
+
+# -- the parent's own branches ---------------------------------------------------
+
+PARENT_SWITCH = HEAD + """
+int waitall(void);
+static int reaped;
+
+int waitall(void)
+{
+	reaped++;
+	return reaped;
+}
+
+static void xexit(int code)
+{
+	waitall();
+	%s
+}
+
+int run(char **argv)
+{
+	pid_t pid;
+
+	switch (pid = vfork()) {
+	case -1:
+		perror("vfork");
+		xexit(1);
+	case 0:
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+"""
+
+
+def test_a_failure_case_ending_in_an_unsafe_helper_that_exits_does_not_fall_through(scan):
+    # xexit() writes `reaped`, so no child may call it; but only the parent
+    # runs `case -1`, and xexit() never returns: nothing falls into `case 0`.
+    f = site(scan({"main.c": PARENT_SWITCH % "exit(code);"})[0])
+    assert f["verdict"] in ("spawn", "fork"), texts(f)
+    assert "falls through" not in texts(f)
+
+
+def test_a_failure_case_ending_in_a_helper_that_may_return_falls_through(scan):
+    f = site(scan({"main.c": PARENT_SWITCH % "if (code > 1)\n\t\texit(code);"})[0])
+    assert f["verdict"] == "review"
+    assert "the case before `case 0:` falls through into the child" in texts(f)
+
+
+def test_a_prototype_tree_sitter_reads_as_a_call_is_a_declaration(scan):
+    # Attribute macros around it (as in macOS's unistd.h) leave an ERROR in
+    # which `pid_t vfork(void) ...;` reads as a call: `(void)` is no argument list.
+    findings, _ = scan({"u.h": "int a(b) M(1)\npid_t vfork(void) A B;\n"})
+    assert [(f["verdict"], f["message"]) for f in findings] == \
+        [("note", "declaration of vfork: not a call, not rewritten")]
+    findings, _ = scan({"u.h": "int a(b) M(1)\npid_t p = vfork() A B;\n"})
+    assert [f["verdict"] for f in findings] == ["review"]

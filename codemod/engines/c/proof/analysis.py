@@ -21,7 +21,7 @@ from codemod.engines.c.project import libc
 from codemod.engines.c.project.libc import Kind
 from codemod.engines.c.proof.sites import SYNTAX
 from codemod.engines.c.proof.spawnmatch import SpawnMatcher
-from codemod.engines.c.frontend.syntax import Node, arguments, call_name, declarators, has_inner, line, null_pointer, short, statements, text, unparen
+from codemod.engines.c.frontend.syntax import Node, arguments, call_name, declarators, has_inner, line, null_pointer, short, squash, statements, text, unparen
 
 R = For("c")
 
@@ -347,7 +347,7 @@ class _Checker:
             else:
                 self.flushing(call, name, spec)
         args = arguments(call)
-        if name == "ptrace" and (not args or text(args[0]).strip() != "PTRACE_TRACEME"):
+        if name == "ptrace" and (not args or squash(args[0]) not in TRACE_ME):
             self.review(call, "ptrace-request", request=text(args[0]) if args else "")
             return
         if spec.kind is Kind.SHARED:
@@ -635,6 +635,11 @@ class HelperChecker(_Checker):
             if spec is None or spec.kind not in kinds or spec.beyond is not None or spec is libc.EXEC_WRAPPER:
                 return False
         return not self.out_params
+
+
+# ptrace's "trace me" request: glibc's PTRACE_TRACEME, the BSDs' and
+# macOS's PT_TRACE_ME, and the number both are (0; also on Solaris).
+TRACE_ME = frozenset({"PTRACE_TRACEME", "PT_TRACE_ME", "0"})
 
 
 def never_returns(call: Node, lookup) -> bool:

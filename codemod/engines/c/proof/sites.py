@@ -90,7 +90,13 @@ def find_references(root: Node, aliases=()) -> tuple[list[Node], list[Reference]
     for tok in found.get("vfork.ref", []):
         parent = tok.parent
         if parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == tok:
-            calls.append(tok)
+            args = parent.child_by_field_name("arguments")
+            if args is None or squash(args) != "(void)":
+                calls.append(tok)
+                continue
+            # `pid_t vfork(void) __attribute__...;` that tree-sitter read as a
+            # call (an ERROR around it): `(void)` is no argument list.
+            refs.append(Reference(tok, line(tok), tok.start_point.column + 1, "declaration of vfork"))
             continue
         refs.append(Reference(tok, line(tok), tok.start_point.column + 1, _describe(tok)))
     for arg in found.get("vfork.macro", []):

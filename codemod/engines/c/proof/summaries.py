@@ -269,12 +269,16 @@ def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spe
     body = fn.child_by_field_name("body")
     for stmt in statements(body):
         checker.visit(stmt, loops=0, switches=0)
+    never = _ends_process(body, checker.never_returns)
     first = checker.first_problem()
     if first is not None:
         node, kind, fields = first
-        return _review(d, "helper-unsafe", why=_why(d, node, kind, fields, knowledge),
-                       at=f"{d.path}:{d.line + node.start_point.row}")
-    never = _ends_process(body, checker.never_returns)
+        unsafe = _review(d, "helper-unsafe", why=_why(d, node, kind, fields, knowledge),
+                         at=f"{d.path}:{d.line + node.start_point.row}")
+        # A child may not call it, but whether it returns still counts
+        # where only the parent runs: `case -1: warn(...); xexit(1);` does
+        # not fall through into `case 0:`.
+        return replace(unsafe, kind=Kind.EXIT) if never else unsafe
     flushes = bool(checker.r.exit_calls) or bool(checker.flushing_calls)
     kind = Kind.EXIT if never else (Kind.DIAG if checker.only_calls(Kind.DIAG) else Kind.SAFE)
     # A helper that only reports and ends the child may stand in a failure
