@@ -66,6 +66,10 @@ ADVICE = {
     "unparsable": Advice(
         "tree-sitter could not parse the code around the site, usually because of a macro.",
         "Expand the macro by hand (or compile with -E to see it) so the child region is plain C."),
+    "old-c": Advice(
+        "An old-style definition has no return type: the tool reads it with one added, which moves the "
+        "code next to it in its parse, and it will not place edits there.",
+        "Give the function its return type (`int preserve()`), then run the tool again."),
     "ambiguous": Advice(
         "The tool cannot tell which code only the child runs.",
         "Test the pid on its own: `if (pid == 0) { ... }`, with the failure and parent cases separate."),
@@ -101,6 +105,7 @@ BREAKS = {
     "untracked-result": ("vfork result not followed", "vfork result not followed"),
     "configuration": ("depends on the configuration", "depends on the configuration"),
     "unparsable": ("code tree-sitter cannot parse", "code tree-sitter cannot parse"),
+    "old-c": ("old-style definition header", "old-style definition header"),
     "ambiguous": ("unclear child region", "unclear child region"),
     "handoff": ("parent reads {name}", "parent reads memory the child writes"),
     "project-code": ("{name}() writes shared memory", "project code writes shared memory"),
@@ -114,6 +119,9 @@ KINDS = {
     "site-in-error": _k("the call is inside code tree-sitter could not parse (ERROR region); macros or a "
                         "dialect it cannot see through hide its structure", "unparsable"),
     "site-outside-function": _k("vfork called outside a function body"),
+    "knr-moved": _k("the old-style definition header at line {header} was read with a type added before its "
+                    "name, which moves lines {first}-{last} a few bytes in the parse; this rewrite edits there "
+                    "and its edits could not be placed exactly", "old-c"),
     "result-combined": _k("vfork result combined by `{op}`", "untracked-result"),
     "result-impure": _k("vfork result stored in `{target}`, which has side effects", "untracked-result"),
     "result-used-inside": _k("vfork result used inside `{holder}`; the tool does not follow it",

@@ -49,7 +49,8 @@ class CFile:
         # (codemod.engines.c.frontend.preproc); offsets stay those of ``source``.
         ready = prepare(source, preproc.Config.of(self.options), ranges)
         self.blanked = ready.blanked
-        self.reading = Reading(source, path, self.options, ready.parsed, ready.tree, ready.blanked, ranges)
+        self.reading = Reading(source, path, self.options, ready.parsed, ready.tree, ready.blanked, ranges,
+                               moved=ready.moved)
         self.parsed, self.tree, self.root = ready.parsed, ready.tree, ready.tree.root_node
         self._rendered: Optional[tuple] = None    # (text, edits) of the last render()
         self.findings = self._analyse()
@@ -80,7 +81,7 @@ class CFile:
             fn = _enclosing_function(ref.node)
             defined = definitions.finding(reading, len(findings), ref, fn)
             if defined is not None:
-                findings.append(defined)
+                findings.append(reading.placed(defined))
                 continue
             findings.append(Finding(self.path, ref.line, ref.column, "c", Verdict.NOTE,
                                     f"{ref.what}: not a call, not rewritten",
@@ -163,7 +164,7 @@ class CFile:
         root = parse(text_).root_node
         if root.has_error:
             old_c = knr.normalise(text_, root)
-            text_ = old_c if old_c is not None else text_
+            text_ = old_c.text if old_c is not None else text_
         return parses_as_cleanly(text_, self.ranges, edits, error_count(self.root))
 
     def renderer(self, options) -> EditRenderer:

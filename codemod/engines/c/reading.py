@@ -33,8 +33,9 @@ class Reading:
     sites are not split by configuration again."""
 
     def __init__(self, source: bytes, path: str, options: Options, parsed: bytes, tree,
-                 blanked=None, ranges: Optional[list] = None, prepared: bool = False):
+                 blanked=None, ranges: Optional[list] = None, prepared: bool = False, moved: tuple = ()):
         self.source = source
+        self.moved = moved          # ranges a K&R fix-up moved in ``parsed`` (knr.Normalised.moved)
         self.path = path
         self.options = options
         self.parsed = parsed
@@ -58,7 +59,7 @@ class Reading:
         """The reading of one configuration's text (same source, path and
         options: the names its analysis asks the project index about are
         the file's questions too)."""
-        return Reading(self.source, self.path, self.options, parsed, tree, prepared=True)
+        return Reading(self.source, self.path, self.options, parsed, tree, prepared=True, moved=self.moved)
 
     # -- what the reading holds ---------------------------------------------
     def calls(self) -> tuple:
@@ -172,9 +173,33 @@ class Reading:
         finding = Finding(self.path, line(tok), tok.start_point.column + 1, "c", decision.verdict, "",
                           function=fname)
         via = self.via.get(tok.start_byte)
-        if via is not None:
-            return definitions.via_finding(self, finding, key, site, decision, via)
-        return rewrites.choose(decision).finding(self.target, finding, key, site, decision)
+        if via is None:
+            return self.placed(rewrites.choose(decision).finding(self.target, finding, key, site, decision))
+        noted = len(self.site_notes)
+        found = self.placed(definitions.via_finding(self, finding, key, site, decision, via))
+        if found.verdict is Verdict.REVIEW:
+            # What the wrapper's definition learns of this call is what it became.
+            self.site_notes[noted:] = [(k, replace(n, fork_safe=False, why=n.why or found.reasons[0].text))
+                                       for k, n in self.site_notes[noted:]]
+        return found
+
+    def placed(self, finding: Finding) -> Finding:
+        """``finding``, without its fix when an edit of it falls where a K&R
+        fix-up moved the text of the parse (knr.Normalised.moved): a spawn
+        or fork verdict becomes review."""
+        if finding.fix is None or not self.moved:
+            return finding
+        hit = next(((lo, hi) for e in finding.fix.edits for lo, hi in self.moved
+                    if e.start < hi and max(e.end, e.start + 1) > lo and not (e.start == e.end == lo)), None)
+        if hit is None:
+            return finding
+        lo, hi = hit
+        first = self.source.count(b"\n", 0, lo) + 1
+        moved = R("knr-moved", first, header=first, first=first, last=self.source.count(b"\n", 0, hi) + 1)
+        if finding.verdict in (Verdict.SPAWN, Verdict.FORK):
+            return replace(finding, verdict=Verdict.REVIEW, message=f"needs review: {moved.text}",
+                           reasons=(moved,) + tuple(finding.reasons), fix=None)
+        return replace(finding, reasons=tuple(finding.reasons) + (moved,), fix=None)
 
     def _never_returns(self, call: Node) -> bool:
         """The call never returns: the C library's exits, configured exec

@@ -16,7 +16,14 @@ implicit `int` return type.
 blanks where the parameter declarations were (their newlines kept): the
 same length, so every offset after it, the body's included, is
 unchanged.  The parameters lose their types in the parse; nothing the
-analysis proves depends on them.  A header is recognised by its text,
+analysis proves depends on them.
+
+A header with no blanks to spare (`}\n\npreserve()\n{`) takes them from the
+indentation of its body's first lines instead (never from the line
+holding `vfork`), or, with only two to spare, reads as `_ preserve()` (a
+type name of one letter).  The header and those lines then sit a few bytes
+off in the parse: :attr:`Normalised.moved` lists such ranges, and no
+rewrite may place an edit inside one (codemod.engines.c.engine).  A header is recognised by its text,
 whatever tree-sitter made of it: up to :data:`MAX_NODES` file-scope
 declarations, statements or ERROR nodes before a file-scope block must
 read, comments aside, as storage classes or a type, `name(a, b, ...)`,
@@ -25,7 +32,7 @@ then parameter declarations each ending in `;`.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from codemod.engines.c.frontend.syntax import Node
 
@@ -49,10 +56,10 @@ def _blank(text: bytes) -> bytes:
     return _COMMENT.sub(lambda m: bytes(b if b in (0x0A, 0x0D) else 0x20 for b in m.group()), text)
 
 
-def _rewrite(text: bytes) -> Optional[bytes]:
+def _rewrite(text: bytes, implicit_type: bytes = b"int ") -> Optional[bytes]:
     """The header ``text`` (up to its `{`) as a parseable definition head,
-    at most 4 bytes longer (`int ` with no blanks left to take it from),
-    or None when it is not a K&R header."""
+    at most ``len(implicit_type)`` bytes longer (the type with no blanks
+    left to take it from), or None when it is not a K&R header."""
     bare = _blank(text)
     m = _HEADER.fullmatch(bare)
     if m is None or m.group("name") in _KEYWORDS:
@@ -68,10 +75,10 @@ def _rewrite(text: bytes) -> Optional[bytes]:
     rest = [b if b in (0x0A, 0x0D) else 0x20 for b in text[m.start("decls"):]]
     if implicit:
         # Blanks of the declarations make room for `int `, as many as there are.
-        for _ in range(min(4, rest.count(0x20))):
+        for _ in range(min(len(implicit_type), rest.count(0x20))):
             rest.remove(0x20)
         at = m.start("name")
-        head = head[:at] + b"int " + head[at:]
+        head = head[:at] + implicit_type + head[at:]
     return head + params + bytes(rest)
 
 
@@ -94,17 +101,26 @@ def _scopes(root: Node) -> list:
 _GROUPS = {"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"}
 
 
-def normalise(source: bytes, root: Node) -> Optional[bytes]:
+class Normalised(NamedTuple):
+    """A text whose K&R headers tree-sitter can read: as long as the
+    source, with the same line breaks at the same places."""
+
+    text: bytes
+    moved: tuple        # (start, end) byte ranges whose text sits up to 4 bytes off in ``text``
+
+
+def normalise(source: bytes, root: Node) -> Optional[Normalised]:
     """``source`` with every implicit-int K&R header made parseable, or None when there is none."""
     out = bytearray(source)
-    changed = False
+    moved: list = []
     for children in _scopes(root):
-        changed = _normalise(source, children, out) or changed
-    return bytes(out) if changed else None
+        _normalise(source, children, out, moved)
+    if bytes(out) == source:
+        return None
+    return Normalised(bytes(out), tuple(sorted(moved)))
 
 
-def _normalise(source: bytes, children: list, out: bytearray) -> bool:
-    changed = False
+def _normalise(source: bytes, children: list, out: bytearray, moved: list) -> None:
     for i, node in enumerate(children):
         if node.type != "compound_statement":
             continue
@@ -130,17 +146,70 @@ def _normalise(source: bytes, children: list, out: bytearray) -> bool:
         extra = len(new) - (end - start)
         if extra:
             # `f()\n{`: no blanks after the name; take them from the blanks
-            # and the comment just before the header (newlines kept).
+            # and the comment just before the header (newlines kept), or
+            # else from the indentation of the body's first lines.
             taken = _room_before(source, start, _floor(children, i), extra)
-            if taken is None:
-                continue
-            keep = bytes(b for k, b in enumerate(source[taken[0]:start], taken[0]) if k not in taken)
-            start, new = taken[0], keep + new
+            if taken is not None:
+                keep = bytes(b for k, b in enumerate(source[taken[0]:start], taken[0]) if k not in taken)
+                start, new = taken[0], keep + new
+            else:
+                placed = _into_body(source, start, end, node, new) or \
+                    _into_body(source, start, end, node, _rewrite(source[start:end], b"_ "))
+                if placed is None:
+                    continue
+                end, new = placed
         if len(new) != end - start:
             continue
         out[start:end] = new
-        changed = True
-    return changed
+        moved.append(_moved(source, start, end, new))
+
+
+def _moved(source: bytes, start: int, end: int, new: bytes) -> tuple:
+    """The part of ``source[start:end]`` that ``new`` does not keep in place
+    (outside it, the replaced text is the same bytes at the same offsets)."""
+    old = source[start:end]
+    lo = 0
+    while lo < len(new) and new[lo] == old[lo]:
+        lo += 1
+    hi = len(new)
+    while hi > lo and new[hi - 1] == old[hi - 1]:
+        hi -= 1
+    return start + lo, start + hi
+
+
+MAX_BODY_ROOM = 4096    # bytes of a body's first lines searched for indentation to take
+
+
+def _into_body(source: bytes, start: int, end: int, block: Node, new: Optional[bytes]) -> Optional[tuple]:
+    """(the end of the replaced range, its text) for the header
+    ``source[start:end]`` rewritten as ``new`` plus the first lines of its
+    body ``block`` without as much of their indentation as ``new`` is
+    longer; None when those lines have too little.  The line holding the
+    first `vfork` and the lines after it keep theirs."""
+    if new is None:
+        return None
+    wanted = len(new) - (end - start)
+    if wanted <= 0:             # `_ ` fits where `int ` did not: blanks make up the rest
+        return end, new + b" " * -wanted
+    limit = min(block.end_byte, block.start_byte + MAX_BODY_ROOM)
+    call = source.find(b"vfork", block.start_byte, limit)
+    if call >= 0:
+        limit = source.rfind(b"\n", block.start_byte, call) + 1
+    taken: list = []
+    at = source.find(b"\n", block.start_byte, limit)
+    while 0 <= at < limit and len(taken) < wanted:
+        k = at + 1
+        continued = source[max(at - 1, 0):at] == b"\\" or source[max(at - 2, 0):at] == b"\\\r"
+        while k < limit and source[k] in (0x20, 0x09) and len(taken) < wanted:
+            if not continued:       # a blank that starts a line joins no tokens when it goes
+                taken.append(k)
+            k += 1
+        at = source.find(b"\n", k, limit)
+    if len(taken) < wanted:
+        return None
+    q = taken[-1] + 1
+    gone = set(taken)
+    return q, new + bytes(b for k, b in enumerate(source[end:q], end) if k not in gone)
 
 
 def _floor(children: list, i: int) -> int:

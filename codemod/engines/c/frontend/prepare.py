@@ -14,6 +14,7 @@ class Prepared(NamedTuple):
     blanked: Optional[preproc.Blanked]   # None when the configuration decides no group
     parsed: bytes                        # the text the tree is of; offsets are those of the source
     tree: object
+    moved: tuple = ()                    # ranges a K&R fix-up moved a few bytes (knr.Normalised.moved)
 
 
 def prepare(source: bytes, config: preproc.Config, ranges: Optional[list] = None) -> Prepared:
@@ -25,6 +26,7 @@ def prepare(source: bytes, config: preproc.Config, ranges: Optional[list] = None
     if tree.root_node.has_error and ranges is None:
         old_c = knr.normalise(parsed, tree.root_node)
         if old_c is not None:
-            parsed = old_c
+            parsed = old_c.text
             tree = parse(parsed)
+            return Prepared(blanked, parsed, tree, old_c.moved)
     return Prepared(blanked, parsed, tree)

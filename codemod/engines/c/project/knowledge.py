@@ -75,7 +75,7 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
         from codemod.engines.c.frontend import knr
         old_c = knr.normalise(source, tree.root_node)
         if old_c is not None:
-            tree = parse(old_c)
+            tree = parse(old_c.text)
     defs: dict = {}
     globals_: dict = {}
     includes: list = []
