@@ -986,10 +986,10 @@ def test_macros_that_stringify_and_paste_are_expanded(scan):
 
 def test_an_operator_the_macro_misuses_leaves_it_unreadable():
     from codemod.engines.c.project.knowledge import Definition
-    from codemod.engines.c.proof.analysis import _substitute
+    from codemod.engines.c.proof.macros import substitute
 
     def expand(body, *args):
-        return _substitute(Definition("M", "macro", "m.h", 1, body, params=("x",)), list(args))
+        return substitute(Definition("M", "macro", "m.h", 1, body, params=("x",)), list(args))
     assert expand("#y + x", "1") is None                         # `#` before a name that is no parameter
     assert expand("x ##", "1") is None                           # `##` at an end
     assert expand('f(#x, "#x", a ## x)', '"q" \\ z') == 'f("\\"q\\" \\ z", "#x", a"q" \\ z)'
@@ -1020,7 +1020,7 @@ def test_a_macro_body_with_a_comment_expands_as_the_preprocessor_reads_it(scan):
 
 
 def test_a_macro_expansion_has_a_budget(scan):
-    from codemod.engines.c.proof.analysis import MAX_EXPANSION
+    from codemod.engines.c.proof.macros import MAX_EXPANSION
     header = "#include <unistd.h>\n#define TEN(x) x x x x x x x x x x\n"
     arg = '"' + "a" * (MAX_EXPANSION // 10 + 10) + '"'
     body = f"close(TEN({arg}));\nexecv(argv[0], argv);\n_exit(127);"
@@ -1105,3 +1105,71 @@ def test_a_prototype_tree_sitter_reads_as_a_call_is_a_declaration(scan):
         [("note", "declaration of vfork: not a call, not rewritten")]
     findings, _ = scan({"u.h": "int a(b) M(1)\npid_t p = vfork() A B;\n"})
     assert [f["verdict"] for f in findings] == ["review"]
+
+
+# -- the preprocessor's whole work ----------------------------------------------
+
+SAY = ("#include <unistd.h>\n"
+       "#define ARG3(_0, _1, _2, ...) _2\n"
+       "#define KIND(...) ARG3(__VA_ARGS__, , _many)\n"
+       "#define PICK(name, kind, ...) do##kind##name(__VA_ARGS__)\n"
+       "#define MSG(name, kind, ...) PICK(name, kind, __VA_ARGS__)\n"
+       "#define say(...) MSG(_say, KIND(__VA_ARGS__), __VA_ARGS__)\n"
+       "void do_say(const char *fmt, const char *arg);\nvoid do_many_say(const char *msg);\n")
+SAID = ('#include "m.h"\nvoid do_say(const char *fmt, const char *arg)\n{\n\t(void)fmt;\n'
+        "\twrite(2, arg, 1);\n}\nvoid do_many_say(const char *msg)\n{\n\t%s\n}\n")
+
+
+@pytest.mark.parametrize("body, verdict", [("write(2, msg, 1);", "fork"), ("said = msg;", "review")])
+def test_a_macro_argument_is_expanded_before_an_inner_macro_pastes_it(scan, body, verdict):
+    # busybox's bb_perror_msg(): KIND() counts the arguments, PICK() pastes
+    # its result into the function's name, so KIND must be expanded first.
+    child_body = 'say("starting");\nexecv(argv[0], argv);\nsay("%s", "exec failed");\n_exit(127);'
+    files = {"main.c": child(child_body, '#include "m.h"\n'), "m.h": SAY,
+             "say.c": "const char *said;\n" + SAID % body}
+    f = site(scan(files)[0])
+    assert f["verdict"] == verdict, texts(f)
+    assert "cannot be analysed" not in texts(f)
+    if verdict == "review":
+        assert "`do_many_say()` (say.c:" in f["message"] and "writes `said`" in f["message"]
+
+
+@pytest.mark.parametrize("store, verdict", [("", "fork"), ("checked = 1; ", "review")])
+def test_a_macro_whose_expansion_calls_macros_with_types_is_rescanned(scan, store, verdict):
+    # ltp's TST_EXP_EQ_LI(a, b): TST_EXP_EQ_(a, #a, b, #b, long long, "lli"),
+    # no call tree-sitter can read until EQ_ is expanded too.
+    header = ("#include <unistd.h>\nextern int checked;\n"
+              f"#define EQ_(a, sa, T) do {{ T tmp_ = (a); {store}if (!tmp_) write(2, sa, 1); }} while (0)\n"
+              "#define EQ(a) EQ_(a, #a, long long)\n")
+    files = {"main.c": child("EQ(argv[0] != 0);\nexecv(argv[0], argv);\n_exit(127);", '#include "m.h"\n'),
+             "m.h": header}
+    f = site(scan(files)[0])
+    assert f["verdict"] == verdict, texts(f)
+    if verdict == "review":
+        assert "`checked = 1` writes `checked`" in f["message"] and "(in the expansion of `EQ()`" in f["message"]
+
+
+@pytest.mark.parametrize("store, verdict", [("", "fork"), ("reported = fd; ", "review")])
+def test_a_macro_named_as_its_function_calls_the_function(scan, store, verdict):
+    # `#define report(...) report(2, __VA_ARGS__)`: inside its expansion the
+    # name is the function's (C11 6.10.3.4p2), defined after an #undef.
+    header = "#include <unistd.h>\nvoid report(int fd, const char *m);\n#define report(...) report(2, __VA_ARGS__)\n"
+    helpers = ('#include "m.h"\nint reported;\n#undef report\nvoid report(int fd, const char *m)\n{\n'
+               f'\t{store}write(fd, m, 1);\n}}\n')
+    files = {"main.c": child('report("x");\nexecv(argv[0], argv);\n_exit(127);', '#include "m.h"\n'),
+             "m.h": header, "r.c": helpers}
+    f = site(scan(files)[0])
+    assert f["verdict"] == verdict, texts(f)
+    assert "levels deep" not in texts(f)
+    if verdict == "review":
+        assert "`report()` (r.c:4)" in f["message"] and "writes `reported`" in f["message"]
+
+
+def test_a_variadic_macro_takes_any_number_of_arguments(scan):
+    # `...` is an anonymous node in tree-sitter's parameter list; dropping it
+    # made every call with variable arguments "not fit" its macro.
+    header = "#include <unistd.h>\n#define QUIET(fd, ...) close(fd)\n"
+    files = {"main.c": child("QUIET(3, \"a\", 1);\nexecv(argv[0], argv);\n_exit(127);", '#include "m.h"\n'),
+             "m.h": header}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork", texts(f)

@@ -138,7 +138,8 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
         params = None
         if node.type == "preproc_function_def":
             plist = node.child_by_field_name("parameters")
-            params = tuple(text(p) for p in plist.named_children if p.type in ("identifier", "..."))
+            # `...` is an anonymous node: named_children would lose it.
+            params = tuple(text(p) for p in plist.children if p.type in ("identifier", "..."))
         body = text(value).replace("\\\r\n", "\n").replace("\\\n", "\n") if value is not None else ""
         add(Definition(text(name), "macro", path, line(node), body, params, condition=_conditions(node)))
     return FileFacts(path, defs, globals_, tuple(includes))

@@ -19,6 +19,7 @@ from codemod.core import region
 from codemod.core.reasons import For
 from codemod.engines.c.project import libc
 from codemod.engines.c.project.libc import Kind
+from codemod.engines.c.proof import macros
 from codemod.engines.c.proof.sites import SYNTAX
 from codemod.engines.c.proof.spawnmatch import SpawnMatcher
 from codemod.engines.c.frontend.syntax import Node, arguments, call_name, declarators, has_inner, line, null_pointer, short, squash, statements, text, unparen
@@ -70,17 +71,19 @@ class Options:
     undefines: tuple = ()          # names the build leaves undefined (--undefine)
     compile: Optional[object] = field(default=None, compare=False)   # the file's compiledb.Entry
 
-    def lookup(self, name: Optional[str], stack: tuple = (), arity: Optional[int] = None) -> Optional[libc.Spec]:
+    def lookup(self, name: Optional[str], stack: tuple = (), arity: Optional[int] = None,
+               functions: bool = False) -> Optional[libc.Spec]:
         """What a call of ``name`` does: the configuration first (it wins
         over discovery), then the C library table, then the project index
         (with ``arity``, the call's argument count: a definition taking
-        another count is not the function called)."""
+        another count is not the function called; with ``functions``, a
+        macro of that name is not the one meant)."""
         found = libc.lookup(name or "", self.exec_wrappers, self.safe_functions)
         if found is None and name and self.asked is not None and not stack:
             self.asked.add(name)
         if found is None and name and self.project is not None:
             from codemod.engines.c.proof import summaries
-            found = summaries.spec(name, self.project, self, stack, arity)
+            found = summaries.spec(name, self.project, self, stack, arity, functions)
         return found
 
     def helper_checker(self, fn, knowledge, stack: tuple) -> "HelperChecker":
@@ -178,6 +181,9 @@ class _Checker:
     goes.  Names are resolved through the block scopes seen so far, so a
     write after a nested block that declared the same name is a write to
     the outer variable."""
+
+    _expanding: tuple = ()              # the macros being expanded, outermost first
+    _expanded_at: Optional[Node] = None  # the call of the outermost of them
 
     def __init__(self, result: ChildAnalysis, options: Options, private: dict, handoffs: Optional[dict] = None,
                  vfork_result: Optional[str] = None):
@@ -319,6 +325,11 @@ class _Checker:
             self.review(call, "spawns-again", name=name)
             return
         spec = self.lookup(name, len(arguments(call)))
+        if spec is not None and spec.macro is not None and name in self._expanding:
+            # A macro's name in its own expansion is not expanded again (C11
+            # 6.10.3.4p2): it calls the function of that name (busybox's
+            # `bb_perror_msg(...)` macro, pasted back into `bb_perror_msg`).
+            spec = self.lookup(name, len(arguments(call)), functions=True)
         if spec is not None and spec.kind in (Kind.EXEC, Kind.EXIT):
             self.ends = True
         if spec is libc.EXEC_WRAPPER:
@@ -370,8 +381,8 @@ class _Checker:
             if idx < len(args) and not null_pointer(args[idx]):
                 self.check_pointer_arg(call, args[idx], idx)
 
-    def lookup(self, name: str, arity: Optional[int] = None):
-        return self.options.lookup(name, arity=arity)
+    def lookup(self, name: str, arity: Optional[int] = None, functions: bool = False):
+        return self.options.lookup(name, arity=arity, functions=functions)
 
     def flushing(self, call: Node, name: str, spec) -> None:
         """A call that ends in exit() (err(), a project die()): fine where
@@ -385,7 +396,7 @@ class _Checker:
         from codemod.engines.c.proof import summaries
         variants = spec.macro if isinstance(spec.macro, tuple) else (spec.macro,)
         at = line(call)
-        depth = getattr(self, "_expanding", ())
+        depth = self._expanding
         if name in depth or len(depth) >= summaries.MAX_DEPTH:
             self.review(call, "helper-too-deep", name=name, where=variants[0].where, depth=summaries.MAX_DEPTH)
             return
@@ -393,14 +404,30 @@ class _Checker:
             self._expand_one(call, name, d, at, depth)
         self.beyond(call, "helper-call", name=name, where=variants[0].where)
 
+    def _one_macro(self, name: str):
+        """The one function-like project macro definition ``name`` has for
+        this code, or None (a function, the C library's, several variants)."""
+        spec = self.lookup(name)
+        d = spec.macro if spec is not None else None
+        return d if d is not None and not isinstance(d, tuple) and d.params is not None else None
+
     def _expand_one(self, call: Node, name: str, d, at: int, depth: tuple) -> None:
         from codemod.engines.c.proof import summaries
-        body = _substitute(d, [text(a) for a in arguments(call)])
-        if body is not None and len(body) > MAX_EXPANSION:
+        args = [text(a) for a in arguments(call)]
+        body = macros.substitute(d, args)
+        if body is not None and len(body) > macros.MAX_EXPANSION:
             self.review(call, "helper-macro-unreadable", name=name, where=d.where,
-                        why=f"its expansion here is longer than {MAX_EXPANSION:,} characters, the most the tool reads")
+                        why=f"its expansion here is longer than {macros.MAX_EXPANSION:,} characters, the most "
+                            "the tool reads")
             return
         fn = summaries.expansion_function(body) if body is not None else None
+        full = macros.preprocess(d, args, self._one_macro) if body is not None else None
+        if full is not None and (fn is None or full != macros.preprocess(d, args, self._one_macro, pre_expand=False)):
+            # The preprocessor's whole work reads differently (an argument
+            # expanded before an inner macro pastes it, as busybox's BB_MSG
+            # needs) or is the only reading that parses (`f(a, long long)`
+            # is no call to parse, its expansion is): the text, expanded.
+            fn = summaries.expansion_function(full) or fn
         if fn is None:
             self.review(call, "helper-macro-unreadable", name=name, where=d.where,
                         why="its expansion here is not a statement or expression the tool can parse")
@@ -409,13 +436,15 @@ class _Checker:
                  dict(self.r.conditions), dict(self.r.locals), self.handoffs)
         self.handoffs = {}
         self._expanding = depth + (name,)
+        outer = self._expanded_at
+        self._expanded_at = outer or call
         try:
             self.scopes.append({})
             for stmt in statements(fn.child_by_field_name("body")):
                 self.visit(stmt, loops=0, switches=0)
             self.scopes.pop()
         finally:
-            self._expanding = depth
+            self._expanding, self._expanded_at = depth, outer
         n_review, n_beyond, n_exit, n_err, conditions, locals_, self.handoffs = saved
         self.r.conditions, self.r.locals = conditions, locals_
         suffix = f" (in the expansion of `{name}()`, {d.where})"
@@ -485,93 +514,6 @@ def _where(spec) -> str:
 
 
 
-def _substitute(d, args: list) -> Optional[str]:
-    """The macro body with its parameters replaced by ``args`` (None when
-    the counts do not fit)."""
-    params = list(d.params or ())
-    variadic = bool(params) and params[-1] == "..."
-    if variadic:
-        params.pop()
-        if len(args) < len(params):
-            return None
-        values = dict(zip(params, args))
-        values["__VA_ARGS__"] = ", ".join(args[len(params):])
-    else:
-        if args == [] and params == []:
-            values = {}
-        elif len(args) != len(params):
-            return None
-        else:
-            values = dict(zip(params, args))
-    # As the preprocessor does: the argument's tokens, no parentheses added.
-    return _expansion(d.text, values)
-
-
-_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|/\*.*?\*/|//[^\n]*|##|#|\s+|.",
-                    re.S)
-MAX_EXPANSION = 100_000     # characters of one macro expansion
-
-
-def _expansion(body: str, values: dict) -> Optional[str]:
-    """A macro's body with ``values`` substituted for its parameters as the
-    preprocessor does: comments are blanks, `#` makes a string of an
-    argument and `##` pastes two tokens (C11 6.10.3.2-3; and GNU's
-    `, ## __VA_ARGS__`, whose comma goes with empty variable arguments).
-    Operands are the arguments' own text, which is what the standard gives
-    them (no expansion first).  None when the body misuses an operator
-    (`#` not before a parameter, `##` at an end)."""
-    tokens = [" " if m.group().startswith(("/*", "//")) else m.group() for m in _TOKEN.finditer(body)]
-    out: list = []              # (text, is_blank)
-    paste = False
-    i = 0
-    while i < len(tokens):
-        t = tokens[i]
-        if t == "##":
-            while out and out[-1][1]:
-                out.pop()
-            if not out:
-                return None
-            paste, i = True, i + 1
-            continue
-        if t.isspace():
-            if not paste:
-                out.append((t, True))
-            i += 1
-            continue
-        if t == "#":
-            j = i + 1
-            while j < len(tokens) and tokens[j].isspace():
-                j += 1
-            if j == len(tokens) or tokens[j] not in values:
-                return None
-            t, piece, i = tokens[j], _stringify(values[tokens[j]]), j + 1
-        else:
-            piece, i = values.get(t, t), i + 1
-        if paste:
-            left, _ = out.pop()
-            if left == "," and t == "__VA_ARGS__":
-                out.append(("," + piece if piece.strip() else "", False))
-            else:
-                out.append((left + piece, False))
-            paste = False
-        else:
-            out.append((piece, False))
-    if paste:
-        return None
-    return "".join(t for t, _ in out)
-
-
-def _stringify(arg: str) -> str:
-    """``#arg``: the argument's text as a string literal; blanks between
-    its tokens become one space, `"` and `\\` inside its string and
-    character literals are escaped."""
-    pieces = []
-    for m in _TOKEN.finditer(" ".join(arg.split())):
-        t = m.group()
-        pieces.append(t.replace("\\", "\\\\").replace('"', '\\"') if t[0] in "\"'" else t)
-    return '"' + "".join(pieces) + '"'
-
-
 class HelperChecker(_Checker):
     """The checker run over a project function's body (see
     :mod:`codemod.engines.c.proof.summaries`): its parameters are its own, it may
@@ -588,11 +530,13 @@ class HelperChecker(_Checker):
         self.calls: list = []
         self.flushing_calls: list = []
 
-    def lookup(self, name: str, arity: Optional[int] = None):
-        return self.options.lookup(name, self.stack, arity)
+    def lookup(self, name: str, arity: Optional[int] = None, functions: bool = False):
+        return self.options.lookup(name, self.stack, arity, functions)
 
     def review(self, node: Node, kind: str, **fields) -> None:
-        self.problems.append((node, kind, fields))
+        # A node of a macro's expansion has no line in the helper's file:
+        # the call of the macro stands for it.
+        self.problems.append((self._expanded_at or node, kind, fields))
 
     def first_problem(self):
         return self.problems[0] if self.problems else None

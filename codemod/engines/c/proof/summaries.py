@@ -34,14 +34,19 @@ MAX_DEPTH = 6
 MAX_VARIANTS = 8     # differing definitions of one name summarised before it counts as ambiguous
 
 
-def spec(name: str, knowledge: Knowledge, options, stack: tuple = (), arity: Optional[int] = None) -> Optional[Spec]:
+def spec(name: str, knowledge: Knowledge, options, stack: tuple = (), arity: Optional[int] = None,
+         functions: bool = False) -> Optional[Spec]:
     """The Spec of project name ``name`` as seen from ``options.path``, or
     None.  With ``arity`` (a call's argument count), function definitions
     taking another count are left out: in a tree of many programs the
-    kernel's `unlink(p, uap, retval)` is not what a program's `unlink(path)` calls."""
+    kernel's `unlink(p, uap, retval)` is not what a program's `unlink(path)` calls.
+    With ``functions``, macros of that name are left out (the name inside
+    the macro's own expansion)."""
     defs = knowledge.lookup(name, options.path)
     if arity is not None:
         defs = [d for d in defs if d.kind != "function" or takes(d, arity)]
+    if functions:
+        defs = [d for d in defs if d.kind != "macro"]
     if not defs:
         return None
     # What a helper does does not depend on who calls it, only on which
