@@ -151,19 +151,35 @@ def takes(d: Definition, arity: int) -> bool:
     """A call with ``arity`` arguments may call the function ``d``: its parameter list
     has that many, is variadic with no more before `...`, or is unknown
     (`f()` in old C, or a list the tool cannot read)."""
+    key = (d.path, d.line, len(d.text))
+    shape = _SHAPES.get(key)
+    if shape is None:
+        if len(_SHAPES) >= _MAX_SHAPES:
+            _SHAPES.clear()
+        shape = _SHAPES[key] = _shape(d)
+    least, most = shape
+    return least <= arity and (most is None or arity <= most)
+
+
+_SHAPES: dict = {}          # (path, line, length) -> the argument counts a definition takes
+_MAX_SHAPES = 100_000
+
+
+def _shape(d: Definition) -> tuple:
+    """(fewest, most or None for any number) arguments a call of ``d`` may pass."""
     fn = function_of(d)
     decl = _declarator(fn) if fn is not None else None
     params = decl.child_by_field_name("parameters") if decl is not None else None
     if params is None or params.has_error:
-        return True
+        return 0, None
     items = [c for c in params.named_children if c.type != "comment"]
     if not items:
-        return True                     # `f()`: no prototype
+        return 0, None                  # `f()`: no prototype
     if any(c.type == "variadic_parameter" for c in items) or text(params).rstrip(") \t\n").endswith("..."):
-        return arity >= len(items) - 1
+        return len(items) - 1, None
     if len(items) == 1 and " ".join(text(items[0]).split()) == "void":
-        return arity == 0
-    return arity == len(items)
+        return 0, 0
+    return len(items), len(items)
 
 
 def noreturn_declared(d: Definition, knowledge: Knowledge, options, depth: int = 0) -> bool:
