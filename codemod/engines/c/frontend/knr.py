@@ -23,8 +23,9 @@ indentation of its body's first lines instead (never from the line
 holding `vfork`), or, with only two to spare, reads as `_ preserve()` (a
 type name of one letter).  The header and those lines then sit a few bytes
 off in the parse: :attr:`Normalised.moved` lists such ranges, and no
-rewrite may place an edit inside one (codemod.engines.c.engine).  A header is recognised by its text,
-whatever tree-sitter made of it: up to :data:`MAX_NODES` file-scope
+rewrite may place an edit inside one (Reading.placed, codemod.engines.c.reading).
+
+A header is recognised by its text, whatever tree-sitter made of it: up to :data:`MAX_NODES` file-scope
 declarations, statements or ERROR nodes before a file-scope block must
 read, comments aside, as storage classes or a type, `name(a, b, ...)`,
 then parameter declarations each ending in `;`.

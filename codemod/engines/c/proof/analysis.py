@@ -421,8 +421,13 @@ class _Checker:
                             "the tool reads")
             return
         fn = summaries.expansion_function(body) if body is not None else None
-        full = macros.preprocess(d, args, self._one_macro) if body is not None else None
-        if full is not None and (fn is None or full != macros.preprocess(d, args, self._one_macro, pre_expand=False)):
+        # Pre-expansion changes only an argument with a call in it (only
+        # function-like macros are expanded); without one, a body that
+        # parses reads as it will when its macros are met.
+        needed = body is not None and (fn is None or any("(" in a for a in args))
+        full = macros.preprocess(d, args, self._one_macro, active=depth) if needed else None
+        if full is not None and (fn is None or full != macros.preprocess(d, args, self._one_macro, pre_expand=False,
+                                                                          active=depth)):
             # The preprocessor's whole work reads differently (an argument
             # expanded before an inner macro pastes it, as busybox's BB_MSG
             # needs) or is the only reading that parses (`f(a, long long)`

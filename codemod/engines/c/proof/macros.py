@@ -127,7 +127,8 @@ def stringify(arg: str) -> str:
     return '"' + "".join(pieces) + '"'
 
 
-def preprocess(d, args: list, macro: Callable[[str], Optional[object]], pre_expand: bool = True) -> Optional[str]:
+def preprocess(d, args: list, macro: Callable[[str], Optional[object]], pre_expand: bool = True,
+               active: tuple = ()) -> Optional[str]:
     """The expansion of ``d`` called with ``args`` as the preprocessor
     makes it: arguments expanded before they are substituted, the result
     rescanned.  ``macro(name)`` is the one function-like macro definition
@@ -135,13 +136,16 @@ def preprocess(d, args: list, macro: Callable[[str], Optional[object]], pre_expa
     `#if`s, an unknown name: left as it is).  None when a budget is reached
     or a call's parentheses do not balance.  With ``pre_expand`` false,
     arguments are substituted as they are (what expanding each macro call
-    where it is met gives, for telling when pre-expansion matters)."""
+    where it is met gives, for telling when pre-expansion matters).
+    ``active``: the macros whose expansion this call sits in, which are not
+    expanded again inside it."""
     calls = [0]
-    pre = (lambda a: _rescan(a, macro, frozenset(), 1, calls, pre_expand)) if pre_expand else None
+    outer = frozenset(active)
+    pre = (lambda a: _rescan(a, macro, outer, 1, calls, pre_expand)) if pre_expand else None
     body = substitute(d, args, pre)
     if body is None:
         return None
-    return _rescan(body, macro, frozenset({d.name}), 1, calls, pre_expand)
+    return _rescan(body, macro, outer | {d.name}, 1, calls, pre_expand)
 
 
 def _rescan(text: str, macro, active: frozenset, level: int, calls: list, pre_expand: bool) -> Optional[str]:
