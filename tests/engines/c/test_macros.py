@@ -66,3 +66,12 @@ def test_unbalanced_calls_and_budgets_give_no_text():
     big = table({"TEN": (("x",), "x x x x x x x x x x"), "BIG": (("x",), "TEN(TEN(x))")})
     assert macros.preprocess(big("BIG"), ["a" * (macros.MAX_EXPANSION // 50)], big) is None
     assert macros.preprocess(big("BIG"), ["a"], big) == " ".join(["a a a a a a a a a a"] * 10)
+
+
+def test_the_macros_around_a_call_are_not_expanded_inside_it():
+    # busybox: bb_perror_msg_and_die(...) expands to a chain that pastes its
+    # own name back; inside that chain the name is the function's.
+    macro = table({"say": (("...",), "MSG(__VA_ARGS__)"), "MSG": (("...",), "say(__VA_ARGS__)")})
+    assert macros.preprocess(macro("MSG"), ['"m"'], macro, active=("say",)) == 'say("m")'
+    # Not knowing it sits in `say`, it expands `say` once more, back to MSG.
+    assert macros.preprocess(macro("MSG"), ['"m"'], macro) == 'MSG("m")'
