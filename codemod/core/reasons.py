@@ -206,6 +206,9 @@ KINDS = {
                              "posix_spawn it does not",
                         "python": "`{stmt}` assigns to `{name}`, which the parent also uses: under vfork it sees "
                                   "the store, after the rewrite it would not"}, "shared-memory"),
+    "rerun-write": _k("`{stmt}` {via}writes {target}, which only the child mentions, but the function can run the "
+                      "child region again ({how}): under vfork a later child starts from this store, under fork or "
+                      "posix_spawn from the parent's value", "shared-memory"),
     "shared-object-write": _k("`{stmt}` writes `{target}`, an object shared with the parent", "shared-memory"),
     # Writes the old advice table did not recognise; kept without advice so
     # that review patches stay as they were (adding it is one word here).

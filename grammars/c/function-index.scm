@@ -10,3 +10,4 @@
 (identifier) @index.identifier
 (call_expression) @index.call_expression
 (labeled_statement) @index.labeled_statement
+(goto_statement) @index.goto_statement

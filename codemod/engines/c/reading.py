@@ -15,9 +15,9 @@ from codemod.core.model import Finding, Verdict
 from codemod.core.reasons import For
 from codemod.engines.c.frontend import preproc
 from codemod.engines.c.frontend.syntax import (
-    Node, call_name, captures, captures_near, declarators, depth, function_name, index, line, text,
+    Node, call_name, captures, captures_near, depth, function_name, line, text,
 )
-from codemod.engines.c.proof import analysis, indirect, outcomes, provenance, sites
+from codemod.engines.c.proof import analysis, childonly, indirect, outcomes, provenance, sites
 from codemod.engines.c.proof.analysis import Options
 from codemod.engines.c.rewrite import base as rewrites, definitions
 from codemod.engines.c.rewrite.target import Target
@@ -146,7 +146,8 @@ class Reading:
                 return provenance.origins(site, wanted, lambda name: options.lookup(name) is not None,
                                           sites.always_leaves)
             result = text(site.result) if site.result is not None and site.result.type == "identifier" else None
-            child = analysis.analyse(site.region.body, options, _private_locals(site), origins, result)
+            private, again = childonly.child_locals(site, analysis.flatten)
+            child = analysis.analyse(site.region.body, options, private, origins, result, again)
             for r in rewrites.rewrites():
                 r.check(self.root, site, child)
             return child
@@ -229,36 +230,3 @@ class Reading:
             if known and all(d.kind == "macro" and d.params is None for d in known):
                 defs = [d for d in defs if f"not (#if {flag})" not in d.condition.split(" && ")]
         return bool(defs) and all(indirect.returns_fork(d) for d in defs)
-
-
-def _private_locals(site) -> dict:
-    """Locals of the function that only the child region mentions.
-
-    A C89 function declares its loop counter at the top (`int fd;`) and
-    uses it only in the child: the parent never reads it, so the child's
-    writes cannot change what the parent does.  Static, volatile and
-    address-taken variables never qualify.
-    """
-    body = site.function.child_by_field_name("body")
-    lo = site.region.body[0].start_byte
-    hi = site.region.body[-1].end_byte
-    candidates: dict = {}
-    idx = index(site.function)
-    for decl in idx.of("declaration"):
-        if lo <= decl.start_byte < hi or not (body.start_byte <= decl.start_byte < body.end_byte):
-            continue
-        if any(c.type in ("storage_class_specifier", "type_qualifier") and text(c) in ("static", "volatile", "extern")
-               for c in decl.children):
-            continue
-        for ident in declarators(decl):
-            candidates[text(ident)] = ident
-    mentions = {name: [n for n in idx.idents.get(name, []) if body.start_byte <= n.start_byte < body.end_byte]
-                for name in candidates}
-    private = {}
-    for name, decl_ident in candidates.items():
-        uses = [n for n in mentions.get(name, []) if n != decl_ident]
-        if uses and all(lo <= n.start_byte < hi for n in uses):
-            if not any(n.parent.type == "pointer_expression" and
-                       n.parent.child_by_field_name("operator").type == "&" for n in uses):
-                private[name] = decl_ident
-    return private

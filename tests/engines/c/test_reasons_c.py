@@ -366,3 +366,84 @@ def test_a_store_the_parent_does_not_repeat_exactly_is_review(stores):
     assert f.verdict is Verdict.REVIEW
     assert any(r.kind == "runs-in-both" or r.kind.startswith("result") for r in f.reasons), \
         [str(r) for r in f.reasons]
+
+
+CHILD_ONLY = b"""#include <unistd.h>
+int run(char **argv, int n)
+{
+	int fd;
+	int count = 0;
+	char *vec[4];
+	pid_t pid;
+%(head)s
+	pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+%(child)s
+		execv(%(exec)s);
+		_exit(127);
+	}
+%(tail)s
+	return pid;
+}
+"""
+
+
+def child_only(child: bytes, head: bytes = b"", tail: bytes = b"", exec: bytes = b"vec[0], vec"):
+    return findings(CHILD_ONLY % {b"head": head, b"child": child, b"tail": tail, b"exec": exec}).findings
+
+
+@pytest.mark.parametrize("head,child,tail", [
+    # straight-line function: the child's locals, array or parameter, are its own
+    (b"", b"\t\tvec[0] = argv[0]; vec[1] = NULL;", b""),
+    (b"", b"\t\tcount++; vec[0] = argv[count]; vec[1] = NULL;", b""),
+    (b"", b"\t\targv++; vec[0] = *argv; vec[1] = NULL; n = 1;", b""),
+    # a forward goto does not come back
+    (b"\tif (n) goto out;", b"\t\tcount++; vec[0] = argv[count]; vec[1] = NULL;", b"out:"),
+    # in a loop, a scalar the child sets on every path before it reads it
+    (b"\twhile (n-- > 0) {", b"\t\tfor (fd = 3; fd < 64; fd++)\n\t\t\tclose(fd);\n"
+     b"\t\tcount = 3; close(count);", b"\t}"),
+    (b"\twhile (n-- > 0) {", b"\t\tif (n > 2) {\n\t\t\tif ((fd = open(\"/dev/null\", 0)) < 0)\n\t\t\t\t_exit(1);\n"
+     b"\t\t} else if (n)\n\t\t\tfd = -1;\n\t\telse\n\t\t\tfd = dup(0);\n\t\tif (fd > 0)\n\t\t\tdup2(fd, 0);",
+     b"\t}"),
+])
+def test_a_local_only_the_child_mentions_keeps_fork(head, child, tail):
+    [f] = child_only(child, head, tail, exec=b"argv[0], argv" if head else b"vec[0], vec")
+    assert f.verdict is Verdict.FORK, [str(r) for r in f.reasons]
+
+
+@pytest.mark.parametrize("head,child,tail,what,how", [
+    (b"\twhile (n-- > 0) {", b"\t\tcount++; vec[0] = argv[count]; vec[1] = NULL;", b"\t}",
+     "`count++` writes `count`", "inside the loop at line 8"),
+    (b"\tfor (;;) {", b"\t\tvec[0] = argv[0]; vec[1] = NULL;", b"\t\tif (n) break;\n\t}",
+     "`vec[0] = argv[0]` writes the array `vec`", "inside the loop at line 8"),
+    # stored on one path only, or after a read, or where it may not run
+    (b"\twhile (n-- > 0) {", b"\t\tif (n > 2)\n\t\t\tfd = 3;\n\t\tclose(fd);", b"\t}",
+     "`fd = 3` writes `fd`", "inside the loop at line 8"),
+    (b"\twhile (n-- > 0) {", b"\t\tif (n > 2 && (fd = 3))\n\t\t\tclose(0);\n\t\tclose(fd);", b"\t}",
+     "`fd = 3` writes `fd`", "inside the loop at line 8"),
+    (b"\tdo {", b"\t\tclose(fd);\n\t\tfd = 3;", b"\t} while (n--);",
+     "`fd = 3` writes `fd`", "inside the loop at line 8"),
+    (b"again:", b"\t\tcount = count + 1; vec[0] = argv[0]; vec[1] = NULL;", b"\tif (n--) goto again;",
+     "`count = count + 1` writes `count`", "the `goto again` at line 17 comes back to its label at line 8"),
+])
+def test_a_child_local_a_later_run_of_the_child_reads_is_review(head, child, tail, what, how):
+    [f] = child_only(child, head, tail)
+    assert f.verdict is Verdict.REVIEW
+    [reason] = [r for r in f.reasons if r.kind == "rerun-write"][:1]
+    assert str(reason).startswith(f"line {reason.line}: {what}, which only the child mentions, but the function "
+                                  f"can run the child region again ({how}): under vfork a later child starts "
+                                  "from this store, under fork or posix_spawn from the parent's value")
+
+
+def test_a_parameter_array_is_the_callers_memory():
+    [f] = child_only(b"\t\targv[0] = \"x\"; vec[0] = argv[0]; vec[1] = NULL;")
+    assert f.verdict is Verdict.REVIEW
+    assert "`argv[0] = \"x\"` writes through `argv`" in str(f.reasons[0])
+
+
+def test_a_local_the_parent_reads_afterwards_is_not_the_childs():
+    [f] = child_only(b"\t\tcount = 2; vec[0] = argv[0]; vec[1] = NULL;", tail=b"\tn = count;")
+    assert f.verdict is Verdict.REVIEW
+    assert "writes `count`, declared outside the child region" in str(f.reasons[0])

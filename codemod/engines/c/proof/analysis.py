@@ -101,7 +101,8 @@ def flatten(body: list) -> list:
 
 
 def analyse(body: list, options: Options, private: Optional[dict] = None,
-            origins: Callable[[set], tuple] = lambda wanted: (), result: Optional[str] = None) -> ChildAnalysis:
+            origins: Callable[[set], tuple] = lambda wanted: (), result: Optional[str] = None,
+            again: Optional[dict] = None) -> ChildAnalysis:
     """Analyse the region ``body``.  ``private`` maps the names of function
     locals that only this region mentions to their declarators: the parent
     can never observe the child's writes to them.  ``origins(names)`` says
@@ -109,12 +110,16 @@ def analyse(body: list, options: Options, private: Optional[dict] = None,
     (see :mod:`codemod.engines.c.proof.provenance`).  ``result`` names the
     variable receiving vfork's value: the child may store to it, since the
     parent's own store of the result comes after the child has exec'd or
-    exited (clang's unix.Vfork checker allows exactly this)."""
+    exited (clang's unix.Vfork checker allows exactly this).  ``again``
+    maps locals only this region mentions but that a later run of the
+    region in the same call would read (name -> how it runs again): their
+    writes are shared ones, with that said."""
     analysis = ChildAnalysis()
     analysis.private = set(private or {})
     analysis.locals.update(private or {})
     stmts = flatten(body)
     checker = _Checker(analysis, options, private or {}, _handoff_candidates(stmts, options), result)
+    checker.again = dict(again or {})
     for stmt in body:
         checker.visit(stmt, loops=0, switches=0)
     result = analysis
@@ -193,6 +198,7 @@ class _Checker:
         self.handoffs = handoffs or {}
         self.vfork_result = vfork_result
         self.ends = False              # some call execs or ends the process
+        self.again: dict = {}          # child-only locals a later run of the region reads
 
     def local(self, name: str):
         """The declarator of the region's variable ``name`` in scope here,
@@ -300,6 +306,8 @@ class _Checker:
                 return None
             if name == "errno":
                 return "shared-write", {"target": "errno, which the child shares with the parent's thread"}
+            if name in self.again:
+                return "rerun-write", {"target": f"`{name}`", "how": self.again[name]}
             return "shared-write", {"target": f"`{name}`, declared outside the child region"}
         if t == "field_expression":
             base = target.child_by_field_name("argument")
@@ -311,6 +319,8 @@ class _Checker:
             local = self.local(text(base)) if base.type == "identifier" else None
             if local is not None and local is not _STATIC and local.type == "array_declarator":
                 return None
+            if local is None and text(base) in self.again:
+                return "rerun-write", {"target": f"the array `{text(base)}`", "how": self.again[text(base)]}
             return "pointer-write", {"target": f"through `{text(base)}`"}
         if t == "pointer_expression":
             return "pointer-write", {"target": f"through the pointer `{text(target.child_by_field_name('argument'))}`"}

@@ -392,6 +392,28 @@ def param_names(fn: Node) -> dict:
     return out
 
 
+def parameter_idents(fn: Node) -> dict:
+    """Parameter name -> its identifier node in the head of the function
+    definition ``fn``.  A K&R list names them bare: as identifiers, or,
+    once its declarations are blanked (frontend.knr), as parameters whose
+    only part is a type name (`showfile (arg, file)`)."""
+    decl = _declarator(fn)
+    params = decl.child_by_field_name("parameters") if decl is not None else None
+    listed = [p for p in params.named_children if p.type in ("identifier", "parameter_declaration")] \
+        if params is not None else []
+    bare = all(p.type == "identifier" or (p.child_by_field_name("declarator") is None and p.named_child_count == 1
+                                          and p.named_children[0].type == "type_identifier") for p in listed)
+    out = {}
+    for p in listed:
+        if p.type == "identifier":
+            out[text(p)] = p
+        elif bare:
+            out[text(p.named_children[0])] = p.named_children[0]
+        else:
+            out.update((text(ident), ident) for ident in declarators(p))
+    return out
+
+
 def pointer_base(target: Node) -> Optional[str]:
     """`*p`, `p->f`, `p[i]`, `(*p).f`: the pointer variable written through."""
     target = unparen(target)
