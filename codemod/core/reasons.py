@@ -171,6 +171,14 @@ KINDS = {
                        "python": "the else branch is taken by the child and on {others} too"}, "ambiguous"),
     "case-shared": _k("`case 0:` shares its statements with the next label"),
     "case-fallthrough": _k("the case before `case 0:` falls through into the child"),
+    "failure-runs-child": _k("the failure case falls into `case 0:`: when vfork fails the parent runs the child's "
+                             "code itself, as it will when fork fails; posix_spawn has no such code to run"),
+    "failure-runs-exit": _k("`{stmt}` becomes _exit() in the child, but the parent runs it too when vfork fails "
+                            "(the failure case at line {case} falls into `case 0:`): it would lose its stdio "
+                            "buffers and atexit handlers there"),
+    "failure-runs-handoff": _k("`{stmt}` would send its value through the hand-off pipe, but the parent runs it "
+                               "too when vfork fails (the failure case at line {case} falls into `case 0:`), "
+                               "with no pipe"),
     "switch-no-child": _k("the switch on the vfork result has no `case 0:` for the child"),
     # -- what the child does -----------------------------------------------------
     "missing-node": _k("`{code}` does not parse as C: tree-sitter had to assume a missing `{missing}` (often a macro "

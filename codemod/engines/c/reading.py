@@ -15,7 +15,7 @@ from codemod.core.model import Finding, Verdict
 from codemod.core.reasons import For
 from codemod.engines.c.frontend import preproc
 from codemod.engines.c.frontend.syntax import (
-    Node, call_name, captures, captures_near, depth, function_name, line, text,
+    Node, call_name, captures, captures_near, depth, function_name, line, short, text,
 )
 from codemod.engines.c.proof import analysis, childonly, indirect, outcomes, provenance, sites
 from codemod.engines.c.proof.analysis import Options
@@ -148,6 +148,16 @@ class Reading:
             result = text(site.result) if site.result is not None and site.result.type == "identifier" else None
             private, again = childonly.child_locals(site, analysis.flatten)
             child = analysis.analyse(site.region.body, options, private, origins, result, again)
+            if site.failure_runs_child is not None:
+                # What the fork rewrite edits inside the child the parent
+                # would run too, after a failed fork.
+                for call in child.exit_calls + child.err_calls:
+                    call = call.parent if call.type == "identifier" else call
+                    child.review.append(R("failure-runs-exit", line(call), stmt=short(call),
+                                          case=line(site.failure_runs_child)))
+                for handoff in child.handoffs:
+                    child.review.append(R("failure-runs-handoff", line(handoff.stmt), stmt=short(handoff.stmt),
+                                          case=line(site.failure_runs_child)))
             for r in rewrites.rewrites():
                 r.check(self.root, site, child)
             return child

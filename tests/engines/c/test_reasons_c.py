@@ -447,3 +447,63 @@ def test_a_local_the_parent_reads_afterwards_is_not_the_childs():
     [f] = child_only(b"\t\tcount = 2; vec[0] = argv[0]; vec[1] = NULL;", tail=b"\tn = count;")
     assert f.verdict is Verdict.REVIEW
     assert "writes `count`, declared outside the child region" in str(f.reasons[0])
+
+
+FAILURE_CASE = b"""#include <stdio.h>
+#include <unistd.h>
+int run(char *const argv[])
+{
+	pid_t pid;
+
+	switch (pid = vfork()) {
+	case %(label)s:
+%(failure)s
+	case 0:
+		execv(argv[0], argv);
+		%(exit)s(127);
+	default:
+		return pid;
+	}
+}
+"""
+
+
+def failure_case(failure: bytes, exit: bytes = b"_exit", label: bytes = b"-1"):
+    [f] = findings(FAILURE_CASE % {b"label": label, b"failure": failure, b"exit": exit}).findings
+    return f
+
+
+def test_a_failure_case_that_leaves_allows_spawn():
+    assert failure_case(b"\t\treturn -1;").verdict is Verdict.SPAWN
+
+
+def test_a_failure_case_falling_into_the_child_keeps_fork():
+    f = failure_case(b"\t\tfputs(\"running it here\\n\", stderr);")
+    assert f.verdict is Verdict.FORK
+    assert ("line 8: the failure case falls into `case 0:`: when vfork fails the parent runs the child's code "
+            "itself, as it will when fork fails; posix_spawn has no such code to run") in [str(r) for r in f.reasons]
+
+
+@pytest.mark.parametrize("exit", [b"exit", b"err(1, \"exec\"); _exit"])
+def test_an_exit_the_failure_run_shares_is_review(exit):
+    f = failure_case(b"\t\tfputs(\"running it here\\n\", stderr);", exit=exit)
+    assert f.verdict is Verdict.REVIEW
+    assert str(f.reasons[0]).startswith("line 12: `")
+    assert ("becomes _exit() in the child, but the parent runs it too when vfork fails (the failure case at "
+            "line 8 falls into `case 0:`): it would lose its stdio buffers and atexit handlers there") \
+        in str(f.reasons[0])
+
+
+def test_another_case_falling_into_the_child_is_review():
+    f = failure_case(b"\t\tfputs(\"odd\\n\", stderr);", label=b"1")
+    assert f.verdict is Verdict.REVIEW
+    assert str(f.reasons[0]) == "line 10: the case before `case 0:` falls through into the child"
+
+
+def test_a_handoff_the_failure_run_shares_is_review():
+    source = (FAILURE_CASE % {b"label": b"-1", b"failure": b"\t\tfputs(\"here\\n\", stderr);", b"exit": b"_exit"}
+              ).replace(b"\t\t_exit(127);", b"\t\tfailed = errno;\n\t\t_exit(127);").replace(
+        b"#include <unistd.h>", b"#include <errno.h>\n#include <unistd.h>\nint failed;")
+    [f] = findings(source).findings
+    assert f.verdict is Verdict.REVIEW
+    assert [r.kind for r in f.reasons][:1] == ["failure-runs-handoff"]

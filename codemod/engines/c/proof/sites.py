@@ -67,6 +67,7 @@ class Site:
     no_spawn: list = field(default_factory=list)   # shape reasons that rule out spawn
     error_path: bool = False             # the code tests for vfork failure
     repeated: list = field(default_factory=list)   # stores both processes make before they part
+    failure_runs_child: Optional[Node] = None  # the failure case that falls into the child's case
 
     @property
     def line(self) -> int:
@@ -534,7 +535,13 @@ def _split_switch(site: Site, stmt: Node, live: set, scan) -> None:
             return
         if i > 0 and cases[i - 1].type == "case_statement":
             prev = [c for c in statements(cases[i - 1]) if c != cases[i - 1].child_by_field_name("value")]
-            if not prev or not region.leaves(SYNTAX, prev, scan.is_exit):
+            if prev and outcomes.case_value(cases[i - 1]) == -1 and not region.leaves(SYNTAX, prev, scan.is_exit):
+                # MH's `case NOTOK: advise(...); case OK:`: when vfork fails
+                # the parent runs the child's code itself.  That run is the
+                # same after fork fails; posix_spawn has no code to run.
+                site.failure_runs_child = cases[i - 1]
+                site.no_spawn.append(R("failure-runs-child", line(cases[i - 1])))
+            elif not prev or not region.leaves(SYNTAX, prev, scan.is_exit):
                 site.block(R("case-fallthrough", line(case)))
                 return
         site.region = Region("case", stmts, case, (case.start_byte, case.end_byte, True))
