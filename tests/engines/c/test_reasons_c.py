@@ -507,3 +507,41 @@ def test_a_handoff_the_failure_run_shares_is_review():
     [f] = findings(source).findings
     assert f.verdict is Verdict.REVIEW
     assert [r.kind for r in f.reasons][:1] == ["failure-runs-handoff"]
+
+
+SLEEPER = b"""#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+struct timespec left;
+sigset_t waiting;
+int run(char *const argv[])
+{
+	pid_t pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		struct timespec pause = { 0, 1000 }, rest;
+		sigset_t mine;
+%s
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+"""
+
+
+@pytest.mark.parametrize("call", [b"nanosleep(&pause, &rest);", b"nanosleep(&pause, NULL);",
+                                  b"clock_nanosleep(CLOCK_MONOTONIC, 0, &pause, &rest);", b"sigpending(&mine);"])
+def test_sleeping_or_asking_for_pending_signals_writes_only_the_childs_memory(call):
+    [f] = findings(SLEEPER % (b"\t\t" + call)).findings
+    assert f.verdict is Verdict.FORK, [str(r) for r in f.reasons]
+
+
+@pytest.mark.parametrize("call,arg", [(b"nanosleep(&pause, &left);", "2, writes `left`"),
+                                      (b"clock_nanosleep(CLOCK_MONOTONIC, 0, &pause, &left);", "4, writes `left`"),
+                                      (b"sigpending(&waiting);", "1, writes `waiting`")])
+def test_what_they_store_for_the_parent_is_review(call, arg):
+    [f] = findings(SLEEPER % (b"\t\t" + call)).findings
+    assert f.verdict is Verdict.REVIEW
+    assert f"through argument {arg}, declared outside the child region" in str(f.reasons[0])

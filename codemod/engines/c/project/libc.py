@@ -161,6 +161,12 @@ _TABLE: dict[str, Spec] = {
     "gettimeofday": Spec(Kind.SAFE, out_args=(0, 1), cite="gettimeofday(2): fills the timeval and timezone "
                          "it is given"),
     "clock_gettime": Spec(Kind.SAFE, out_args=(1,), cite="clock_gettime(2): fills the timespec it is given"),
+    "nanosleep": Spec(Kind.SAFE, out_args=(1,), cite="nanosleep(2): suspends the calling thread; when "
+                      "interrupted it stores the time left where rem points (if not NULL)"),
+    "clock_nanosleep": Spec(Kind.SAFE, out_args=(3,), cite="clock_nanosleep(2): as nanosleep against the given "
+                            "clock; stores the time left where remain points (if not NULL)"),
+    "sigpending": Spec(Kind.SAFE, out_args=(0,), cite="sigpending(2): stores the set of the calling thread's "
+                       "pending signals where set points"),
     "time": Spec(Kind.SAFE, out_args=(0,), cite="time(2): returns the time, and stores it where tloc points "
                  "when tloc is not NULL"),
     "reboot": Spec(Kind.SAFE, cite="reboot(2): a system call; it changes no memory of the caller"),
