@@ -427,6 +427,8 @@ def test_a_local_only_the_child_mentions_keeps_fork(head, child, tail):
      "`fd = 3` writes `fd`", "inside the loop at line 8"),
     (b"again:", b"\t\tcount = count + 1; vec[0] = argv[0]; vec[1] = NULL;", b"\tif (n--) goto again;",
      "`count = count + 1` writes `count`", "the `goto again` at line 17 comes back to its label at line 8"),
+    (b"\tstatic jmp_buf back;\n\tif (setjmp(back)) n = 0;", b"\t\tcount++; vec[0] = argv[count]; vec[1] = NULL;",
+     b"", "`count++` writes `count`", "the function calls `setjmp` at line 9"),
 ])
 def test_a_child_local_a_later_run_of_the_child_reads_is_review(head, child, tail, what, how):
     [f] = child_only(child, head, tail)

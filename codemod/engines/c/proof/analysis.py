@@ -118,8 +118,7 @@ def analyse(body: list, options: Options, private: Optional[dict] = None,
     analysis.private = set(private or {})
     analysis.locals.update(private or {})
     stmts = flatten(body)
-    checker = _Checker(analysis, options, private or {}, _handoff_candidates(stmts, options), result)
-    checker.again = dict(again or {})
+    checker = _Checker(analysis, options, private or {}, _handoff_candidates(stmts, options), result, again)
     for stmt in body:
         checker.visit(stmt, loops=0, switches=0)
     result = analysis
@@ -191,14 +190,14 @@ class _Checker:
     _expanded_at: Optional[Node] = None  # the call of the outermost of them
 
     def __init__(self, result: ChildAnalysis, options: Options, private: dict, handoffs: Optional[dict] = None,
-                 vfork_result: Optional[str] = None):
+                 vfork_result: Optional[str] = None, again: Optional[dict] = None):
         self.r = result
         self.options = options
         self.scopes: list = [dict(private), {}]
         self.handoffs = handoffs or {}
         self.vfork_result = vfork_result
         self.ends = False              # some call execs or ends the process
-        self.again: dict = {}          # child-only locals a later run of the region reads
+        self.again = dict(again or {})  # child-only locals a later run of the region reads
 
     def local(self, name: str):
         """The declarator of the region's variable ``name`` in scope here,

@@ -37,6 +37,7 @@ def child_locals(site, flatten) -> tuple:
     # A parameter is the function's own copy: storing to it (`arg++`) is a
     # local store; what it points to is not.
     candidates: dict = dict(summaries.parameter_idents(site.function))
+    parameters = set(candidates)
     idx = index(site.function)
     for decl in idx.of("declaration"):
         if lo <= decl.start_byte < hi or not (body.start_byte <= decl.start_byte < body.end_byte):
@@ -46,6 +47,7 @@ def child_locals(site, flatten) -> tuple:
             continue
         for ident in declarators(decl):
             candidates[text(ident)] = ident
+            parameters.discard(text(ident))
     again = runs_again(site, idx)
     private, repeated = {}, {}
     for name, decl_ident in candidates.items():
@@ -56,7 +58,7 @@ def child_locals(site, flatten) -> tuple:
         if any(n.parent.type == "pointer_expression" and n.parent.child_by_field_name("operator").type == "&"
                for n in uses):
             continue
-        array = decl_ident.parent.type == "array_declarator" and not _in_parameters(decl_ident)
+        array = name not in parameters and decl_ident.parent.type == "array_declarator"
         if again and (array or sets_first(flatten(site.region.body), name) is not True):
             repeated[name] = again
             continue
@@ -64,11 +66,11 @@ def child_locals(site, flatten) -> tuple:
     return private, repeated
 
 
-def runs_again(site, idx=None) -> str:
-    """How ``site``'s function can reach its child region a second time in
-    one call ('' when it cannot): a loop around the region, a `goto` at or
-    after the region's start to a label before it, or a setjmp anywhere."""
-    idx = idx or index(site.function)
+def runs_again(site, idx) -> str:
+    """How ``site``'s function (``idx``, its node index) can reach its
+    child region a second time in one call ('' when it cannot): a loop
+    around the region, a `goto` at or after the region's start to a label
+    before it, or a setjmp anywhere."""
     start = site.region.body[0].start_byte
     body = site.function.child_by_field_name("body")
     node = site.region.body[0].parent
@@ -155,10 +157,3 @@ def _stores(expr: Node, name: str) -> bool:
 
 def _mentions(node: Optional[Node], name: str) -> bool:
     return node is not None and any(n.type == "identifier" and text(n) == name for n in walk(node))
-
-
-def _in_parameters(ident: Node) -> bool:
-    node = ident.parent
-    while node is not None and node.type not in ("parameter_declaration", "declaration", "function_definition"):
-        node = node.parent
-    return node is not None and node.type == "parameter_declaration"
