@@ -1050,6 +1050,28 @@ def test_a_helper_ends_the_child_only_when_every_path_ends_the_process(scan, hel
         assert "fall out of its region" in f["message"] or "`goto out;` leaves" in f["message"]
 
 
+@pytest.mark.parametrize("helper,verdict,fragment", [
+    # busybox's bb_verror_msg jumps forward to `add_pfx_and_sfx:` inside an
+    # else-block: a jump inside the helper leaves nothing.
+    ("int note(int fd, char *buf, int n)\n{\n\tif (n <= 0)\n\t\tgoto out;\n\tif (n > 80) {\n\t\tn = 80;\n"
+     "\t} else {\n out:\n\t\tn = 1;\n\t}\n\treturn write(fd, buf, n);\n}\n", "fork", "nothing the parent shares"),
+    # What follows the label is read like the rest.
+    ("int seen;\nint note(int fd, char *buf, int n)\n{\n\tif (n <= 0)\n\t\tgoto out;\n\treturn write(fd, buf, n);\n"
+     "out:\n\tseen = 1;\n\treturn 0;\n}\n", "review", "writes `seen` at note.c:12"),
+    # A label the helper does not have is a jump out of it (a macro's goto).
+    ("int note(int fd, char *buf, int n)\n{\n\tif (n <= 0)\n\t\tgoto elsewhere;\n\treturn write(fd, buf, n);\n}\n",
+     "review", "`goto elsewhere;` leaves the child region"),
+])
+def test_a_goto_to_the_helpers_own_label_stays_inside_it(scan, helper, verdict, fragment):
+    files = {"main.c": child("note(2, argv[0], 3);\nexecv(argv[0], argv);\n_exit(127);",
+                             "int note(int, char *, int);\n"),
+             "note.c": HEAD + helper}
+    f = site(scan(files)[0])
+    assert f["verdict"] == verdict, texts(f)
+    if verdict == "review":
+        assert fragment in f["message"], texts(f)
+
+
 # -- the parent's own branches ---------------------------------------------------
 
 PARENT_SWITCH = HEAD + """

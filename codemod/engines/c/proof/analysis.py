@@ -22,7 +22,8 @@ from codemod.engines.c.project.libc import Kind
 from codemod.engines.c.proof import macros
 from codemod.engines.c.proof.sites import SYNTAX
 from codemod.engines.c.proof.spawnmatch import SpawnMatcher
-from codemod.engines.c.frontend.syntax import Node, arguments, call_name, declarators, has_inner, line, null_pointer, short, squash, statements, text, unparen
+from codemod.engines.c.frontend.syntax import (Node, arguments, call_name, declarators, has_inner, line, null_pointer, short,
+                                             squash, statements, text, unparen, walk)
 
 R = For("c")
 
@@ -531,11 +532,14 @@ def _where(spec) -> str:
 class HelperChecker(_Checker):
     """The checker run over a project function's body (see
     :mod:`codemod.engines.c.proof.summaries`): its parameters are its own, it may
-    return, and writes through pointer parameters are out-arguments."""
+    return, a `goto` to one of its own labels stays inside it, and writes
+    through pointer parameters are out-arguments."""
 
     def __init__(self, fn: Node, options: Options, knowledge, stack: tuple):
         from codemod.engines.c.proof import summaries
         self.params = summaries.param_names(fn)
+        self.fn = fn
+        self.labels: Optional[set] = None
         private = {name: fn for name in self.params}
         super().__init__(ChildAnalysis(), options, private, {})
         self.stack = stack
@@ -560,12 +564,28 @@ class HelperChecker(_Checker):
             for child in node.children:
                 super().visit(child, loops, switches)
             return
+        if node.type == "goto_statement" and self.own_label(node):
+            # What the helper writes is read from every statement whatever
+            # their order; whether it never returns is decided without
+            # trusting a body that jumps (summaries.ends_in_exit).
+            return
         if node.type == "call_expression":
             self.calls.append(node)
         super().visit(node, loops, switches)
 
     def flushing(self, call: Node, name: str, spec) -> None:
         self.flushing_calls.append(call)
+
+    def own_label(self, jump: Node) -> bool:
+        """The `goto` jumps to a label of this helper's body (from a macro's
+        expansion too: the macro's goto is the helper's)."""
+        label = jump.child_by_field_name("label")
+        if label is None:
+            return False
+        if self.labels is None:
+            self.labels = {text(s.child_by_field_name("label")) for s in walk(self.fn)
+                           if s.type == "labeled_statement" and s.child_by_field_name("label") is not None}
+        return text(label) in self.labels
 
     def outer_target(self, target: Node):
         from codemod.engines.c.proof import summaries
