@@ -100,6 +100,14 @@ def _parser() -> argparse.ArgumentParser:
                         help="a project function that execs or exits and never returns (repeatable)")
         sp.add_argument("--safe-function", action="append", default=[], metavar="NAME",
                         help="a project function a child may call (repeatable)")
+        sp.add_argument("--die-function", action="append", default=[], metavar="NAME",
+                        help="a project function that ends the process and never execs, such as busybox's "
+                             "xfunc_die (repeatable): what a failing child does before calling it is its own "
+                             "after fork")
+        sp.add_argument("--strict-exits", action=argparse.BooleanOptionalAction, default=None,
+                        help="keep for review a child that may end through project code calling exit() (its "
+                             "set-up or exec failed): after fork that exit flushes the child's copies of the "
+                             "parent's stdio buffers (default: fork, with the reason)")
         sp.add_argument("--include-dir", action="append", default=[], metavar="DIR",
                         help="also read the definitions in DIR (helpers, wrappers, noreturn declarations) "
                              "without analysing its files (repeatable)")
@@ -255,7 +263,8 @@ def _check_dirs(args) -> None:
 def _check_names(args) -> None:
     for flag, key, values in (("--alias", "aliases", args.alias), ("--exec-wrapper", "exec-wrappers",
                                                                    args.exec_wrapper),
-                              ("--safe-function", "safe-functions", args.safe_function)):
+                              ("--safe-function", "safe-functions", args.safe_function),
+                              ("--die-function", "die-functions", args.die_function)):
         for name in values:
             problem = config.bad_name(key, name)
             if problem:
@@ -276,6 +285,8 @@ def _options(args, cfg) -> tuple:
         aliases=_aliases(args, cfg),
         exec_wrappers=tuple(dict.fromkeys(cfg.exec_wrappers + args.exec_wrapper)),
         safe_functions=tuple(dict.fromkeys(cfg.safe_functions + args.safe_function)),
+        die_functions=tuple(dict.fromkeys(cfg.die_functions + args.die_function)),
+        strict_exits=cfg.strict_exits if args.strict_exits is None else args.strict_exits,
         spawnp=cfg.spawnp if args.spawnp is None else args.spawnp,
         max_parse_memory=args.max_parse_memory or cfg.max_parse_memory,
         max_worker_memory=args.max_worker_memory or cfg.max_worker_memory,

@@ -34,6 +34,8 @@ def add(sub, version: str) -> None:
                         help="the branch the commits go on (default: vfork-codemod)")
         sp.add_argument("--include-review", action="store_true", help="also commit the proposed fork rewrites")
         sp.add_argument("--spawnp", action="store_true", help="let execvp & co. become posix_spawnp")
+        sp.add_argument("--strict-exits", action="store_true",
+                        help="keep for review a child that may end through a helper's exit()")
         sp.add_argument("--target", choices=("glibc", "posix"), default=None, help="as for scan")
 
     plan = verbs.add_parser("plan", help="write one job per repository", allow_abbrev=False)
@@ -62,6 +64,8 @@ def _flags(args) -> list:
         out.append("--include-review")
     if args.spawnp:
         out.append("--spawnp")
+    if args.strict_exits:
+        out.append("--strict-exits")
     if args.target:
         out += ["--target", args.target]
     return out

@@ -17,6 +17,8 @@ class RunOptions:
     exec_wrappers: tuple = ()
     safe_functions: tuple = ()
     spawnp: bool = False         # execvp & co. may become posix_spawnp (no /bin/sh fallback for scripts)
+    die_functions: tuple = ()    # project functions that end the process without exec'ing
+    strict_exits: bool = False   # a child that may end through a helper's exit() stays review
     max_parse_memory: int = 400  # MB a file's parse may use: larger C files are skipped, Python stopped
     max_worker_memory: int = 2048  # MB a worker process may grow by: past it, the file it analyses fails alone
     diffs: bool = False          # also make each changed file's unified diff (FileResult.patch)

@@ -45,6 +45,10 @@ ADVICE = {
         "The child changes the environment the parent also uses.",
         "Build the child's environment as an array and pass it to execve/execle (envp), or to "
         "posix_spawn's envp argument, instead of calling setenv/putenv in the child."),
+    "library-state": Advice(
+        "The child changes state the C library keeps for the whole process (syslog's connection to the "
+        "log): under vfork that state is the parent's.",
+        "Open the log in the parent before vfork (openlog with LOG_NDELAY), or report from the parent."),
     "heap": Advice(
         "The child allocates or frees memory in the parent's heap.",
         "Prepare every buffer in the parent before vfork; the child should only make system calls."),
@@ -100,6 +104,7 @@ BREAKS = {
     "stdio": ("{name}() writes stdio buffers", "writes stdio buffers"),
     "environ": ("{name}() changes the environment", "changes the environment"),
     "heap": ("{name}() allocates", "allocates"),
+    "library-state": ("{name}() changes C library state", "changes C library state"),
     "leaves": ("child can leave its region", "child can leave its region"),
     "wrapper": ("vfork wrapper", "vfork wrapper"),
     "untracked-result": ("vfork result not followed", "vfork result not followed"),
@@ -237,6 +242,7 @@ KINDS = {
     "imports": _k("`{code}` changes sys.modules, shared with the parent"),
     "rebinds": _k("`{code}` changes names the parent can see"),
     "writes-stdio": _k("`{name}()` writes {what}", "stdio"),
+    "writes-syslog": _k("`{name}()` writes {what}", "library-state"),
     "writes-heap": _k("`{name}()` writes {what}", "heap"),
     "writes-environ": _k("`{name}()` writes {what}", "environ"),
     "writes-stack": _k("`{name}()` writes {what}"),
@@ -347,7 +353,12 @@ KINDS = {
     "helper-call": _k("`{name}()` is project code ({where}): {spawn} cannot run it"),
     "helper-calls-exit": _k("`{name}()` ({where}) ends in exit(): after fork it flushes the stdio buffers the child "
                             "copied from the parent a second time (under vfork it flushes the parent's own); only "
-                            "_exit is safe in a child", "stdio"),
+                            "_exit is safe in a child (--strict-exits)", "stdio"),
+    "exits-in-helper": _k("`{name}()` ({where}) may end a child whose set-up or exec failed through exit() or "
+                          "stdio: after fork it works on the child's copies of the parent's stdio buffers, so in "
+                          "that failing run output the parent had buffered may appear twice (under vfork it was "
+                          "written once); runs that reach exec are unchanged (--strict-exits keeps such a child "
+                          "for review)"),
     "retry-macro": _k("`{name}` retries the call in a loop while it fails with EINTR: {spawn} cannot"),
     "ptrace-request": _k("`ptrace({request}, ...)` acts on another process: only PTRACE_TRACEME (PT_TRACE_ME, request 0) "
                          "is known to touch nothing but the child", "unknown-code"),

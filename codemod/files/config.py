@@ -18,6 +18,8 @@ KEYS = {
     "aliases": "list of names that behave like vfork (xvfork, XVFORK)",
     "exec-wrappers": "list of project functions that exec or exit and never return",
     "safe-functions": "list of project functions a child may call",
+    "die-functions": "list of project functions that end the process and never exec",
+    "strict-exits": "true or false (a child that may end through a helper's exit() stays review)",
     "max-parse-memory": "a whole number of megabytes (at least 16)",
     "max-worker-memory": "a whole number of megabytes (at least 16)",
     "include-dirs": "list of folders, relative to the configuration file, whose definitions the project index reads",
@@ -26,7 +28,8 @@ KEYS = {
     "undefines": "list of names the build leaves undefined (as cc -U)",
     "compile-commands": "path of a compile_commands.json, relative to the configuration file",
 }
-NAME_KEYS = {"aliases": "C identifier", "exec-wrappers": "function name", "safe-functions": "function name"}
+NAME_KEYS = {"aliases": "C identifier", "exec-wrappers": "function name", "safe-functions": "function name",
+             "die-functions": "function name"}
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 NAME_RULES = {"C identifier": rf"^{_IDENT}$", "function name": rf"^{_IDENT}(\.{_IDENT})*$"}
 MIN_PARSE_MEMORY = 16
@@ -49,6 +52,8 @@ class Config:
         self.aliases: list = []
         self.exec_wrappers: list = []
         self.safe_functions: list = []
+        self.die_functions: list = []
+        self.strict_exits = False
         self.max_parse_memory = 400
         self.max_worker_memory = 2048
         self.include_dirs: list = []
@@ -158,7 +163,7 @@ def parse(table: dict, source: Path) -> Config:
         if key == "target":
             if value not in ("glibc", "posix"):
                 raise ConfigError(f"{source}: `target` must be {KEYS['target']}, not {value!r}")
-        elif key in ("include-review", "spawnp", "project"):
+        elif key in ("include-review", "spawnp", "project", "strict-exits"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{source}: `{key}` must be true or false, not {_kind(value)}")
         elif key in ("max-parse-memory", "max-worker-memory"):

@@ -188,3 +188,15 @@ def test_a_bad_repository_list_names_the_line(tmp_path):
     listing.write_text("one two\n")
     proc = tool("campaign", "plan", str(listing), "--out", str(tmp_path / "out"))
     assert proc.returncode == 2 and "repos.txt:1: one repository a line" in proc.stderr
+
+
+def test_the_policy_flags_travel_into_every_job(tmp_path):
+    listing = tmp_path / "repos.txt"
+    listing.write_text(str(tmp_path / "some-repo") + "\n")
+    out = tmp_path / "campaign"
+    proc = tool("campaign", "plan", str(listing), "--out", str(out), "--strict-exits", "--spawnp")
+    assert proc.returncode == 0, proc.stderr
+    [job] = (out / "jobs.txt").read_text().splitlines()
+    assert " --spawnp" in job and " --strict-exits" in job
+    proc = tool("campaign", "plan", str(listing), "--out", str(tmp_path / "plain"))
+    assert "--strict-exits" not in (tmp_path / "plain" / "jobs.txt").read_text()

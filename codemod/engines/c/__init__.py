@@ -25,7 +25,8 @@ class CEngine(Engine):
         """The analysis options for a run (codemod.core.options.RunOptions)."""
         from codemod.engines.c.proof.analysis import Options
         return Options(target=run.target, aliases=run.aliases, exec_wrappers=run.exec_wrappers,
-                       safe_functions=run.safe_functions, spawnp=run.spawnp, project=run.knowledge,
+                       safe_functions=run.safe_functions, die_functions=run.die_functions, spawnp=run.spawnp,
+                       strict_exits=run.strict_exits, project=run.knowledge,
                        defines=run.defines, undefines=run.undefines)
 
     def learn(self, tree, results: list, run, analyse):

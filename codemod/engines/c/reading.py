@@ -178,7 +178,14 @@ class Reading:
         if configured and decision.verdict is not Verdict.REVIEW:
             decision = decision._replace(verdict=Verdict.REVIEW, reasons=configured, fix="fork")
         if decision.verdict is Verdict.FORK and decision.child.exit_helpers:
-            decision = decision._replace(verdict=Verdict.REVIEW, reasons=list(decision.child.exit_helpers))
+            # Project code that ends a failing child through exit() (or
+            # writes stdio first) runs after fork on the child's copies of
+            # the parent's buffers: listed in what a rewrite may change,
+            # review under --strict-exits.
+            strict = options.strict_exits
+            helpers = [h.reason(strict) for h in decision.child.exit_helpers]
+            decision = decision._replace(verdict=Verdict.REVIEW, reasons=helpers) if strict \
+                else decision._replace(reasons=list(decision.reasons) + helpers)
         self.decisions[tok.start_byte] = (site, decision)
         fname = function_name(site.function) if site.function is not None else None
         finding = Finding(self.path, line(tok), tok.start_point.column + 1, "c", decision.verdict, "",

@@ -40,6 +40,15 @@ def test_the_configuration_decides_names():
     assert [d for _, _, d in out.configured] == ["#ifdef HAVE_X", "#elif BAR"]
 
 
+def test_a_group_the_file_decides_is_not_decided_by_the_configuration():
+    # busybox's tar.c: `#  define WAIT_FOR_CHILD 0` then `#  if WAIT_FOR_CHILD` in the child.
+    source = b"#define WAIT 0\n#if WAIT\nx\n#endif\n#if HAVE_X\ny\n#endif\n"
+    assert blank(source).configured == []
+    out = blank(source, Config({"HAVE_X": "1", "WAIT": "1"}))
+    assert [d for _, _, d in out.configured] == ["#if HAVE_X"]
+    assert out.text.split(b"\n")[2].strip() == b""      # the file's own 0 wins over -D WAIT
+
+
 @pytest.mark.parametrize("expr,config,value", [
     (b"0", Config(), 0), (b"1", Config(), 1), (b"0 && FOO", Config(), 0), (b"1 || FOO", Config(), 1),
     (b"FOO", Config(), None), (b"defined(FOO)", Config({"FOO": "1"}), 1), (b"!defined FOO", Config({}, frozenset({"FOO"})), 1),

@@ -85,10 +85,14 @@ def test_a_helper_through_another_helper_names_both(scan):
     assert "`outer()` (a.c:2) at a.c:4: `inner()` (b.c:2) writes `hits` at b.c:4, declared at b.c:1" in f["message"]
 
 
-def test_a_helper_ending_in_exit_is_not_fork_safe(scan):
+def test_a_helper_ending_in_exit_is_fork_with_what_changes_or_review_when_strict(scan):
+    """Its exit() runs only in a child whose exec failed (see test_failure_paths)."""
     files = {"main.c": child("umask(022);\nexecv(argv[0], argv);\nfail();", "void fail(void);\n"),
              "fail.c": "#include <stdlib.h>\nvoid fail(void)\n{\n\texit(3);\n}\n"}
     f = site(scan(files)[0])
+    assert f["verdict"] == "fork"
+    assert "`fail()` (fail.c:2) may end a child whose set-up or exec failed through exit()" in texts(f)
+    f = site(scan(files, "--strict-exits")[0])
     assert f["verdict"] == "review"
     assert "`fail()` (fail.c:2) ends in exit(): after fork it flushes the stdio buffers" in f["message"]
 
@@ -275,6 +279,9 @@ def test_err_whose_status_has_side_effects_is_not_rewritten(scan):
     files = {"main.c": child('int n = 0;\numask(022);\nexecv(argv[0], argv);\nerr(n++, "exec");',
                              "#include <err.h>\n")}
     f = site(scan(files)[0])
+    assert f["verdict"] == "fork" and "`err()` (the C library) may end a child whose set-up or exec failed" in texts(f)
+    assert "becomes `(warn(" not in texts(f)
+    f = site(scan(files, "--strict-exits")[0])
     assert f["verdict"] == "review" and "`err()` (the C library) ends in exit()" in f["message"]
 
 

@@ -223,6 +223,12 @@ def blank(source: bytes, config: Config = Config()) -> Optional[Blanked]:
     # as the preprocessor would, within the group they are in; after an
     # undecided group ends, what it changed is unknown.
     scopes = [(dict(config.defines), set(config.undefines))]
+    own: set = set()         # names the file's own #define/#undef lines set
+
+    def the_files() -> Config:
+        """What the file alone says: a group it decides is not "decided by the configuration"."""
+        c = current()
+        return Config({n: v for n, v in c.defines.items() if n in own}, frozenset(c.undefines & own))
 
     def current() -> Config:
         defines, undefines = scopes[-1]
@@ -264,6 +270,7 @@ def blank(source: bytes, config: Config = Config()) -> Optional[Blanked]:
                 defines, undefines = scopes[-1]
                 defines.pop(name, None)
                 undefines.discard(name)
+                own.add(name)
                 if d.group(1) == b"undef":
                     undefines.add(name)
                 elif not d.group(3):          # a function-like macro leaves `#if NAME(...)` undecided
@@ -282,7 +289,7 @@ def blank(source: bytes, config: Config = Config()) -> Optional[Blanked]:
                 stack.append(["open", False, start, False])
             else:
                 stack.append(["live" if value else "dead", bool(value), start, True])
-                if _condition(kind, rest, Config()) is None:
+                if _condition(kind, rest, the_files()) is None:
                     configured.append((start, source[start:end].decode("utf-8", "replace").strip()))
                 wipe(start, end)
             continue
@@ -310,7 +317,7 @@ def blank(source: bytes, config: Config = Config()) -> Optional[Blanked]:
             wipe(start, end)
             continue
         value = 0 if entry[1] else evaluate(rest, config)         # elif
-        if value is not None and not entry[1] and evaluate(rest, Config()) is None:
+        if value is not None and not entry[1] and evaluate(rest, the_files()) is None:
             configured.append((entry[2], source[start:end].decode("utf-8", "replace").strip()))
         if value is None:
             # Every branch before was dead: from here the group reads as `#if X`.

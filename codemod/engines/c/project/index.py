@@ -23,7 +23,7 @@ import re
 from typing import Optional
 
 from codemod.core.model import MACRO_BODY, RETURNS, Skip
-from codemod.engines.c.frontend import cost
+from codemod.engines.c.frontend import cost, preproc
 from codemod.engines.c.project import libc
 from codemod.engines.c.project.knowledge import (
     FileFacts, Knowledge, Redirect, Wrapper, blank_literals, facts,
@@ -49,6 +49,7 @@ class _Index:
         self._headers: Optional[dict] = None   # file name -> [(path, shown)] of the tree's headers
         self.knowledge = Knowledge()
         self.candidates = None          # _Candidates, False when over budget, None before the search
+        self._config = preproc.Config(dict(run.defines), frozenset(run.undefines))
 
     def facts_of(self, path: str, wanted: tuple = ()) -> FileFacts:
         """What ``path`` defines, parsed once per run; a file too big to
@@ -66,6 +67,12 @@ class _Index:
             return self._unread(path, display, f"cannot read it: {exc.strerror or exc}")
         ranges = cost.c_ranges(source, self.run.max_parse_memory, tuple(w.encode() for w in wanted))
         self.tree.reads += 1
+        # What `#if 0` and the run's -D/-U leave out is no definition of
+        # this build (busybox's second bb_verror_msg, under #ifdef
+        # VERSION_WITH_WRITEV); offsets and lines stay.
+        blanked = preproc.blank(source, self._config)
+        if blanked is not None:
+            source = blanked.text
         if isinstance(ranges, Skip):
             return FileFacts(display, {}, {}, unread=str(ranges))
         from codemod.output import progress

@@ -127,6 +127,8 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
                 for d in child.children_by_field_name("declarator"):
                     while d is not None and d.type not in ("identifier", "function_declarator"):
                         d = d.child_by_field_name("declarator")
+                    if d is not None and d.type == "function_declarator":
+                        d = _pointer_variable(d)
                     if d is not None and d.type == "identifier":
                         globals_.setdefault(text(d), line(child))
 
@@ -143,6 +145,18 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
         body = text(value).replace("\\\r\n", "\n").replace("\\\n", "\n") if value is not None else ""
         add(Definition(text(name), "macro", path, line(node), body, params, condition=_conditions(node)))
     return FileFacts(path, defs, globals_, tuple(includes))
+
+
+def _pointer_variable(fd: Node) -> Optional[Node]:
+    """The name a function-pointer variable's declarator declares (busybox's
+    `void (*die_func)(void);`), or None for a function's own declarator."""
+    inner = fd.child_by_field_name("declarator")
+    if inner is None or inner.type != "parenthesized_declarator":
+        return None
+    d = next((c for c in inner.named_children if c.type == "pointer_declarator"), None)
+    while d is not None and d.type != "identifier":
+        d = d.child_by_field_name("declarator")
+    return d
 
 
 def _conditions(node: Node) -> str:

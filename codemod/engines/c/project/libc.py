@@ -33,12 +33,17 @@ class Spec:
     # Project code (codemod.engines.c.proof.summaries): where it is defined,
     # ("`die()`", "src/util.c:12"); a reason a child may not call it
     # (kind, fields); a reason posix_spawn cannot run it; a macro to expand
-    # at the call site; whether it ends in exit() (flushing stdio).
+    # at the call site; whether it ends in exit() (flushing stdio), or works
+    # on stdio or the heap on its way out; whether it may exec; whether it
+    # ends the process without ever exec'ing (a die(): what it does happens
+    # only in a child that failed).
     origin: tuple = ()
     review: Optional[tuple] = None
     beyond: Optional[tuple] = None
     macro: Optional[object] = None
     flushes: bool = False
+    execs: bool = False
+    dies: bool = False
     # Where the fact comes from (man page or libc source), for the entries added from project use.
     cite: str = field(default="", compare=False)
 
@@ -70,6 +75,7 @@ FD_ARG = {"write": 0, "dprintf": 0}
 _SHARED_STDIO = "the stdio buffers shared with the parent"
 _SHARED_HEAP = "the allocator state shared with the parent"
 _SHARED_ENV = "environ, shared with the parent"
+_SHARED_LOG = "syslog's connection state (its socket and flags), shared with the parent"
 
 # The exits an exec-failure tail may end in and still become posix_spawn:
 # they say nothing (a failed spawn reports to the parent instead).
@@ -78,8 +84,8 @@ SILENT_EXITS = frozenset({"_exit", "_Exit", "exit"})
 _TABLE: dict[str, Spec] = {
     **{name: Spec(Kind.EXEC) for name in EXECS},
     "fexecve": Spec(Kind.EXEC), "execveat": Spec(Kind.EXEC),
-    "_exit": Spec(Kind.EXIT), "_Exit": Spec(Kind.EXIT),
-    "exit": Spec(Kind.EXIT), "abort": Spec(Kind.EXIT),
+    "_exit": Spec(Kind.EXIT, dies=True), "_Exit": Spec(Kind.EXIT, dies=True),
+    "exit": Spec(Kind.EXIT, dies=True), "abort": Spec(Kind.EXIT, dies=True),
     # Diagnostics.  Stream functions are DIAG only when the stream is
     # stderr (the analysis checks STREAM_ARG); fd functions touch no memory.
     "perror": Spec(Kind.DIAG), "psignal": Spec(Kind.DIAG),
@@ -116,6 +122,8 @@ _TABLE: dict[str, Spec] = {
     "getrlimit": Spec(Kind.SAFE, out_args=(1,)),
     "memset": Spec(Kind.SAFE, out_args=(0,)),
     "memcpy": Spec(Kind.SAFE, out_args=(0,)),
+    "memmove": Spec(Kind.SAFE, out_args=(0,), cite="memmove(3): copies n bytes from src to dest (the areas "
+                    "may overlap); writes only dest"),
     "strcpy": Spec(Kind.SAFE, out_args=(0,)),
     "strncpy": Spec(Kind.SAFE, out_args=(0,)),
     "snprintf": Spec(Kind.SAFE, out_args=(0,)),
@@ -134,8 +142,11 @@ _TABLE: dict[str, Spec] = {
     **{name: Spec(Kind.SHARED, writes=_SHARED_ENV) for name in (
         "setenv", "unsetenv", "putenv", "clearenv",
     )},
+    **{name: Spec(Kind.SHARED, writes=_SHARED_LOG, cite="syslog(3): openlog() is called on first use when "
+                  "the log is not open; glibc misc/syslog.c keeps the socket and its state in static variables")
+       for name in ("syslog", "vsyslog", "openlog", "closelog")},
     # Added for project code seen in BSD and glibc trees; each with its source.
-    **{name: Spec(Kind.EXIT, flushes=True, cite="err(3): the err() functions do not return, but exit with the "
+    **{name: Spec(Kind.EXIT, flushes=True, dies=True, cite="err(3): the err() functions do not return, but exit with the "
                   "value of the argument eval (exit(3), which flushes stdio); glibc misc/err.c")
        for name in ("err", "errx", "verr", "verrx", "errc", "verrc")},
     **{name: Spec(Kind.DIAG, cite="err(3): the warn() functions display a formatted error message on the "
@@ -188,19 +199,26 @@ _TABLE: dict[str, Spec] = {
 
 STDERR_STREAMS = {"stderr"}
 # The reason kind (codemod.core.reasons) of a call that writes shared memory, by what it writes.
-WRITES_KIND = {_SHARED_STDIO: "writes-stdio", _SHARED_HEAP: "writes-heap", _SHARED_ENV: "writes-environ"}
+WRITES_KIND = {_SHARED_STDIO: "writes-stdio", _SHARED_HEAP: "writes-heap", _SHARED_ENV: "writes-environ",
+               _SHARED_LOG: "writes-syslog"}
 
 
 EXEC_WRAPPER = Spec(Kind.EXIT, writes="project exec wrapper")
 
 
-def lookup(name: str, exec_wrappers=(), safe_functions=()) -> Optional[Spec]:
+def lookup(name: str, exec_wrappers=(), safe_functions=(), die_functions=()) -> Optional[Spec]:
     """The table entry for ``name``, or None for an unknown function.
     Project functions from the configuration come first: `exec-wrappers`
-    never return (like _exit), `safe-functions` write nothing the parent uses."""
+    never return (like _exit), `safe-functions` write nothing the parent
+    uses, `die-functions` end the process without exec'ing (whatever they
+    do, they do in a child that failed) and may call exit()."""
     if name in exec_wrappers:
         return EXEC_WRAPPER
     if name in safe_functions:
         return Spec(Kind.SAFE)
+    if name in die_functions:
+        where = "the configuration's die-functions"
+        return Spec(Kind.EXIT, origin=(f"`{name}()`", where), beyond=("helper-call", {"where": where}),
+                    flushes=True, dies=True)
     return _TABLE.get(name)
 

@@ -42,7 +42,24 @@ class ChildAnalysis(region.ChildBase):
         self.private: set = set()      # outer locals only the region mentions
         self.handoffs: list = []       # Handoff: values stored for the parent after a failed exec
         self.handoff_vars: list = []   # their variables (codemod.engines.c.rewrite.handoff.Variable), once each
-        self.exit_helpers: list = []   # (line, Spec) of calls that end in exit(): no fork rewrite
+        # Calls of project code that ends a failing child through exit() or
+        # works on stdio on its way out (HelperExit): fork changes what
+        # that failing run prints (codemod.engines.c.reading decides).
+        self.exit_helpers: list = []
+
+
+@dataclass(frozen=True)
+class HelperExit:
+    """A call in the child of project code (or err()) that may end the
+    child through exit(), or write stdio before it ends it."""
+
+    line: int
+    name: str
+    where: str
+
+    def reason(self, strict: bool):
+        """Its reason: review under --strict-exits, else what the fork rewrite changes."""
+        return R("helper-calls-exit" if strict else "exits-in-helper", self.line, name=self.name, where=self.where)
 
 
 @dataclass(frozen=True)
@@ -64,7 +81,9 @@ class Options:
     aliases: tuple = ()            # project names that behave like vfork
     exec_wrappers: tuple = ()      # project functions that exec or exit, never returning
     safe_functions: tuple = ()     # project functions a child may call
+    die_functions: tuple = ()      # project functions that end the process and never exec
     spawnp: bool = False           # execvp & co. may become posix_spawnp (no /bin/sh fallback)
+    strict_exits: bool = False     # a child whose failure ends through a helper's exit() stays review
     project: Optional[object] = field(default=None, compare=False)   # codemod.engines.c.project.knowledge.Knowledge
     path: str = ""                 # the file analysed, as shown (its own definitions come first)
     asked: Optional[set] = field(default=None, compare=False)   # names missing from the C library, collected
@@ -79,7 +98,7 @@ class Options:
         (with ``arity``, the call's argument count: a definition taking
         another count is not the function called; with ``functions``, a
         macro of that name is not the one meant)."""
-        found = libc.lookup(name or "", self.exec_wrappers, self.safe_functions)
+        found = libc.lookup(name or "", self.exec_wrappers, self.safe_functions, self.die_functions)
         if found is None and name and self.asked is not None and not stack:
             self.asked.add(name)
         if found is None and name and self.project is not None:
@@ -198,6 +217,7 @@ class _Checker:
         self.handoffs = handoffs or {}
         self.vfork_result = vfork_result
         self.ends = False              # some call execs or ends the process
+        self.execs = False             # some call may exec (an exec, a wrapper, a helper that is no die())
         self.again = dict(again or {})  # child-only locals a later run of the region reads
 
     def local(self, name: str):
@@ -312,7 +332,7 @@ class _Checker:
         if t == "field_expression":
             base = target.child_by_field_name("argument")
             if target.child_by_field_name("operator").type == "->":
-                return "pointer-write", {"target": f"through the pointer `{text(base)}`"}
+                return "pointer-write", {"target": f"through the pointer `{text(base)}`", "local": self.own(base)}
             return self.outer_target(base)
         if t == "subscript_expression":
             base = target.child_by_field_name("argument")
@@ -321,9 +341,10 @@ class _Checker:
                 return None
             if local is None and text(base) in self.again:
                 return "rerun-write", {"target": f"the array `{text(base)}`", "how": self.again[text(base)]}
-            return "pointer-write", {"target": f"through `{text(base)}`"}
+            return "pointer-write", {"target": f"through `{text(base)}`", "local": self.own(base)}
         if t == "pointer_expression":
-            return "pointer-write", {"target": f"through the pointer `{text(target.child_by_field_name('argument'))}`"}
+            base = target.child_by_field_name("argument")
+            return "pointer-write", {"target": f"through the pointer `{text(base)}`", "local": self.own(base)}
         return "pointer-write", {"target": f"`{text(target)}`"}
 
     def check_call(self, call: Node) -> None:
@@ -342,6 +363,10 @@ class _Checker:
             spec = self.lookup(name, len(arguments(call)), functions=True)
         if spec is not None and spec.kind in (Kind.EXEC, Kind.EXIT):
             self.ends = True
+        # A macro's own calls are read in its expansion.
+        if spec is not None and spec.macro is None and (spec.kind is Kind.EXEC or spec.execs or
+                                                        spec is libc.EXEC_WRAPPER):
+            self.execs = True
         if spec is libc.EXEC_WRAPPER:
             self.beyond(call, "exec-wrapper", name=name)
             return
@@ -349,6 +374,9 @@ class _Checker:
             project = self.options.project
             if project is not None and name in project.beyond:
                 self.review(call, "index-budget", name=name, why=project.beyond[name])
+            elif project is not None and project.declared_at(self.options.path, name):
+                # `die_func()`: a file-scope variable of the file, a function pointer.
+                self.review(call, "function-pointer", call=short(call))
             else:
                 self.review(call, "unknown-function", name=name)
             return
@@ -397,7 +425,7 @@ class _Checker:
     def flushing(self, call: Node, name: str, spec) -> None:
         """A call that ends in exit() (err(), a project die()): fine where
         posix_spawn replaces the child, not under fork."""
-        self.r.exit_helpers.append(R("helper-calls-exit", line(call), name=name, where=_where(spec)))
+        self.r.exit_helpers.append(HelperExit(line(call), name, _where(spec)))
 
     def expand(self, call: Node, name: str, spec) -> None:
         """A function-like project macro: its expansion, with this call's
@@ -468,7 +496,7 @@ class _Checker:
         if len(self.r.exit_calls) > n_exit or len(self.r.err_calls) > n_err:
             del self.r.exit_calls[n_exit:]
             del self.r.err_calls[n_err:]
-            self.r.exit_helpers.append(R("helper-calls-exit", at, name=name, where=d.where))
+            self.r.exit_helpers.append(HelperExit(at, name, d.where))
 
     def check_pointer_arg(self, call: Node, arg: Node, idx: int) -> None:
         """``arg`` is a pointer the callee writes through: `&x`, or an array name."""
@@ -487,7 +515,22 @@ class _Checker:
         local = self.local(text(base)) if base.type == "identifier" else None
         if local is not None and local is not _STATIC and local.type == "array_declarator":
             return
-        self.review(call, "pointer-arg-write", call=short(call), n=idx + 1, arg=text(arg))
+        self.review(call, "pointer-arg-write", call=short(call), n=idx + 1, arg=text(arg), local=self.own(base))
+
+    def own(self, pointer: Node) -> bool:
+        """``pointer`` is a plain local pointer of the code read here
+        (declared in it, not a parameter), whatever it points to: in a
+        die() that is the message buffer it built (summaries._outbound)."""
+        pointer = unparen(pointer)
+        if pointer.type == "update_expression":
+            pointer = unparen(pointer.child_by_field_name("argument"))
+        if pointer is None or pointer.type != "identifier":
+            return False
+        local = self.local(text(pointer))
+        return local is not None and local is not _STATIC and text(pointer) not in self.parameters()
+
+    def parameters(self) -> frozenset:
+        return frozenset()
 
 
 # err(3) calls exit() after its message; in a child under fork that would
@@ -564,6 +607,16 @@ class HelperChecker(_Checker):
             for child in node.children:
                 super().visit(child, loops, switches)
             return
+        if node.type in _CONDITIONAL:
+            # Every branch is read, so what the helper may write is what
+            # any configuration writes (none is rewritten); whether it
+            # never returns is not decided through them (summaries).
+            skip = {(c.start_byte, c.end_byte) for c in (node.child_by_field_name("condition"),
+                                                         node.child_by_field_name("name")) if c is not None}
+            for child in node.named_children:
+                if (child.start_byte, child.end_byte) not in skip:
+                    self.visit(child, loops, switches)
+            return
         if node.type == "goto_statement" and self.own_label(node):
             # What the helper writes is read from every statement whatever
             # their order; whether it never returns is decided without
@@ -575,6 +628,9 @@ class HelperChecker(_Checker):
 
     def flushing(self, call: Node, name: str, spec) -> None:
         self.flushing_calls.append(call)
+
+    def parameters(self) -> frozenset:
+        return frozenset(self.params)
 
     def own_label(self, jump: Node) -> bool:
         """The `goto` jumps to a label of this helper's body (from a macro's
@@ -613,6 +669,11 @@ class HelperChecker(_Checker):
             if spec is None or spec.kind not in kinds or spec.beyond is not None or spec is libc.EXEC_WRAPPER:
                 return False
         return not self.out_params
+
+
+# The conditional directives a helper's body may hold (a #define there
+# changes what the names after it mean: it stays preproc-in-child).
+_CONDITIONAL = frozenset({"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"})
 
 
 # ptrace's "trace me" request: glibc's PTRACE_TRACEME, the BSDs' and

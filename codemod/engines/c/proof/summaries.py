@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Optional
 
 from codemod.core import region
-from codemod.engines.c.project.libc import Kind, Spec
+from codemod.engines.c.project.libc import EXEC_WRAPPER, Kind, Spec
 from codemod.engines.c.project.knowledge import NORETURN_WORDS, Definition, Knowledge
 from codemod.engines.c.proof import sites
 from codemod.engines.c.frontend.syntax import Node, declarators, has_inner, parse, statements, text, unparen
@@ -125,7 +125,9 @@ def _join(functions: list, specs: list) -> Optional[Spec]:
             kind, fields = spec.review
             if "why" in fields:
                 fields = {**fields, "why": fields["why"] + _one_of(d, functions)}
-            return replace(spec, review=(kind, fields), origin=_origin(d))
+            # Only what every definition does on its way out is.
+            fields["outbound"] = all(s.review is None or s.review[1].get("outbound") for s in specs)
+            return replace(spec, review=(kind, fields), origin=_origin(d), execs=any(s.execs for s in specs))
     if any(spec.macro is not None for spec in specs):
         return None
     kinds = {spec.kind for spec in specs}
@@ -139,7 +141,8 @@ def _join(functions: list, specs: list) -> Optional[Spec]:
         return None
     return Spec(kind, tuple(sorted({i for spec in specs for i in spec.out_args})), origin=_origin(functions[0]),
                 beyond=next((spec.beyond for spec in specs if spec.beyond is not None), None),
-                flushes=any(spec.flushes for spec in specs))
+                flushes=any(spec.flushes for spec in specs), execs=any(spec.execs for spec in specs),
+                dies=all(spec.dies for spec in specs))
 
 
 def _one_of(d: Definition, functions: list) -> str:
@@ -224,7 +227,8 @@ def _macro(name: str, macros: list, knowledge: Knowledge, options, stack: tuple)
             if inner is not None:
                 return Spec(inner.kind, inner.out_args, inner.writes, origin=_origin(first),
                             review=inner.review, beyond=inner.beyond or ("helper-call", {
-                                "name": name, "where": first.where}), macro=inner.macro, flushes=inner.flushes)
+                                "name": name, "where": first.where}), macro=inner.macro, flushes=inner.flushes,
+                            execs=inner.execs or inner is EXEC_WRAPPER, dies=inner.dies)
         return _review(first, "helper-macro-value", body=" ".join(body.split())[:60])
     return Spec(Kind.EXIT if _macro_leaves(first) else Kind.SAFE, origin=_origin(first), macro=first)
 
@@ -291,22 +295,47 @@ def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spe
     for stmt in statements(body):
         checker.visit(stmt, loops=0, switches=0)
     never = _ends_process(body, checker.never_returns)
-    first = checker.first_problem()
-    if first is not None:
-        node, kind, fields = first
-        unsafe = _review(d, "helper-unsafe", why=_why(d, node, kind, fields, knowledge),
-                         at=f"{d.path}:{d.line + node.start_point.row}")
+    dies = never and not checker.execs
+    problems = checker.problems
+    # A die() (it never returns and never execs) runs only in a child that
+    # failed: what it does to the child's stdio, heap and errno on its way
+    # out is listed among what a fork rewrite may change in such a run.
+    kept = [p for p in problems if not _outbound(p[1], p[2])] if dies else problems
+    if kept:
+        node, kind, fields = kept[0]
+        unsafe = replace(_review(d, "helper-unsafe", why=_why(d, node, kind, fields, knowledge),
+                                 at=f"{d.path}:{d.line + node.start_point.row}",
+                                 outbound=all(_outbound(k, f) for _, k, f in problems)), execs=checker.execs)
         # A child may not call it, but whether it returns still counts
         # where only the parent runs: `case -1: warn(...); xexit(1);` does
         # not fall through into `case 0:`.
         return replace(unsafe, kind=Kind.EXIT) if never else unsafe
-    flushes = bool(checker.r.exit_calls) or bool(checker.flushing_calls)
+    flushes = bool(checker.r.exit_calls) or bool(checker.flushing_calls) or bool(problems)
     kind = Kind.EXIT if never else (Kind.DIAG if checker.only_calls(Kind.DIAG) else Kind.SAFE)
     # A helper that only reports and ends the child may stand in a failure
     # tail that posix_spawn replaces; any other helper rules posix_spawn out.
-    quiet = kind is Kind.DIAG or (kind is Kind.EXIT and checker.only_calls(Kind.DIAG, Kind.EXIT))
+    quiet = not problems and (kind is Kind.DIAG or (kind is Kind.EXIT and checker.only_calls(Kind.DIAG, Kind.EXIT)))
     beyond = None if quiet else ("helper-call", {"name": d.name, "where": d.where})
-    return Spec(kind, tuple(sorted(checker.out_params)), origin=_origin(d), beyond=beyond, flushes=flushes)
+    return Spec(kind, tuple(sorted(checker.out_params)), origin=_origin(d), beyond=beyond, flushes=flushes,
+                execs=checker.execs, dies=dies)
+
+
+# What a die() may do on its way out: the child's stdio, heap, syslog and errno,
+# and memory through its own local pointers (busybox's bb_verror_msg
+# builds its message in a buffer it allocated).  A store to a named
+# variable of the program stays a reason: the parent may read it to learn
+# how the child failed (a hand-off).
+_OUTBOUND = frozenset({"writes-stdio", "writes-heap", "stdio-stream", "writes-syslog"})
+
+
+def _outbound(kind: str, fields: dict) -> bool:
+    if kind in _OUTBOUND or fields.get("outbound"):
+        return True
+    if kind == "shared-write":
+        return str(fields.get("target", "")).startswith("errno")
+    if kind in ("pointer-write", "pointer-arg-write"):
+        return bool(fields.get("local"))
+    return False
 
 
 class _EndsProcess:

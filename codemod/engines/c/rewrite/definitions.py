@@ -39,8 +39,10 @@ def via_finding(reading, finding: Finding, key: int, site, decision, via) -> Fin
         blocking = [problem]
     elif decision.verdict is Verdict.REVIEW:
         blocking = list(decision.reasons)
-    elif child is not None and (child.handoffs or child.exit_helpers):
-        blocking = list(child.exit_helpers) or [R("via-handoff", at, name=via.name)]
+    elif child is not None and child.handoffs:
+        blocking = [R("via-handoff", at, name=via.name)]
+    elif child is not None and child.exit_helpers and reading.options.strict_exits:
+        blocking = [h.reason(True) for h in child.exit_helpers]
     note_key = via.name if via.kind != "redirect" else via.where
     if blocking:
         reading.site_notes.append((note_key, SiteNote(reading.path, finding.line, False, blocking[0].text)))

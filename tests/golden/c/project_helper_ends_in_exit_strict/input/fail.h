@@ -1,0 +1,1 @@
+void fail(const char *what);
