@@ -160,6 +160,9 @@ KINDS = {
     "repeated-store": _k("`{stmt}` runs in both processes before they part; the parent's store replaces the "
                          "child's under vfork, so it stays where it is for both (fork; posix_spawn would run it "
                          "in the parent only, after the child's set-up was taken)"),
+    "repeated-call": _k("`{stmt}` runs in both processes before they part; it changes only what each process "
+                        "has its own of (descriptors, signal state), and each runs it under vfork too, so it "
+                        "stays where it is for both (fork; posix_spawn would run it in the parent only)"),
     "retry-loop": _k("retry loop around vfork: posix_spawn cannot sit in a loop condition"),
     "fallthrough": _k("the child is reached by falling through after the parent's branches"),
     "preproc-before-branch": _k("`{stmt}` between vfork and the child's branch: the region depends on the "

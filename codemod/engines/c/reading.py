@@ -148,6 +148,11 @@ class Reading:
             result = text(site.result) if site.result is not None and site.result.type == "identifier" else None
             private, again = childonly.child_locals(site, analysis.flatten)
             child = analysis.analyse(site.region.body, options, private, origins, result, again)
+            for stmt in site.repeated_calls:
+                both = analysis.repeated(stmt, options)
+                if both.review:
+                    child.review[:0] = [R("runs-in-both", line(stmt), stmt=short(stmt))] + both.review
+                child.exit_helpers += both.exit_helpers
             if site.failure_runs_child is not None:
                 # What the fork rewrite edits inside the child the parent
                 # would run too, after a failed fork.

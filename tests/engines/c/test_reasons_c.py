@@ -368,6 +368,34 @@ def test_a_store_the_parent_does_not_repeat_exactly_is_review(stores):
         [str(r) for r in f.reasons]
 
 
+@pytest.mark.parametrize("calls", [
+    b"close(io);",                       # busybox nc.c's `xmove_fd(cfd, 0);` does dup2 and close
+    b"dup2(io, 0); close(io);",
+    b"signal(SIGCHLD, SIG_DFL);",
+    b"alarm(0); errno = 0;",
+    b"write(2, \"x\", 1);",               # each process writes it, under vfork too
+])
+def test_a_call_each_process_makes_on_its_own_state_keeps_fork(calls):
+    [f] = findings(REPEATED.replace(b"#include <unistd.h>", b"#include <signal.h>\n#include <unistd.h>")
+                   % calls).findings
+    assert f.verdict is Verdict.FORK, [str(r) for r in f.reasons]
+    assert "runs in both processes before they part; it changes only what each process has its own of" \
+        in " ".join(str(r) for r in f.reasons)
+
+
+@pytest.mark.parametrize("calls, fragment", [
+    (b"pipe(p);", "writes through argument 1"),            # memory the parent reads again
+    (b"puts(\"x\");", "writes the stdio buffers"),          # one buffer under vfork, two under fork
+    (b"f();", "`f()` is not a function the tool knows"),
+    (b"close(f());", "runs in both"),                      # a call in an argument
+    (b"_exit(1);", "runs in both"),
+])
+def test_a_call_whose_second_run_differs_under_vfork_is_review(calls, fragment):
+    [f] = findings(REPEATED % calls).findings
+    assert f.verdict is Verdict.REVIEW
+    assert fragment in " ".join(str(r) for r in f.reasons), [str(r) for r in f.reasons]
+
+
 CHILD_ONLY = b"""#include <unistd.h>
 int run(char **argv, int n)
 {

@@ -566,6 +566,21 @@ def exit_edits(child: ChildAnalysis) -> list:
     return out
 
 
+def repeated(stmt: Node, options: Options) -> ChildAnalysis:
+    """What the call statement ``stmt``, which both processes run before
+    they part (sites.Site.repeated_calls), does: its review lists anything
+    that is not per-process state.  Under vfork the child runs it first;
+    what it writes to memory (an out-argument, a global) the parent then
+    reads before running it again, so only calls writing no memory are
+    repeatable; its exit path (xmove_fd's die) is the child's failure."""
+    result = ChildAnalysis()
+    checker = _Checker(result, options, {})
+    checker.visit(stmt, loops=0, switches=0)
+    if checker.ends:                    # an exec or exit both would make
+        result.review.append(R("leaves-region", line(stmt), stmt=short(stmt)))
+    return result
+
+
 def _where(spec) -> str:
     return spec.origin[1] if spec.origin else "the C library"
 

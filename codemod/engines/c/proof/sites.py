@@ -67,6 +67,7 @@ class Site:
     no_spawn: list = field(default_factory=list)   # shape reasons that rule out spawn
     error_path: bool = False             # the code tests for vfork failure
     repeated: list = field(default_factory=list)   # stores both processes make before they part
+    repeated_calls: list = field(default_factory=list)   # calls both make before they part (proved in reading)
     failure_runs_child: Optional[Node] = None  # the failure case that falls into the child's case
 
     @property
@@ -444,7 +445,25 @@ def _other(site: Site, scan, stmt: Node, live: set):
     if _repeated_store(site, stmt, scan.is_result):
         site.no_spawn.append(R("repeated-store", line(stmt), stmt=short(stmt)))
         return "skip"
+    if _plain_call(stmt):
+        # `xmove_fd(cfd, 0);`: what it does must be proved by the analysis
+        # (codemod.engines.c.reading), or the site is review after all.
+        site.repeated_calls.append(stmt)
+        site.no_spawn.append(R("repeated-call", line(stmt), stmt=short(stmt)))
+        return "skip"
     return None
+
+
+def _plain_call(stmt: Node) -> bool:
+    """``stmt`` is `f(args);`, a named function whose arguments read
+    variables and constants only."""
+    if stmt.type != "expression_statement" or stmt.named_child_count != 1:
+        return False
+    call = stmt.named_children[0]
+    if call.type != "call_expression" or call.child_by_field_name("function").type != "identifier":
+        return False
+    return all(n.type in _PLAIN and (n.type != "field_expression" or text(n.child_by_field_name("operator")) == ".")
+               for arg in arguments(call) for n in walk(arg) if n.is_named)
 
 
 # What the value of a store both processes repeat may be made of: it reads
