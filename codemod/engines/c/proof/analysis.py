@@ -206,6 +206,7 @@ class _Checker:
     write after a nested block that declared the same name is a write to
     the outer variable."""
 
+    params: dict = {}                   # a helper's parameters (HelperChecker): never its own memory
     _expanding: tuple = ()              # the macros being expanded, outermost first
     _expanded_at: Optional[Node] = None  # the call of the outermost of them
 
@@ -527,10 +528,7 @@ class _Checker:
         if pointer is None or pointer.type != "identifier":
             return False
         local = self.local(text(pointer))
-        return local is not None and local is not _STATIC and text(pointer) not in self.parameters()
-
-    def parameters(self) -> frozenset:
-        return frozenset()
+        return local is not None and local is not _STATIC and text(pointer) not in self.params
 
 
 # err(3) calls exit() after its message; in a child under fork that would
@@ -635,7 +633,7 @@ class HelperChecker(_Checker):
         if node.type == "goto_statement" and self.own_label(node):
             # What the helper writes is read from every statement whatever
             # their order; whether it never returns is decided without
-            # trusting a body that jumps (summaries.ends_in_exit).
+            # trusting a body that jumps (summaries._ends_process).
             return
         if node.type == "call_expression":
             self.calls.append(node)
@@ -643,9 +641,6 @@ class HelperChecker(_Checker):
 
     def flushing(self, call: Node, name: str, spec) -> None:
         self.flushing_calls.append(call)
-
-    def parameters(self) -> frozenset:
-        return frozenset(self.params)
 
     def own_label(self, jump: Node) -> bool:
         """The `goto` jumps to a label of this helper's body (from a macro's
