@@ -63,7 +63,32 @@ HELP = {
 }
 
 
-def _parser() -> argparse.ArgumentParser:
+CAMPAIGN_HELP = "migrate many repositories: plan, run each, report"
+_VALUED = frozenset({"--config", "--color", "-j", "--jobs"})     # global options taking a separate value
+
+
+def command_of(argv: list) -> Optional[str]:
+    """The command ``argv`` names (its first word that is not an option or
+    a global option's value), or None when that word is no command."""
+    value = False
+    for word in argv:
+        if value:
+            value = False
+        elif word in _VALUED:
+            value = True
+        elif word == "--" or not word.startswith("-"):
+            return word if word in COMMAND_NAMES + ("campaign",) else None
+    return None
+
+
+def _parser(only: Optional[str] = None) -> argparse.ArgumentParser:
+    """The whole command line, or with ``only`` a command's own options and
+    every other command's name and help alone: a run builds the options of
+    the command it runs (a warm scan is a few tens of milliseconds, a sixth
+    of which went on building every command's options)."""
+    def wanted(name: str) -> bool:
+        return only is None or only == name
+
     p = _Parser(
         prog="vfork-codemod", allow_abbrev=False,
         description="Find vfork(2) in C and Python code and rewrite it to posix_spawn or fork, "
@@ -143,46 +168,22 @@ def _parser() -> argparse.ArgumentParser:
                         help="exit 0 even when sites or changes are found (errors still exit 2)")
 
     scan = command("scan")
-    common(scan, rewriting=False)
-    reporting(scan)
-    scan.add_argument("--format", choices=formats.NAMES, default="text")
-    scan.add_argument("--statistics", action="store_true", help="print counts per rule and verdict instead of sites")
-    scan.add_argument("--baseline", metavar="FILE",
-                      help="an earlier `scan --format json` output: sites already in it are not reported "
-                           "and do not fail the run (matched without line numbers)")
-    scan.add_argument("--explain", action="store_true",
-                      help="text format: also list what the project index learned (wrappers, redirects, "
-                           "helpers and their summaries)")
-    scan.add_argument("--report-unused-suppressions", action="store_true",
-                      help="report `vfork-codemod: ignore` comments that cover no site (they fail the run)")
+    if wanted("scan"):
+        _scan_options(scan, common, reporting)
     diff = command("diff")
-    common(diff, rewriting=True)
-    reporting(diff)
-    for sp in (scan, diff):
-        sp.add_argument("--no-cache", action="store_true",
-                        help="neither read nor write the cache (a re-run over an unchanged tree reports what "
-                             "the last run did after a walk and a stat of each file)")
-        sp.add_argument("--cache-dir", metavar="DIR",
-                        help="the cache folder (default: .vfork-codemod-cache beside the configuration file, "
-                             "else in the current folder)")
+    if wanted("diff"):
+        common(diff, rewriting=True)
+        reporting(diff)
+        _cache_options(diff)
     apply = command("apply")
-    common(apply, rewriting=True)
-    apply.add_argument("-i", "--interactive", action="store_true",
-                       help="show each change and ask whether to apply it (needs a terminal)")
-    apply.add_argument("--commit", action="store_true",
-                       help="commit the changes in the git work tree holding the paths, with the review "
-                            "patches' subjects and reasons (refuses a work tree with uncommitted changes)")
-    apply.add_argument("--commit-per", choices=("file", "site"), default="file",
-                       help="with --commit: one commit per changed file (default) or per rewritten site")
-    apply.add_argument("--branch", metavar="NAME",
-                       help="check out branch NAME first, creating it at HEAD when it does not exist")
-    apply.add_argument("--allow-dirty", action="store_true",
-                       help="with --commit or --branch: run on a work tree with uncommitted changes "
-                            "(files that have them are left alone)")
+    if wanted("apply"):
+        common(apply, rewriting=True)
+        _apply_options(apply)
     review = command("review")
-    common(review, rewriting=False)
-    review.add_argument("--out", required=True, metavar="DIR", help="folder for the patches and the index")
-    review.add_argument("--all", action="store_true", help="also write patches for spawn and fork sites")
+    if wanted("review"):
+        common(review, rewriting=False)
+        review.add_argument("--out", required=True, metavar="DIR", help="folder for the patches and the index")
+        review.add_argument("--all", action="store_true", help="also write patches for spawn and fork sites")
     rule = sub.add_parser("rule", help="explain a rule: what it finds, why, an example, its fix's safety",
                           description="Explain a rule, as `ruff rule` does; `--all` lists every rule.",
                           epilog="examples:\n  vfork-codemod rule vfork-to-spawn\n  vfork-codemod rule --all\n\n"
@@ -199,9 +200,52 @@ def _parser() -> argparse.ArgumentParser:
                                 allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter)
     completion.add_argument("--version", action="version", version=version)
     completion.add_argument("shell", choices=("bash", "zsh"))
-    from codemod.campaign import cli as campaign
-    campaign.add(sub, version)
+    if wanted("campaign"):
+        from codemod.campaign import cli as campaign
+        campaign.add(sub, version, CAMPAIGN_HELP)
+    else:
+        sub.add_parser("campaign", help=CAMPAIGN_HELP)
     return p
+
+
+def _scan_options(scan, common, reporting) -> None:
+    common(scan, rewriting=False)
+    reporting(scan)
+    scan.add_argument("--format", choices=formats.NAMES, default="text")
+    scan.add_argument("--statistics", action="store_true", help="print counts per rule and verdict instead of sites")
+    scan.add_argument("--baseline", metavar="FILE",
+                      help="an earlier `scan --format json` output: sites already in it are not reported "
+                           "and do not fail the run (matched without line numbers)")
+    scan.add_argument("--explain", action="store_true",
+                      help="text format: also list what the project index learned (wrappers, redirects, "
+                           "helpers and their summaries)")
+    scan.add_argument("--report-unused-suppressions", action="store_true",
+                      help="report `vfork-codemod: ignore` comments that cover no site (they fail the run)")
+    _cache_options(scan)
+
+
+def _cache_options(sp) -> None:
+    sp.add_argument("--no-cache", action="store_true",
+                    help="neither read nor write the cache (a re-run over an unchanged tree reports what "
+                         "the last run did after a walk and a stat of each file)")
+    sp.add_argument("--cache-dir", metavar="DIR",
+                    help="the cache folder (default: .vfork-codemod-cache beside the configuration file, "
+                         "else in the current folder)")
+
+
+def _apply_options(apply) -> None:
+    apply.add_argument("-i", "--interactive", action="store_true",
+                       help="show each change and ask whether to apply it (needs a terminal)")
+    apply.add_argument("--commit", action="store_true",
+                       help="commit the changes in the git work tree holding the paths, with the review "
+                            "patches' subjects and reasons (refuses a work tree with uncommitted changes)")
+    apply.add_argument("--commit-per", choices=("file", "site"), default="file",
+                       help="with --commit: one commit per changed file (default) or per rewritten site")
+    apply.add_argument("--branch", metavar="NAME",
+                       help="check out branch NAME first, creating it at HEAD when it does not exist")
+    apply.add_argument("--allow-dirty", action="store_true",
+                       help="with --commit or --branch: run on a work tree with uncommitted changes "
+                            "(files that have them are left alone)")
 
 
 def _global_options(sp, default) -> None:
@@ -217,7 +261,8 @@ def _global_options(sp, default) -> None:
 
 
 def _parse(argv: Optional[list]):
-    args = _parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = _parser(command_of(words)).parse_args(argv)
     for name, value in GLOBAL.items():
         if not hasattr(args, name):
             setattr(args, name, value)

@@ -18,9 +18,9 @@ REPOS.txt: one git URL or local repository path a line; `#` starts a comment.
 exit status: 0 done (failed repositories are recorded in their results), 2 the command could not run"""
 
 
-def add(sub, version: str) -> None:
-    """The `campaign` subcommand and its verbs."""
-    top = sub.add_parser("campaign", help="migrate many repositories: plan, run each, report",
+def add(sub, version: str, short: str) -> None:
+    """The `campaign` subcommand (``short``: its line in the command list) and its verbs."""
+    top = sub.add_parser("campaign", help=short,
                          description="A migration across many repositories, as map then reduce: `plan` writes "
                                      "one job per repository, `run` is one job (clone, scan, review patches, "
                                      "commits on a branch), `report` merges the results; `all` does the three.",

@@ -125,3 +125,27 @@ def test_completion_scripts_follow_the_parser(cli, tmp_path):
         assert proc.stdout.splitlines() == ["text json sarif github", "review rule"]
     code, out, _ = cli("completion", "zsh")
     assert code == 0 and out.startswith(b"#compdef vfork-codemod") and b"'--baseline[]'" in out
+
+
+def test_a_run_builds_the_options_of_its_own_command():
+    from codemod import cli as command_line
+    assert command_line.command_of(["--jobs", "2", "--config", "scan", "diff", "."]) == "diff"   # values skipped
+    assert command_line.command_of(["-q", "--color=never", "scan", "src/"]) == "scan"
+    assert command_line.command_of(["sacn", "."]) is None and command_line.command_of(["--version"]) is None
+    whole, scan = command_line._parser(), command_line._parser("scan")
+    for words in (["scan", "--format", "json", "-j", "1", "--no-cache", "src"],
+                  ["--color", "never", "scan", "--die-function", "xfunc_die", "-D", "X=1", "."]):
+        assert vars(scan.parse_args(words)) == vars(whole.parse_args(words))
+    # every command is still listed, with its line of help
+    listing = command_line._parser("scan").format_help()
+    for name in command_line.COMMAND_NAMES + ("campaign",):
+        assert name in listing
+    assert command_line.CAMPAIGN_HELP in listing and command_line.CAMPAIGN_HELP in whole.format_help()
+
+
+def test_a_mistyped_command_still_gets_its_suggestion(capsys):
+    import pytest
+    from codemod.cli import main
+    with pytest.raises(SystemExit) as stop:
+        main(["-q", "sacn", "."])
+    assert stop.value.code == 2 and "did you mean 'scan'?" in capsys.readouterr().err
