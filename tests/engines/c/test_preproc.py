@@ -172,6 +172,33 @@ def test_a_configuration_tree_is_the_fresh_parse_of_its_text(elsewhere):
     assert configurations._parse(cfile.reading, prepared, item) is tree
 
 
+@pytest.mark.parametrize("broken, fresh", [
+    (b"int broken = ;\n", False),                      # an error elsewhere: reparse the item only
+    (b"", True),                                        # an error the item keeps: parse afresh
+])
+def test_a_configuration_beside_an_error_is_reparsed_only_where_it_changed(monkeypatch, broken, fresh):
+    """A file with an error outside the site's item (busybox's hush.c) is
+    not parsed whole for each configuration: the incremental tree is the
+    file's own outside the item and a clean parse inside it.  An error
+    inside the item still gets a fresh parse."""
+    from codemod.engines.c import configurations
+    from codemod.engines.c.engine import CFile
+    from codemod.engines.c.frontend import variants
+    from codemod.engines.c.frontend.syntax import errors_within, parse
+    src = broken + (SITE if broken else SITE.replace(b"\treturn pid;", b"\treturn pid +;"))
+    cfile = CFile(src, "a.c")
+    tok = next(n for n in cfile.decisions.values())[0].call
+    item = variants.top_item(cfile.root, tok)
+    assert cfile.root.has_error and errors_within(cfile.root, item.start_byte, item.end_byte) == fresh
+    text = src[item.start_byte:item.end_byte]
+    prepared = src[:item.start_byte] + blank(text, Config({"HAVE_VFORK": "1"}, frozenset())).text + src[item.end_byte:]
+    parses = []
+    monkeypatch.setattr(configurations, "parse", lambda text: parses.append(text) or parse(text))
+    tree = configurations._parse(cfile.reading, prepared, item)
+    assert parses == ([prepared] if fresh else [])
+    assert str(tree.root_node) == str(parse(prepared).root_node)
+
+
 def test_configuration_trees_are_kept_for_one_item_within_a_budget(monkeypatch):
     from codemod.engines.c import configurations
     from codemod.engines.c.engine import CFile

@@ -151,6 +151,20 @@ def in_error(node: Node) -> bool:
 
 
 
+def errors_within(root: Node, start: int, end: int) -> bool:
+    """An ERROR or MISSING node of ``root``'s tree overlapping bytes
+    ``start``..``end``; only subtrees that hold an error are entered."""
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.end_byte <= start or n.start_byte >= end or not n.has_error:
+            continue
+        if n.type == "ERROR" or n.is_missing:
+            return True
+        stack.extend(n.children)
+    return False
+
+
 def enclosing(node: Node, *types: str) -> Optional[Node]:
     for a in ancestors(node):
         if a.type in types:
