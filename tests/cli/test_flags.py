@@ -149,3 +149,15 @@ def test_a_mistyped_command_still_gets_its_suggestion(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["-q", "sacn", "."])
     assert stop.value.code == 2 and "did you mean 'scan'?" in capsys.readouterr().err
+
+
+def test_the_options_skipped_before_a_command_are_the_global_ones_taking_a_value():
+    """command_of skips the word after each global option that takes one;
+    a new such option must join that list, or its value could be taken
+    for the command."""
+    import argparse
+    from codemod import cli as command_line
+    p = argparse.ArgumentParser()
+    command_line._global_options(p, None)
+    valued = {flag for action in p._actions if action.nargs != 0 for flag in action.option_strings}
+    assert valued == command_line._VALUED

@@ -153,8 +153,9 @@ def test_each_configuration_analyses_only_its_own_site(monkeypatch):
 
 @pytest.mark.parametrize("elsewhere", [b"", b"int broken = ;\n"])
 def test_a_configuration_tree_is_the_fresh_parse_of_its_text(elsewhere):
-    """Incremental where the file parsed cleanly, fresh where it did not;
-    either way the very tree a fresh parse gives, shared by later sites."""
+    """Incremental where the file parsed cleanly or its errors lie outside
+    the item; either way the very tree a fresh parse gives, shared by later
+    sites."""
     from codemod.engines.c import configurations
     from codemod.engines.c.engine import CFile
     from codemod.engines.c.frontend import variants
