@@ -1,5 +1,5 @@
 import sys
 
-from codemod.cli import main
+from codemod.entry import main
 
 sys.exit(main())

@@ -417,6 +417,7 @@ def _cached_walk(paths: list, ignore, cache, options, summary: bool = True):
     recorded = (head.walk if replayed else
                 None if stale or options.include_dirs else walkrecord.record(paths, items, ignore.log, started))
     ignore.log = None
+    cache.seen = (stats, recorded)
     if head is None:
         return _Walked(items, stale, stats, cache, recorded)
     same = not caching.changed_files(head, stats)
@@ -464,7 +465,7 @@ def _stats(items: list, options, started: int) -> dict:
     two seconds before the walk may change again within the same clock tick
     with its size kept (git's "racily clean" entries): it is recorded as
     unknown, so the next run reads it to decide."""
-    from codemod.files import cache as caching
+    from codemod.files.stamps import signature
     from codemod.files.tree import included_files
     paths = []
     for item in items:
@@ -475,7 +476,7 @@ def _stats(items: list, options, started: int) -> dict:
     paths.extend(included_files(options.include_dirs))
     out = {}
     for p in paths:
-        sig = caching.signature(p)
+        sig = signature(p)
         out[p] = None if sig is not None and sig[1] >= started - 2_000_000_000 else sig
     return out
 
@@ -632,10 +633,11 @@ def _main(argv: Optional[list]) -> int:
             return EXIT_ERROR
     if "-" in args.paths:
         return _from_stdin(args, cfg)
-    grep = walked = None
+    grep = walked = recorder = None
     try:
         options, ignore = _options(args, cfg)
         cache = _cache(args, cfg, options)
+        recorder = _recorder(args, options, cache, sys.argv[1:] if argv is None else argv)
         walked = _cached_walk(args.paths, ignore, cache, options,
                               getattr(args, "format", None) == "json" or getattr(args, "explain", False))
         if isinstance(walked, Run):
@@ -645,28 +647,67 @@ def _main(argv: Optional[list]) -> int:
             run = _run(args.paths, options, ignore, jobs, grep, walked, args.quiet)
     except UsageError as exc:
         print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
-        return EXIT_ERROR
+        return _stop(recorder, EXIT_ERROR)
     except (KeyboardInterrupt, Stopped) as exc:
         print(f"vfork-codemod: {_signal_name(exc)} before any file was written", file=sys.stderr)
-        return _signal_status(exc)
+        return _stop(recorder, _signal_status(exc))
+    except BaseException:
+        _stop(recorder, None)
+        raise
     finally:
         if grep is not None:
             grep.stop()
-    _stale_notes(run.stale, remove=args.command == "apply", quiet=args.quiet)
     try:
+        _stale_notes(run.stale, remove=args.command == "apply", quiet=args.quiet)
         status = COMMANDS[args.command](args, options, run)
         if isinstance(walked, _Walked):
             _store(walked.cache, run, walked, options)      # after the reports: with what they made
         elif isinstance(walked, Run) and run.memo and cache.head() is not None and run.memo != cache.head().memo:
             cache.store_head(cache.head()._replace(memo=dict(run.memo)))   # the summary a report made
-        return status
+        return _stop(recorder, status, lambda: _replay_record(recorder, args, cfg, cache, run, status))
     except OutputError as exc:
         print(f"vfork-codemod: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return _stop(recorder, EXIT_ERROR)
     except (KeyboardInterrupt, Stopped) as exc:
         print(f"vfork-codemod: {_signal_name(exc)}; files already written are complete, the others untouched",
               file=sys.stderr)
-        return _signal_status(exc)
+        return _stop(recorder, _signal_status(exc))
+    except BaseException:
+        _stop(recorder, None)
+        raise
+
+
+def _recorder(args, options, cache, argv: list):
+    """A replay.Recorder for a run whose output the warm fast path may
+    replay (codemod.files.replay): `scan` or `diff` of paths on disk using
+    the cache, reporting on standard output, reading no folder beside the
+    tree (--include-dir) and no compilation database."""
+    if cache.folder is None or getattr(args, "output_file", None) or options.include_dirs or options.compile_db:
+        return None
+    from codemod.files import replay
+    return replay.Recorder.start(argv)
+
+
+def _stop(recorder, status, record=None):
+    """Give the streams back; with ``record`` (made once the output is
+    all out), keep the replay record.  Returns ``status``."""
+    if recorder is not None:
+        recorder.stop()
+        if record is not None:
+            record()
+    return status
+
+
+def _replay_record(recorder, args, cfg, cache, run: Run, status: int) -> None:
+    if run.stale or run.missing or cache.seen is None or progress.drawn():
+        return
+    from codemod.files import replay, stamps
+    inputs = replay.config_inputs(args.paths, args.config, cfg.source)
+    if getattr(args, "baseline", None):
+        inputs.append((args.baseline, stamps.signature(args.baseline, True)))
+    data = recorder.record(status, inputs, cache.seen[1], cache.seen[0])
+    if data is not None:
+        cache.put(replay.record_name(recorder.key), data)
 
 
 def _scan(args, options, run: Run) -> int:

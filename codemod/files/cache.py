@@ -36,7 +36,9 @@ import pickle
 import re
 from typing import NamedTuple, Optional
 
-DIRECTORY = ".vfork-codemod-cache"
+from codemod.files.replay import DIRECTORY  # noqa: F401 - the folder's name, read here by codemod.cli
+from codemod.files.stamps import signature, tool_files
+
 FORMAT = 2                  # bump when what an entry holds changes
 _INCLUDE = re.compile(rb'(?m)^[ \t]*#[ \t]*include[ \t]*"')
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
@@ -79,15 +81,6 @@ HEAD = len(Head._fields)
 assert Entry._fields[:HEAD] == Head._fields
 
 
-def signature(path: str) -> Optional[tuple]:
-    """What the cache compares of a file: None when it cannot be stat'ed."""
-    try:
-        st = os.stat(path, follow_symlinks=False)
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
-
-
 def key(parts: tuple) -> str:
     """The entry's file name for a run described by ``parts``."""
     from codemod import __version__
@@ -97,23 +90,10 @@ def key(parts: tuple) -> str:
 
 @functools.lru_cache(maxsize=1)
 def build() -> tuple:
-    """The tool's own files (its modules and query files) by name, size and
-    mtime: an edited checkout or an editable install whose code changed
-    under the same version number gets entries of its own, not another
-    build's findings."""
-    import codemod
-    package = os.path.dirname(os.path.abspath(codemod.__file__))
-    # The query files: inside the package in a wheel, beside it in a checkout.
-    folders = [package] + [g for g in (os.path.join(os.path.dirname(package), "grammars"),) if os.path.isdir(g)]
-    out = []
-    for folder in folders:
-        for base, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if name.endswith((".py", ".scm")):
-                    st = os.stat(os.path.join(base, name))
-                    out.append((os.path.relpath(os.path.join(base, name), folder), st.st_size, st.st_mtime_ns))
-    return tuple(out)
+    """The tool's own files (codemod.files.stamps.tool_files): an edited
+    checkout or an editable install whose code changed under the same
+    version number gets entries of its own, not another build's findings."""
+    return tuple(tool_files())
 
 
 class Cache:
@@ -127,6 +107,7 @@ class Cache:
         self._head: Optional[Head] = None
         self._rest_at = 0
         self._entry: Optional[Entry] = None
+        self.seen: Optional[tuple] = None   # (stats, walk record) of this run's walk, once checked against the entry
 
     def head(self) -> Optional[Head]:
         """The entry's head, or None (no entry, or one that cannot be
@@ -180,13 +161,20 @@ class Cache:
             return
         self._put(data)
 
-    def _put(self, data: bytes) -> None:
+    def put(self, name: str, data: bytes) -> None:
+        """Write the file ``name`` of the cache folder (a replay record,
+        codemod.files.replay) whole, atomically; left alone when it cannot
+        be written."""
+        if self.folder is not None:
+            self._put(data, name)
+
+    def _put(self, data: bytes, name: Optional[str] = None) -> None:
         try:
             os.makedirs(self.folder, exist_ok=True)
             ignore = os.path.join(self.folder, ".gitignore")
             if not os.path.exists(ignore):
                 _write(self.folder, ".gitignore", b"# made by vfork-codemod: its cache, never committed\n*\n")
-            _write(self.folder, self.name, data)
+            _write(self.folder, name or self.name, data)
         except OSError:
             pass
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Optional
-
-if TYPE_CHECKING:  # pathlib costs startup time on every run
+TYPE_CHECKING = False       # typing and pathlib cost startup time on every run (and the warm fast path)
+if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Iterator, Optional
 
 
 KEYS = {
@@ -68,19 +68,26 @@ class Config:
 def find(start: str) -> Optional[tuple]:
     """(path, table) of the nearest configuration at or above ``start``."""
     from pathlib import Path
-    folder = os.path.realpath(start)
-    while True:
-        dotfile = os.path.join(folder, ".vfork-codemod.toml")
+    for dotfile, pyproject in candidates(start):
         if os.path.isfile(dotfile):
             return Path(dotfile), _load(Path(dotfile))
-        pyproject = os.path.join(folder, "pyproject.toml")
         if os.path.isfile(pyproject):
             table = _tool_table(_load(Path(pyproject)), Path(pyproject))
             if table is not None:
                 return Path(pyproject), table
+    return None
+
+
+def candidates(start: str) -> Iterator[tuple]:
+    """The (`.vfork-codemod.toml`, `pyproject.toml`) pair of paths
+    :func:`find` tries in ``start`` and in each folder above it, nearest
+    first."""
+    folder = os.path.realpath(start)
+    while True:
+        yield os.path.join(folder, ".vfork-codemod.toml"), os.path.join(folder, "pyproject.toml")
         parent = os.path.dirname(folder)
         if parent == folder:
-            return None
+            return
         folder = parent
 
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 import os
 from typing import NamedTuple, Optional
 
-from codemod.files.walk import Missing, WalkLog, global_excludes_file
-
-_ABSENT = ()          # the signature recorded for an ignore file that does not exist
+from codemod.files.stamps import path_kind, signature, walk_unchanged
+from codemod.files.walk import Missing, WalkLog
 
 
 class WalkRecord(NamedTuple):
@@ -34,26 +33,6 @@ class WalkRecord(NamedTuple):
     excludes_files: dict    # repository root -> core.excludesFile
 
 
-def _kind(arg: str) -> tuple:
-    if os.path.isdir(arg) and not os.path.islink(arg):
-        kind = "dir"
-    elif os.path.isfile(arg):
-        kind = "file"
-    else:
-        kind = "other" if os.path.lexists(arg) else "none"
-    return arg, kind, os.path.realpath(arg)
-
-
-def _signature(path: str, missing_ok: bool):
-    try:
-        st = os.stat(path, follow_symlinks=False)
-    except FileNotFoundError:
-        return _ABSENT if missing_ok else None
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
-
-
 def record(paths: list, items: list, log: WalkLog, started: int) -> Optional[WalkRecord]:
     """The record of a walk that yielded ``items`` having looked at what
     ``log`` holds, or None when it cannot be trusted next time (a path
@@ -64,35 +43,24 @@ def record(paths: list, items: list, log: WalkLog, started: int) -> Optional[Wal
     recent = started - 2_000_000_000
     dirs, probes = {}, {}
     for path in log.dirs:
-        sig = _signature(path, False)
+        sig = signature(path)
         if sig is None or sig[1] >= recent:
             return None
         dirs[path] = sig
     for path in log.probes:
-        sig = _signature(path, True)
+        sig = signature(path, True)
         if sig is None or (sig and sig[1] >= recent):
             return None
         probes[path] = sig
     exists = {path: os.path.lexists(path) for path in log.exists}
-    return WalkRecord(list(items), tuple(_kind(p) for p in paths), dirs, probes, exists,
+    return WalkRecord(list(items), tuple(path_kind(p) for p in paths), dirs, probes, exists,
                       dict(log.excludes_files))
 
 
 def replay(rec: Optional[WalkRecord], paths: list) -> Optional[list]:
     """The recorded items when a walk of ``paths`` now would yield them,
     else None."""
-    if rec is None or tuple(_kind(p) for p in paths) != rec.args:
+    if rec is None or tuple(a[0] for a in rec.args) != tuple(paths) or \
+            not walk_unchanged(rec.args, rec.dirs, rec.probes, rec.exists, rec.excludes_files):
         return None
-    for path, sig in rec.dirs.items():
-        if _signature(path, False) != sig:
-            return None
-    for path, sig in rec.probes.items():
-        if _signature(path, True) != sig:
-            return None
-    for path, there in rec.exists.items():
-        if os.path.lexists(path) != there:
-            return None
-    for root, named in rec.excludes_files.items():
-        if global_excludes_file(root) != named:
-            return None
     return rec.items

@@ -31,6 +31,7 @@ SLOW = 3.0
 
 _LINE: Optional["Line"] = None      # the line this process draws, or None
 _QUEUE = None                       # in a worker: where its events go
+_DRAWN = False                      # a line was drawn in this process
 
 
 class Line:
@@ -97,10 +98,11 @@ class Line:
                 self._draw(self.text(now, _columns(self.stream)))
 
     def _draw(self, text: str) -> None:
+        global _DRAWN
         try:
             self.stream.write("\r" + text + "\x1b[K")
             self.stream.flush()
-            self.drawn = True
+            self.drawn = _DRAWN = True
         except (OSError, ValueError):
             self.stop.set()
 
@@ -143,6 +145,12 @@ def shown(stream, enabled: bool):
     finally:
         line, _LINE = _LINE, None
         line.close()
+
+
+def drawn() -> bool:
+    """Whether this process drew a status line (its output then holds
+    the line's redraws)."""
+    return _DRAWN
 
 
 def stage(name: str) -> None:
