@@ -68,7 +68,8 @@ def tool_files() -> list:
     files) and of the folders holding them: an edited checkout, or an
     editable install whose code changed under the same version number, is
     another build (a module added or removed changes its folder's)."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    import codemod
+    package = os.path.dirname(os.path.abspath(codemod.__file__))
     # The query files: inside the package in a wheel, beside it in a checkout.
     beside = os.path.join(os.path.dirname(package), "grammars")
     out: list = []
