@@ -37,7 +37,7 @@ def test_wheel_carries_queries_and_script(wheel):
         entry = next(z.read(n) for n in names if n.endswith("entry_points.txt"))
     assert "codemod/grammars/c/vfork-references.scm" in scm
     assert len(scm) == len(list((ROOT / "grammars" / "c").glob("*.scm")))
-    assert b"vfork-codemod = codemod.cli:main" in entry
+    assert b"vfork-codemod = codemod.entry:main" in entry
 
 
 def test_installed_copy_finds_its_queries(wheel, tmp_path):
