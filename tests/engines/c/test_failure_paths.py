@@ -69,8 +69,10 @@ def test_what_a_die_helper_does_on_its_way_out_is_its_own(scan, body):
     ('\tif (what)\n\t\tprintf("%s\\n", what);\n\telse\n\t\t_exit(3);\n', "`printf()` writes the stdio buffers"),
     # Through a pointer nobody can place.
     ("\t(*hook)();\n\t_exit(3);\n", "function pointer"),
-    # A #define in the body changes what the names after it mean.
-    ("#define where last_failure\n\twhere = 1;\n\t_exit(3);\n", "#define where last_failure"),
+    # A #define in the body: a store through it is a store to what it names.
+    ("#define where last_failure\n\twhere = 1;\n\t_exit(3);\n", "writes `last_failure` at fail.c:"),
+    # A function-like one is not read.
+    ("#define put(v) (last_failure = (v))\n\tput(1);\n\t_exit(3);\n", "#define put(v)"),
     # Each definition of the build must be one (an #ifdef'd second one writes a global).
 ])
 def test_a_die_helper_that_may_hand_something_back_or_exec_stays_review(scan, body, fragment):

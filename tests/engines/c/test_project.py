@@ -327,10 +327,81 @@ def test_ptrace_trace_me_has_three_spellings(scan, request_, verdict):
         assert f"`ptrace({request_}, ...)` acts on another process" in f["message"]
 
 
+# busybox's bb_verror_msg (its writev variant) builds the message in a
+# local iovec, naming its parts through macros it defines in its own body.
+VERROR = """#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+{globals}
+void verror_msg(const char *s, va_list p)
+{{
+	struct iovec iov[3];
+#define used   ({used})
+#define msgv   (iov[2].iov_base)
+#define msgc   ((char*)(iov[2].iov_base))
+#define msgptr (&(iov[2].iov_base))
+	used = vasprintf((char**)(void*)msgptr, s, p);
+	if (used < 0)
+		return;
+	msgv = realloc(msgv, used + 3);
+	msgc[used++] = ':';
+	strcpy(msgc + used, "\\n");
+	iov[0].iov_base = (char *)"x: ";
+	iov[0].iov_len = 3;
+	iov[1].iov_len = 0;
+	writev(2, iov, 3);
+	free(msgc);
+}}
+
+void die(const char *s, ...)
+{{
+	va_list p;
+	va_start(p, s);
+	verror_msg(s, p);
+	va_end(p);
+	_exit(1);
+}}
+
+void xdup2(int a, int b)
+{{
+	if (dup2(a, b) != b)
+		die("dup2");
+}}
+"""
+
+
+def test_a_die_helper_whose_message_lives_in_a_local_struct_named_by_its_own_macros_is_fork(scan):
+    files = {"main.c": child("xdup2(3, 0);\nexecv(argv[0], argv);\n_exit(127);", "void xdup2(int, int);\n"),
+             "lib.c": VERROR.format(globals="", used="iov[2].iov_len")}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork", texts(f)
+
+
+def test_a_body_macro_that_names_a_global_is_still_a_store_to_it(scan):
+    files = {"main.c": child("xdup2(3, 0);\nexecv(argv[0], argv);\n_exit(127);", "void xdup2(int, int);\n"),
+             "lib.c": VERROR.format(globals="size_t last_len;\n", used="last_len")}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review"
+    assert "writes `last_len` at lib.c:16" in f["message"], texts(f)
+
+
+def test_a_call_of_a_name_a_helper_defines_in_its_body_is_not_followed(scan):
+    helper = ("#include <unistd.h>\nvoid quit(int code)\n{\n#define _exit my_exit\n\t_exit(code);\n}\n"
+              "void xdup2(int a, int b)\n{\n\tif (dup2(a, b) != b)\n\t\tquit(1);\n}\n")
+    files = {"main.c": child("xdup2(3, 0);\nexecv(argv[0], argv);\n_exit(127);", "void xdup2(int, int);\n"),
+             "lib.c": helper}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review"
+    assert "macro `_exit` (lib.c:4) expands to `my_exit`, which the tool cannot follow" in f["message"], texts(f)
+
+
 def test_every_added_libc_fact_is_cited():
     added = ["err", "errx", "verr", "verrx", "errc", "verrc", "warn", "warnx", "vwarn", "vwarnx", "warnc",
              "vwarnc", "sigset", "sighold", "sigrelse", "sigignore", "fileno", "gettid", "ptrace",
-             "TEMP_FAILURE_RETRY"]
+             "TEMP_FAILURE_RETRY", "writev"]
     for name in added:
         assert libc.lookup(name).cite, name
 

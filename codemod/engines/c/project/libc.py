@@ -92,6 +92,8 @@ _TABLE: dict[str, Spec] = {
     "strerror": Spec(Kind.DIAG), "strlen": Spec(Kind.DIAG),
     **{name: Spec(Kind.DIAG) for name in STREAM_ARG},
     **{name: Spec(Kind.DIAG) for name in FD_ARG},
+    "writev": Spec(Kind.DIAG, cite="writev(2): writes iovcnt buffers of data described by iov to the file "
+                   "associated with the file descriptor fd; it reads the buffers and writes no memory"),
     # posix_spawn-able set-up.
     "dup2": Spec(Kind.SETUP), "close": Spec(Kind.SETUP), "open": Spec(Kind.SETUP),
     "setpgid": Spec(Kind.SETUP), "signal": Spec(Kind.SETUP),

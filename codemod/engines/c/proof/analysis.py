@@ -26,6 +26,8 @@ from codemod.engines.c.frontend.syntax import (Node, arguments, call_name, decla
                                              squash, statements, text, unparen, walk)
 
 R = For("c")
+_MAX_OBJECTS = 8             # object-like macros one store is read through, one inside another
+_MAX_OBJECT_BODY = 200       # characters of such a macro's body
 
 
 class ChildAnalysis(region.ChildBase):
@@ -106,11 +108,12 @@ class Options:
             found = summaries.spec(name, self.project, self, stack, arity, functions)
         return found
 
-    def helper_checker(self, fn, knowledge, stack: tuple) -> "HelperChecker":
-        """The checker a project helper's body ``fn`` is read with, under
-        these options: codemod.engines.c.proof.summaries asks for it here, so it
-        does not import this module (which imports it)."""
-        return HelperChecker(fn, self, knowledge, stack)
+    def helper_checker(self, fn, knowledge, stack: tuple, first_line: int = 1) -> "HelperChecker":
+        """The checker a project helper's body ``fn`` (whose text starts
+        at ``first_line`` of its file) is read with, under these options:
+        codemod.engines.c.proof.summaries asks for it here, so it does not
+        import this module (which imports it)."""
+        return HelperChecker(fn, self, knowledge, stack, first_line)
 
 
 def flatten(body: list) -> list:
@@ -208,6 +211,7 @@ class _Checker:
 
     params: dict = {}                   # a helper's parameters (HelperChecker): never its own memory
     _expanding: tuple = ()              # the macros being expanded, outermost first
+    _objects: tuple = ()                # the object-like macros a store is being read through
     _expanded_at: Optional[Node] = None  # the call of the outermost of them
 
     def __init__(self, result: ChildAnalysis, options: Options, private: dict, handoffs: Optional[dict] = None,
@@ -329,6 +333,18 @@ class _Checker:
                 return "shared-write", {"target": "errno, which the child shares with the parent's thread"}
             if name in self.again:
                 return "rerun-write", {"target": f"`{name}`", "how": self.again[name]}
+            stands = self.object_macro(name)
+            if stands is not None:
+                # `#define used (iov[2].iov_len)`, then `used = ...`: the
+                # store is to what the macro stands for, here.
+                self._objects += (name,)
+                try:
+                    return self.outer_target(stands)
+                finally:
+                    self._objects = self._objects[:-1]
+            if self._objects:           # reached through `#define used (last_len)`: named as stored
+                return "shared-write", {"target": f"`{name}` (through the macro `{self._objects[0]}`), declared "
+                                                  "outside the child region", "name": name}
             return "shared-write", {"target": f"`{name}`, declared outside the child region"}
         if t == "field_expression":
             base = target.child_by_field_name("argument")
@@ -502,6 +518,17 @@ class _Checker:
     def check_pointer_arg(self, call: Node, arg: Node, idx: int) -> None:
         """``arg`` is a pointer the callee writes through: `&x`, or an array name."""
         arg = unparen(arg)
+        while arg.type == "cast_expression" and arg.child_by_field_name("value") is not None:
+            arg = unparen(arg.child_by_field_name("value"))      # `(char**)(void*)&p`: still `&p`
+        stands = self.object_macro(text(arg)) if arg.type == "identifier" and self.local(text(arg)) is None \
+            else None
+        if stands is not None:
+            self._objects += (text(arg),)
+            try:
+                self.check_pointer_arg(call, stands, idx)
+            finally:
+                self._objects = self._objects[:-1]
+            return
         if arg.type == "pointer_expression" and arg.child_by_field_name("operator").type == "&":
             self.check_write(call, arg.child_by_field_name("argument"), via=f"through argument {idx + 1}, ")
             return
@@ -520,15 +547,68 @@ class _Checker:
 
     def own(self, pointer: Node) -> bool:
         """``pointer`` is a plain local pointer of the code read here
-        (declared in it, not a parameter), whatever it points to: in a
-        die() that is the message buffer it built (summaries._outbound)."""
+        (declared in it, not a parameter, or a member of such a local
+        struct or array), whatever it points to: in a die() that is the
+        message buffer it built (summaries._outbound)."""
         pointer = unparen(pointer)
-        if pointer.type == "update_expression":
+        if pointer is not None and pointer.type == "update_expression":
             pointer = unparen(pointer.child_by_field_name("argument"))
-        if pointer is None or pointer.type != "identifier":
+        while pointer is not None and pointer.type == "cast_expression":
+            pointer = unparen(pointer.child_by_field_name("value"))
+        if pointer is None:
+            return False
+        if pointer.type == "field_expression" and pointer.child_by_field_name("operator").type == ".":
+            return self.own(pointer.child_by_field_name("argument"))
+        if pointer.type == "subscript_expression":
+            base = unparen(pointer.child_by_field_name("argument"))
+            local = self.local(text(base)) if base is not None and base.type == "identifier" else None
+            return local is not None and local is not _STATIC and local.type == "array_declarator"
+        if pointer.type != "identifier":
             return False
         local = self.local(text(pointer))
-        return local is not None and local is not _STATIC and text(pointer) not in self.params
+        if local is None:
+            stands = self.object_macro(text(pointer))
+            if stands is None:
+                return False
+            self._objects += (text(pointer),)
+            try:
+                return self.own(stands)
+            finally:
+                self._objects = self._objects[:-1]
+        return local is not _STATIC and text(pointer) not in self.params
+
+    def defined_here(self, name: str) -> Optional[str]:
+        """The body of an object-like macro the code read here defines
+        itself before this point (a helper's `#define`), or None."""
+        return None
+
+    def object_macro(self, name: str) -> Optional[Node]:
+        """The expression an object-like project macro ``name`` stands for
+        in this code (`#define msgv (iov[2].iov_base)`), or None: not a
+        macro, one with several definitions or with another kind of
+        definition beside it, a body that is no single expression, or a
+        name already being read through (`#define a b`, `#define b a`)."""
+        if name in self._objects or len(self._objects) >= _MAX_OBJECTS:
+            return None
+        body = self.defined_here(name)
+        if body is None:
+            project = self.options.project
+            if project is None or project.declared_at(self.options.path, name):
+                return None
+            defs = project.lookup(name, self.options.path)
+            if len(defs) != 1 or defs[0].kind != "macro" or defs[0].params is not None:
+                return None
+            body = defs[0].text
+        body = body.strip()
+        if not body or len(body) > _MAX_OBJECT_BODY:
+            return None
+        from codemod.engines.c.proof import summaries
+        fn = summaries.expansion_function(body)
+        block = fn.child_by_field_name("body") if fn is not None else None
+        stmts = statements(block) if block is not None else []
+        if len(stmts) != 1 or stmts[0].type != "expression_statement" or stmts[0].named_child_count != 1:
+            return None
+        return stmts[0].named_children[0]
 
 
 # err(3) calls exit() after its message; in a child under fork that would
@@ -591,10 +671,11 @@ class HelperChecker(_Checker):
     return, a `goto` to one of its own labels stays inside it, and writes
     through pointer parameters are out-arguments."""
 
-    def __init__(self, fn: Node, options: Options, knowledge, stack: tuple):
+    def __init__(self, fn: Node, options: Options, knowledge, stack: tuple, first_line: int = 1):
         from codemod.engines.c.proof import summaries
         self.params = summaries.param_names(fn)
         self.fn = fn
+        self.fn_line = first_line
         self.labels: Optional[set] = None
         private = {name: fn for name in self.params}
         super().__init__(ChildAnalysis(), options, private, {})
@@ -603,9 +684,24 @@ class HelperChecker(_Checker):
         self.out_params: set = set()
         self.calls: list = []
         self.flushing_calls: list = []
+        self.defines: dict = {}         # name -> (body, line) of the object-like macros the body defines
 
     def lookup(self, name: str, arity: Optional[int] = None, functions: bool = False):
         return self.options.lookup(name, self.stack, arity, functions)
+
+    def defined_here(self, name: str) -> Optional[str]:
+        found = self.defines.get(name)
+        return found[0] if found is not None else None
+
+    def check_call(self, call: Node) -> None:
+        name = call_name(call)
+        if name in self.defines:
+            # `#define exit my_exit` in the body: the call is not the name's.
+            body, at = self.defines[name]
+            self.review(call, "helper-macro-value", name=name, where=f"{self.options.path}:{at}",
+                        body=" ".join(body.split())[:60])
+            return
+        super().check_call(call)
 
     def review(self, node: Node, kind: str, **fields) -> None:
         # A node of a macro's expansion has no line in the helper's file:
@@ -619,6 +715,14 @@ class HelperChecker(_Checker):
         if node.type == "return_statement":
             for child in node.children:
                 super().visit(child, loops, switches)
+            return
+        if node.type == "preproc_def" and node.child_by_field_name("name") is not None:
+            # An object-like macro of the body's own (busybox's bb_verror_msg:
+            # `#define used (iov[2].iov_len)`): the names after it are read
+            # through it (object_macro), a call of one is not followed.
+            value = node.child_by_field_name("value")
+            self.defines[text(node.child_by_field_name("name"))] = (
+                text(value) if value is not None else "", self.fn_line + node.start_point.row)
             return
         if node.type in _CONDITIONAL:
             # Every branch is read, so what the helper may write is what
@@ -669,7 +773,7 @@ class HelperChecker(_Checker):
         super().check_pointer_arg(call, arg, idx)
 
     def never_returns(self, call: Node) -> bool:
-        return never_returns(call, self.lookup)
+        return call_name(call) not in self.defines and never_returns(call, self.lookup)
 
     def only_calls(self, *kinds) -> bool:
         """Every call is of these kinds (DIAG: writes only to stderr), and
@@ -681,8 +785,8 @@ class HelperChecker(_Checker):
         return not self.out_params
 
 
-# The conditional directives a helper's body may hold (a #define there
-# changes what the names after it mean: it stays preproc-in-child).
+# The conditional directives a helper's body may hold (an object-like
+# #define is read too; a function-like one stays preproc-in-child).
 _CONDITIONAL = frozenset({"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"})
 
 

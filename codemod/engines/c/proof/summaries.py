@@ -295,7 +295,7 @@ def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spe
             or _declarator(fn) is None or _declarator(fn).has_error:
         return _review(d, "helper-unreadable")
     # Names inside the helper resolve from the helper's own file.
-    checker = replace(options, path=d.path, asked=None).helper_checker(fn, knowledge, stack + (d.name,))
+    checker = replace(options, path=d.path, asked=None).helper_checker(fn, knowledge, stack + (d.name,), d.line)
     body = fn.child_by_field_name("body")
     for stmt in statements(body):
         checker.visit(stmt, loops=0, switches=0)
