@@ -128,3 +128,27 @@ def test_the_known_divergence_a_star_star_after_a_literal_prefix(git_root):
     theirs = git_ignored(git_root, ["-f"])
     assert theirs.get("-f") is True                      # what git says
     assert not ignored(PatternList(read_lines(b"-**/**/**\n")), "-f", False)
+
+
+def last_match(rules: PatternList, rel: str, is_dir: bool, basename_only: bool):
+    """What the patterns say read one by one, last first (git's way)."""
+    basename = rel.rsplit("/", 1)[-1]
+    for p in reversed(rules.patterns):
+        if (p.basename_only or not basename_only) and p.matches(rel, basename, is_dir):
+            return not p.negative
+    return None
+
+
+SHAPED = st.sampled_from(["a", "b.o", "*.o", "*.c", "*~", "*.tar.gz", "a*", "*a", "b/", "*.o/", "a/b", "/a",
+                          "**/b", "?.o", "core", ".o", "*."])
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(lines=st.lists(st.tuples(st.booleans(), SHAPED).map(lambda t: ("!" if t[0] else "") + t[1]),
+                      min_size=1, max_size=8),
+       rel=st.lists(st.sampled_from(["a", "b", "b.o", "x.c", "y~", "t.tar.gz", "core", ".o", "a.", "ab"]),
+                    min_size=1, max_size=3).map("/".join),
+       is_dir=st.booleans(), basename_only=st.booleans())
+def test_the_lookup_of_common_patterns_decides_as_the_last_matching_pattern(lines, rel, is_dir, basename_only):
+    rules = PatternList(lines)
+    assert rules.verdict(rel, is_dir, basename_only) == last_match(rules, rel, is_dir, basename_only)
