@@ -705,7 +705,7 @@ def _replay_record(recorder, args, cfg, cache, run: Run, status: int) -> None:
     inputs = replay.config_inputs(args.paths, args.config, cfg.source)
     if getattr(args, "baseline", None):
         inputs.append((args.baseline, stamps.signature(args.baseline, True)))
-    data = recorder.record(status, inputs, cache.seen[1], cache.seen[0])
+    data = recorder.record(status, inputs, cache.seen[1], cache.seen[0], cache.digests)
     if data is not None:
         cache.put(replay.record_name(recorder.key), data)
 

@@ -37,7 +37,7 @@ import re
 from typing import NamedTuple, Optional
 
 from codemod.files.replay import DIRECTORY  # noqa: F401 - the folder's name, read here by codemod.cli
-from codemod.files.stamps import signature, tool_files
+from codemod.files.stamps import digest_of, signature, tool_files
 
 FORMAT = 2                  # bump when what an entry holds changes
 _INCLUDE = re.compile(rb'(?m)^[ \t]*#[ \t]*include[ \t]*"')
@@ -108,6 +108,7 @@ class Cache:
         self._rest_at = 0
         self._entry: Optional[Entry] = None
         self.seen: Optional[tuple] = None   # (stats, walk record) of this run's walk, once checked against the entry
+        self.digests: dict = {}             # path -> digest, as the entry read or written last holds them
 
     def head(self) -> Optional[Head]:
         """The entry's head, or None (no entry, or one that cannot be
@@ -123,6 +124,8 @@ class Cache:
             except Exception:  # noqa: BLE001 - a missing, corrupt or foreign entry is ignored, then rewritten
                 head = None
             self._head = Head(*head) if isinstance(head, tuple) and len(head) == HEAD else None
+            if self._head is not None:
+                self.digests = self._head.digests
         return self._head
 
     def load(self) -> Optional[Entry]:
@@ -155,10 +158,12 @@ class Cache:
         is left alone (the run's output does not depend on it)."""
         if self.folder is None:
             return
+        self.digests = {}
         try:
             data = encode(entry)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             return
+        self.digests = entry.digests
         self._put(data)
 
     def put(self, name: str, data: bytes) -> None:
@@ -208,15 +213,6 @@ def _write(folder: str, name: str, data: bytes) -> None:
         except OSError:
             pass
         raise
-
-
-def digest_of(path: str) -> Optional[bytes]:
-    """A digest of the file's bytes (None: it cannot be read)."""
-    try:
-        with open(path, "rb") as fh:
-            return hashlib.blake2b(fh.read(), digest_size=20).digest()
-    except OSError:
-        return None
 
 
 def digests(paths, stats: dict) -> dict:

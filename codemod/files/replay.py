@@ -16,7 +16,10 @@ descriptors), its exit status, and everything the output depended on:
   the baseline file;
 * the walk (codemod.files.walkrecord: the folders listed, the ignore files
   tried, each `.git` looked for, git's core.excludesFile);
-* every walked file's size, mtime, ctime and inode.
+* every walked file's size, mtime, ctime and inode, and the digest the
+  cache keeps of each file whose change matters (one with a result, one
+  the project index read): a file touched but holding the same bytes is
+  no change.
 
 :func:`answer` runs before anything else is imported: it finds the record
 for the invocation, checks every one of these, and only if none differs
@@ -49,6 +52,7 @@ FORMAT = 1
 DIRECTORY = ".vfork-codemod-cache"     # the cache folder (codemod.files.cache), beside the configuration
 LIMIT = 32 << 20                       # bytes of output a record holds; a run printing more is not recorded
 RECENT_NS = 2_000_000_000              # an input changed this close to the run may change again unseen
+MAX_TOUCHED = 64                       # files with a new stat whose bytes the fast path reads to compare
 COMMANDS = ("scan", "diff")
 # Options of scan and diff (and the global ones) that take a value; a test
 # holds this equal to the parser's.
@@ -111,8 +115,13 @@ def _valid_record(argv: list):
     if not stamps.walk_unchanged(*record["walk"]):
         return None
     signature = stamps.signature
-    for path, sig in record["stats"].items():
-        if signature(path) != sig:
+    touched = [path for path, sig in record["stats"].items() if signature(path) != sig]
+    if touched:
+        # Touched, checked out again, rewritten whole with the same bytes:
+        # the digest the cache keeps of each file whose change matters says.
+        digests = record["digests"]
+        if len(touched) > MAX_TOUCHED or any(path not in digests for path in touched) or \
+                any(stamps.digest_of(path) != digests[path] for path in touched):
             return None
     return record
 
@@ -256,7 +265,7 @@ class Recorder:
             except (OSError, ValueError):
                 pass
 
-    def record(self, status: int, inputs: list, walk, stats: dict) -> Optional[bytes]:
+    def record(self, status: int, inputs: list, walk, stats: dict, digests: Optional[dict] = None) -> Optional[bytes]:
         """The record of the run that ended with ``status``, or None when
         the next run could not trust it (an input changed within
         :data:`RECENT_NS` of the start, a file of unknown state, too much
@@ -273,7 +282,7 @@ class Recorder:
             "key": self.key, "status": status, "writes": self.writes, "inputs": inputs,
             "walk": (tuple(walk.args), dict(walk.dirs), dict(walk.probes), dict(walk.exists),
                      dict(walk.excludes_files)),
-            "stats": dict(stats),
+            "stats": dict(stats), "digests": {p: d for p, d in (digests or {}).items() if p in stats},
         })
 
 

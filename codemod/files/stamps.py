@@ -25,6 +25,16 @@ def signature(path: str, missing_ok: bool = False):
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
+def digest_of(path: str):
+    """A digest of the file's bytes (None: it cannot be read)."""
+    import hashlib
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.blake2b(fh.read(), digest_size=20).digest()
+    except OSError:
+        return None
+
+
 def path_kind(arg: str) -> tuple:
     """(argument, kind, real path) of a path named on the command line:
     the walk's answer depends on whether it is a folder, a file, something
