@@ -28,7 +28,9 @@ glibc, busybox, emacs, perl5), each tree is measured too, against
 * `--no-project` (context), and the cold run's peak RSS: under 500 MB.
 
 The cache goes to $TMPDIR/vfork-codemod-bench/cache-<tree> (--cache-dir),
-never into the tree.  `--only-real` skips the generated trees.
+never into the tree.  `--only-real` skips the generated trees, which are
+measured with `--no-cache` (each run analyses the tree: a repeated run
+would otherwise be the replay of the one before).
 
 For context (not targets): ripgrep's own time on the wide tree and the
 tool's with ripgrep turned off (when ripgrep is installed), `diff` against `ast-grep run -p 'vfork()'` on the dense tree
@@ -199,7 +201,7 @@ def main() -> int:
         print(f"trees ready in {time.perf_counter() - t0:.1f} s: {wide} ({args.files} files), "
               f"{dense} ({args.dense_files} files)")
         subprocess.run(["grep", "-rlq", "vfork", str(wide)])          # warm the page cache
-        rows += [compare(WIDE, tool + ["scan", *jobs, str(wide)],
+        rows += [compare(WIDE, tool + ["scan", "--no-cache", *jobs, str(wide)],
                          ["grep", "-rl", "vfork", str(wide)], args.reps)]
         from codemod.files.ripgrep import rg_command
         rg = rg_command()                 # the one the tool uses
@@ -208,22 +210,22 @@ def main() -> int:
                                                                          str(wide)],
                                 ["grep", "-rl", "vfork", str(wide)], args.reps))
             rows.append(compare("wide: scan without ripgrep vs grep (context)",
-                                ["env", "VFORK_CODEMOD_RG=none", *tool, "scan", *jobs, str(wide)],
+                                ["env", "VFORK_CODEMOD_RG=none", *tool, "scan", "--no-cache", *jobs, str(wide)],
                                 ["grep", "-rl", "vfork", str(wide)], args.reps))
         else:
             print("ripgrep not installed (pip install '.[fast]'): the tool used grep; rg's row is skipped")
         module = trees.build_ctypes(TREES / "ctypes" / "libc_bindings.py", args.ctypes_size)
-        rows.append(compare(CTYPES, tool + ["scan", str(module)],
+        rows.append(compare(CTYPES, tool + ["scan", "--no-cache", str(module)],
                             [sys.executable, "-c", f"import libcst, ast; ast.parse(open({str(module)!r}).read())"],
                             args.reps))
         autogen = trees.build_autogen(TREES / "ctypes" / "autogen_bindings.py", args.bindings)
-        rows.append(compare(AUTOGEN, tool + ["scan", str(autogen)],
+        rows.append(compare(AUTOGEN, tool + ["scan", "--no-cache", str(autogen)],
                             [sys.executable, "-c", f"import libcst, ast; ast.parse(open({str(autogen)!r}).read())"],
                             args.reps))
         sites = trees.build_sites(TREES / "sites", args.site_files)
-        rows.append(compare(SITES, tool + ["scan", "--jobs", "1", str(sites)], ["grep", "-rl", "vfork", str(sites)],
+        rows.append(compare(SITES, tool + ["scan", "--no-cache", "--jobs", "1", str(sites)], ["grep", "-rl", "vfork", str(sites)],
                             max(1, min(args.reps, 2))))
-        dense_diff = tool + ["diff", *jobs, str(dense)]
+        dense_diff = tool + ["diff", "--no-cache", *jobs, str(dense)]
         sg = shutil.which("ast-grep") or shutil.which("ast-grep", path=os.path.dirname(sys.executable))
         if sg:
             search = [sg, "run", "-p", "vfork()", "--lang", "c", str(dense)]

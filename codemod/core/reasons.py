@@ -164,6 +164,8 @@ KINDS = {
                         "has its own of (descriptors, signal state), and each runs it under vfork too, so it "
                         "stays where it is for both (fork; posix_spawn would run it in the parent only)"),
     "retry-loop": _k("retry loop around vfork: posix_spawn cannot sit in a loop condition"),
+    "retry-break": _k("retry loop around vfork, left by `break` once it succeeds: posix_spawn would have to be "
+                      "retried the same way"),
     "fallthrough": _k("the child is reached by falling through after the parent's branches"),
     "preproc-before-branch": _k("`{stmt}` between vfork and the child's branch: the region depends on the "
                                 "configuration", "configuration"),

@@ -57,6 +57,17 @@ def test_what_a_die_helper_does_on_its_way_out_is_its_own(scan, body):
     assert "exits-in-helper" in [r["kind"] for r in f["reasons"]]
 
 
+def test_a_die_helper_with_a_function_like_macro_of_its_own_is_read_through_it(scan):
+    # libiberty's pex_child_error: `#define writeerr(s) retval |= (write (...) < 0)`,
+    # called for each part of the message, then #undef'd.
+    body = ('\tint r = 0;\n#define say(s) r |= (write(2, s, strlen(s)) < 0)\n\tsay(what);\n\tsay("\\n");\n'
+            '#undef say\n\t_exit(r ? 2 : 3);\n')
+    files = {"main.c": DIE_TAIL, "fail.c": die(body, "#include <string.h>\n")}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "fork", texts(f)
+    assert "tail-says-something" in [r["kind"] for r in f["reasons"]]
+
+
 @pytest.mark.parametrize("body, fragment", [
     # A store the parent may read to learn how the child failed (a hand-off).
     ("\tlast_failure = 3;\n\t_exit(3);\n", "writes `last_failure` at fail.c:"),
@@ -71,8 +82,8 @@ def test_what_a_die_helper_does_on_its_way_out_is_its_own(scan, body):
     ("\t(*hook)();\n\t_exit(3);\n", "function pointer"),
     # A #define in the body: a store through it is a store to what it names.
     ("#define where last_failure\n\twhere = 1;\n\t_exit(3);\n", "writes `last_failure` at fail.c:"),
-    # A function-like one is not read.
-    ("#define put(v) (last_failure = (v))\n\tput(1);\n\t_exit(3);\n", "#define put(v)"),
+    # A function-like one is expanded at its calls.
+    ("#define put(v) (last_failure = (v))\n\tput(1);\n\t_exit(3);\n", "writes `last_failure` at fail.c:10"),
     # Each definition of the build must be one (an #ifdef'd second one writes a global).
 ])
 def test_a_die_helper_that_may_hand_something_back_or_exec_stays_review(scan, body, fragment):

@@ -168,6 +168,49 @@ def test_retry_loop_and_fallthrough_reasons():
     assert fall[0] == "line 20: the child is reached by falling through after the parent's branches"
 
 
+def test_a_retry_loop_left_by_break_is_fork_with_its_reason():
+    ((verdict, reasons),) = reasons_of("fork_retry_break")
+    assert verdict is Verdict.FORK
+    assert reasons[0] == ("line 15: retry loop around vfork, left by `break` once it succeeds: posix_spawn "
+                          "would have to be retried the same way")
+
+
+RETRY_BREAK = b"""#include <unistd.h>
+int run(char **argv)
+{
+	pid_t pid = -1;
+	int tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		pid = vfork();
+		if (TEST)
+			break;
+		sleep(1);
+	}
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+"""
+
+
+@pytest.mark.parametrize("test, verdict", [
+    (b"pid >= 0", Verdict.FORK), (b"pid != -1", Verdict.FORK),
+    # Only the parent leaves: the child runs the loop again (and vforks).
+    (b"pid > 0", Verdict.REVIEW),
+    # A failure may leave as well: not the retry shape (the tool does not guess).
+    (b"pid >= 0 || tries == 3", Verdict.REVIEW),
+    (b"1", Verdict.REVIEW),
+])
+def test_a_retry_loop_is_left_by_break_only_when_child_and_parent_leave_and_a_failure_stays(test, verdict):
+    (f,) = findings(RETRY_BREAK.replace(b"TEST", test)).findings
+    assert f.verdict is verdict, [str(r) for r in f.reasons]
+
+
 def test_ifdef_have_vfork_reason_names_the_directive():
     ((verdict, reasons),) = reasons_of("fork_ifdef_have_vfork")
     assert verdict is Verdict.FORK

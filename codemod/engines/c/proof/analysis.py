@@ -685,6 +685,7 @@ class HelperChecker(_Checker):
         self.calls: list = []
         self.flushing_calls: list = []
         self.defines: dict = {}         # name -> (body, line) of the object-like macros the body defines
+        self.function_macros: dict = {}  # name -> Definition of the function-like macros it defines
 
     def lookup(self, name: str, arity: Optional[int] = None, functions: bool = False):
         return self.options.lookup(name, self.stack, arity, functions)
@@ -695,6 +696,11 @@ class HelperChecker(_Checker):
 
     def check_call(self, call: Node) -> None:
         name = call_name(call)
+        if name in self.function_macros:
+            # `#define writeerr(s) retval |= (write (2, s, strlen (s)) < 0)`
+            # in libiberty's pex_child_error: expanded here, as any macro.
+            self.expand(call, name, libc.Spec(Kind.SAFE, macro=self.function_macros[name]))
+            return
         if name in self.defines:
             # `#define exit my_exit` in the body: the call is not the name's.
             body, at = self.defines[name]
@@ -723,6 +729,22 @@ class HelperChecker(_Checker):
             value = node.child_by_field_name("value")
             self.defines[text(node.child_by_field_name("name"))] = (
                 text(value) if value is not None else "", self.fn_line + node.start_point.row)
+            return
+        if node.type == "preproc_function_def" and node.child_by_field_name("name") is not None:
+            from codemod.engines.c.project.knowledge import Definition
+            value = node.child_by_field_name("value")
+            plist = node.child_by_field_name("parameters")
+            name = text(node.child_by_field_name("name"))
+            body = text(value).replace("\\\r\n", "\n").replace("\\\n", "\n") if value is not None else ""
+            self.function_macros[name] = Definition(
+                name, "macro", self.options.path, self.fn_line + node.start_point.row, body,
+                tuple(text(p) for p in plist.children if p.type in ("identifier", "...")))
+            return
+        if node.type == "preproc_call" and text(node.child_by_field_name("directive")).strip() == "#undef":
+            argument = node.child_by_field_name("argument")
+            name = text(argument).strip() if argument is not None else ""
+            self.defines.pop(name, None)
+            self.function_macros.pop(name, None)
             return
         if node.type in _CONDITIONAL:
             # Every branch is read, so what the helper may write is what
@@ -773,7 +795,8 @@ class HelperChecker(_Checker):
         super().check_pointer_arg(call, arg, idx)
 
     def never_returns(self, call: Node) -> bool:
-        return call_name(call) not in self.defines and never_returns(call, self.lookup)
+        name = call_name(call)
+        return name not in self.defines and name not in self.function_macros and never_returns(call, self.lookup)
 
     def only_calls(self, *kinds) -> bool:
         """Every call is of these kinds (DIAG: writes only to stderr), and
@@ -785,8 +808,8 @@ class HelperChecker(_Checker):
         return not self.out_params
 
 
-# The conditional directives a helper's body may hold (an object-like
-# #define is read too; a function-like one stays preproc-in-child).
+# The conditional directives a helper's body may hold (its #define and
+# #undef lines are read too: HelperChecker.visit).
 _CONDITIONAL = frozenset({"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"})
 
 

@@ -318,7 +318,44 @@ def _find_region(site: Site, is_exit) -> None:
         site.no_spawn.append(R("retry-loop", line(anchor)))
         _scan(site, anchor, False, is_exit)
         return
+    loop = _retry_break(site)
+    if loop is not None:
+        # `for (...) { pid = vfork(); if (pid >= 0) break; sleep(1); }`
+        # (libiberty's pex-unix.c): child and parent leave the loop at
+        # once, only a failed vfork goes round again; the region follows
+        # the loop.
+        site.no_spawn.append(R("retry-break", line(loop)))
+        _scan(site, loop, False, is_exit)
+        return
     _scan(site, anchor, anchor.type in ("if_statement", "switch_statement"), is_exit)
+
+
+_LOOPS = frozenset({"for_statement", "while_statement", "do_statement"})
+
+
+def _retry_break(site: Site) -> Optional[Node]:
+    """The loop whose body is `pid = vfork(); if (<child and parent>) break;
+    ...` (the call's statement first after any set-up, the `if` right
+    after it, without an else), or None."""
+    anchor = site.anchor
+    body = anchor.parent
+    if anchor.type != "expression_statement" or body is None or body.type != "compound_statement" \
+            or body.parent is None or body.parent.type not in _LOOPS \
+            or body.parent.child_by_field_name("body") != body:
+        return None
+    siblings = statements(body)
+    idx = siblings.index(anchor)
+    test = siblings[idx + 1] if idx + 1 < len(siblings) else None
+    if test is None or test.type != "if_statement" or test.child_by_field_name("alternative") is not None:
+        return None
+    then = test.child_by_field_name("consequence")
+    inner = statements(then) if then.type == "compound_statement" else [then]
+    if len(inner) != 1 or inner[0].type != "break_statement":
+        return None
+    truth = outcomes.evaluate(test.child_by_field_name("condition"), _is_result(site))
+    if truth["child"] is not True or truth["parent"] is not True or truth["error"] is not False:
+        return None
+    return body.parent
 
 
 class Syntax:
