@@ -211,6 +211,37 @@ def test_a_retry_loop_is_left_by_break_only_when_child_and_parent_leave_and_a_fa
     assert f.verdict is verdict, [str(r) for r in f.reasons]
 
 
+FN_POINTER = b"""#include <string.h>
+#include <unistd.h>
+OUTER
+int run(char **argv)
+{
+	pid_t pid = vfork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		INNER
+		pick = strerror;
+		(void)pick;
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+"""
+
+
+@pytest.mark.parametrize("outer, inner, verdict", [
+    (b"", b"char *(*pick)(int);", Verdict.FORK),          # the child's own function pointer
+    (b"char *(*pick)(int);", b"", Verdict.REVIEW),        # the program's
+])
+def test_a_function_pointer_declared_in_the_child_is_its_own(outer, inner, verdict):
+    (f,) = findings(FN_POINTER.replace(b"OUTER", outer).replace(b"INNER", inner)).findings
+    assert f.verdict is verdict, [str(r) for r in f.reasons]
+    if verdict is Verdict.REVIEW:
+        assert "`pick = strerror` writes `pick`, declared outside the child region" in str(f.reasons[0])
+
+
 def test_ifdef_have_vfork_reason_names_the_directive():
     ((verdict, reasons),) = reasons_of("fork_ifdef_have_vfork")
     assert verdict is Verdict.FORK

@@ -320,7 +320,12 @@ def declarators(decl: Node) -> list:
     out = []
     for d in decl.children_by_field_name("declarator"):
         while d is not None and d.type != "identifier":
-            d = d.child_by_field_name("declarator")
+            inner = d.child_by_field_name("declarator")
+            if inner is None and d.type == "parenthesized_declarator":
+                # `char *(*fp)(int)`: the parentheses hold the pointer to the name.
+                inner = next((c for c in d.named_children if c.type == "identifier" or c.type.endswith("declarator")),
+                             None)
+            d = inner
         if d is not None:
             out.append(d)
     return out
