@@ -398,6 +398,32 @@ def test_a_call_of_a_name_a_helper_defines_in_its_body_is_not_followed(scan):
     assert "macro `_exit` (lib.c:4) expands to `my_exit`, which the tool cannot follow" in f["message"], texts(f)
 
 
+@pytest.mark.parametrize("head, verdict", [
+    # strace's error_prints.c: the attribute macro reads as the name without help.
+    ("#define ATTRIBUTE_FORMAT(x) __attribute__((__format__ x))\n"
+     "void ATTRIBUTE_FORMAT((__printf__, 1, 2))\nreport(const char *fmt, ...)", "fork"),
+    ("void report(const char *fmt, ...)", "fork"),
+])
+def test_a_helper_with_an_attribute_macro_before_its_name_is_found(scan, head, verdict):
+    helper = ("#include <stdarg.h>\n#include <stdio.h>\n" + head +
+              "\n{\n\tva_list p;\n\tva_start(p, fmt);\n\tvfprintf(stderr, fmt, p);\n\tva_end(p);\n}\n")
+    files = {"main.c": child('report("starting %s", argv[0]);\nexecv(argv[0], argv);\n_exit(127);',
+                             "void report(const char *, ...);\n"),
+             "report.c": helper}
+    f = site(scan(files)[0])
+    assert f["verdict"] == verdict, texts(f)
+    assert "`report()` is project code (report.c:" in texts(f)
+
+
+def test_only_an_attribute_macro_before_a_name_is_blanked():
+    from codemod.engines.c.frontend import attrmacros
+    assert attrmacros.blank(b"int f __P((int));\n") is None            # a prototype macro: the parameters
+    assert attrmacros.blank(b"\tif ((a)) foo(b);\n") is None
+    assert attrmacros.blank(b"x = CALL((a)) f(b);\n") is None
+    head = b"static void FMT((__printf__, 2, 0))\nverror_msg(int e)\n{\n}\n"
+    assert attrmacros.blank(head) == head.replace(b"FMT((__printf__, 2, 0))", b" " * 23)
+
+
 def test_every_added_libc_fact_is_cited():
     added = ["err", "errx", "verr", "verrx", "errc", "verrc", "warn", "warnx", "vwarn", "vwarnx", "warnc",
              "vwarnc", "sigset", "sighold", "sigrelse", "sigignore", "fileno", "gettid", "ptrace",

@@ -72,10 +72,16 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
     K&R definitions with implicit int count (read as the engine reads them)."""
     tree = parse(source, ranges)
     if ranges is None and tree.root_node.has_error:
-        from codemod.engines.c.frontend import knr
+        from codemod.engines.c.frontend import attrmacros, knr
         old_c = knr.normalise(source, tree.root_node)
+        read = old_c.text if old_c is not None else source
         if old_c is not None:
-            tree = parse(old_c.text)
+            tree = parse(read)
+        if tree.root_node.has_error:
+            # `static void ATTRIBUTE_FORMAT((...))\nname(...)`: offsets kept.
+            plain = attrmacros.blank(read)
+            if plain is not None:
+                tree = parse(plain)
     defs: dict = {}
     globals_: dict = {}
     includes: list = []
