@@ -699,13 +699,18 @@ def _stop(recorder, status, record=None):
 
 
 def _replay_record(recorder, args, cfg, cache, run: Run, status: int) -> None:
+    """Keep the replay record of this run (codemod.files.replay) when its
+    inputs were settled and nothing it reported was missing."""
     if run.stale or run.missing or cache.seen is None or progress.drawn():
         return
     from codemod.files import replay, stamps
-    inputs = replay.config_inputs(args.paths, args.config, cfg.source)
-    if getattr(args, "baseline", None):
-        inputs.append((args.baseline, stamps.signature(args.baseline, True)))
-    data = recorder.record(status, inputs, cache.seen[1], cache.seen[0], cache.digests)
+    try:
+        inputs = replay.config_inputs(args.paths, args.config, cfg.source)
+        if getattr(args, "baseline", None):
+            inputs.append((args.baseline, stamps.signature(args.baseline, True)))
+        data = recorder.record(status, inputs, cache.seen[1], cache.seen[0], cache.digests)
+    except (OSError, ValueError, TypeError):
+        return                        # a record that cannot be made is not kept; the run's output is out
     if data is not None:
         cache.put(replay.record_name(recorder.key), data)
 

@@ -75,13 +75,14 @@ def answer(argv: list) -> Optional[int]:
     changed: write its output and return its exit status.  None, having
     written nothing, when there is no such record or anything differs."""
     try:
-        record = _valid_record(argv)
+        found = _valid_record(argv)
     except Exception:  # noqa: BLE001 - the fast path never decides a run's fate: the full run does
         return None
-    if record is None:
+    if found is None:
         return None
+    writes, status = found
     try:
-        for fd, data in record["writes"]:
+        for fd, data in writes:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
@@ -94,10 +95,12 @@ def answer(argv: list) -> Optional[int]:
         except OSError:
             pass
         return EXIT_ERROR
-    return record["status"]
+    return status
 
 
-def _valid_record(argv: list):
+def _valid_record(argv: list) -> Optional[tuple]:
+    """(writes, status) of the record of ``argv`` when everything it
+    depended on is as recorded, else None."""
     where = _folder(argv)
     if where is None or os.environ.get("VFORK_CODEMOD_NO_CACHE"):
         return None
@@ -108,6 +111,10 @@ def _valid_record(argv: list):
     except OSError:
         return None
     if not isinstance(record, dict) or record.get("key") != key:
+        return None
+    writes, status = record["writes"], record["status"]
+    if not isinstance(status, int) or not isinstance(writes, list) or not all(
+            isinstance(w, tuple) and len(w) == 2 and w[0] in (1, 2) and isinstance(w[1], bytes) for w in writes):
         return None
     for path, sig in record["inputs"]:
         if stamps.signature(path, True) != sig:
@@ -123,7 +130,7 @@ def _valid_record(argv: list):
         if len(touched) > MAX_TOUCHED or any(path not in digests for path in touched) or \
                 any(stamps.digest_of(path) != digests[path] for path in touched):
             return None
-    return record
+    return writes, status
 
 
 def invocation(argv: list) -> tuple:

@@ -224,7 +224,18 @@ def not_a_record(record, path):
     path.write_bytes(marshal.dumps([1, 2, 3]))
 
 
-@pytest.mark.parametrize("how", [other_tool_file, other_stat, other_key, corrupt, not_a_record])
+def without_its_output(record, path):
+    del record["writes"]
+    path.write_bytes(marshal.dumps(record))
+
+
+def output_for_another_descriptor(record, path):
+    record["writes"] = [(7, b"x")]
+    path.write_bytes(marshal.dumps(record))
+
+
+@pytest.mark.parametrize("how", [other_tool_file, other_stat, other_key, corrupt, not_a_record, without_its_output,
+                                 output_for_another_descriptor])
 def test_a_record_that_does_not_hold_is_ignored_and_rewritten(tree, capfdbinary, how):
     first = run("scan", "--format", "json")
     tamper(tree, how)
