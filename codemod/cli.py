@@ -693,8 +693,11 @@ def _stop(recorder, status, record=None):
     all out), keep the replay record.  Returns ``status``."""
     if recorder is not None:
         recorder.stop()
-        if record is not None:
-            record()
+        try:
+            if record is not None:
+                record()
+        finally:
+            recorder.close()
     return status
 
 

@@ -28,7 +28,8 @@ record, one that cannot be read, a file touched) returns None and the full
 run decides, as it would have; it never guesses.  A record is kept only
 when the run's inputs were all settled: no file, folder or configuration
 changed within two seconds of the run (git's "racily clean" rule), no path
-missing, no progress line drawn, and at most :data:`LIMIT` bytes of output.
+missing, no progress line drawn, no forked worker writing to the streams
+past the record, and at most :data:`LIMIT` bytes of output.
 
 Imports only ``os``, ``sys``, ``marshal`` and ``zlib`` (and
 codemod.files.stamps and codemod.files.config, which import no more).
@@ -232,6 +233,12 @@ class Recorder:
         self.writes: list = []
         self.size = 0
         self._saved = (sys.stdout, sys.stderr)
+        self.pid = os.getpid()
+        # A forked worker that writes to the streams writes past the record:
+        # it says so here (close-on-exec: programs the run starts never see it).
+        self._forked_r, self._forked_w = os.pipe()
+        os.set_blocking(self._forked_r, False)
+        os.set_blocking(self._forked_w, False)
 
     @classmethod
     def start(cls, argv: list) -> Optional["Recorder"]:
@@ -240,6 +247,8 @@ class Recorder:
         out, err = sys.stdout, sys.stderr
         if out is not sys.__stdout__ or err is not sys.__stderr__ or out is None or err is None:
             return None
+        if not hasattr(os, "fork"):
+            return None             # workers would be spawned afresh, writing past the record unseen
         try:
             if out.fileno() != 1 or err.fileno() != 2:
                 return None
@@ -255,6 +264,12 @@ class Recorder:
 
     def add(self, fd: int, data: bytes) -> None:
         """``data`` reached ``fd``."""
+        if os.getpid() != self.pid:
+            try:
+                os.write(self._forked_w, b"!")
+            except OSError:
+                pass                # the pipe is full: it says so already
+            return
         self.size += len(data)
         if self.size <= LIMIT:
             if self.writes and self.writes[-1][0] == fd:
@@ -272,12 +287,34 @@ class Recorder:
             except (OSError, ValueError):
                 pass
 
+    def forked_wrote(self) -> bool:
+        """A forked worker wrote to standard output or error."""
+        if self._forked_r < 0:
+            return True
+        try:
+            return bool(os.read(self._forked_r, 1))
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
+    def close(self) -> None:
+        """Release the flag's pipe (after :meth:`record`)."""
+        for fd in (self._forked_r, self._forked_w):
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._forked_r = self._forked_w = -1
+
     def record(self, status: int, inputs: list, walk, stats: dict, digests: Optional[dict] = None) -> Optional[bytes]:
         """The record of the run that ended with ``status``, or None when
         the next run could not trust it (an input changed within
         :data:`RECENT_NS` of the start, a file of unknown state, too much
         output)."""
-        if walk is None or self.size > LIMIT or status not in (EXIT_OK, EXIT_FINDINGS, EXIT_ERROR):
+        if self.forked_wrote() or walk is None or self.size > LIMIT or \
+                status not in (EXIT_OK, EXIT_FINDINGS, EXIT_ERROR):
             return None
         recent = self.started - RECENT_NS
         inputs = list(inputs) + stamps.tool_files()

@@ -295,6 +295,24 @@ def test_an_output_larger_than_the_budget_is_not_recorded(monkeypatch):
     assert small.record(130, [], walk, {}) is None                  # an interrupted run
 
 
+def test_a_forked_worker_writing_to_the_streams_spoils_the_record():
+    walk = type("Walk", (), {"args": (), "dirs": {}, "probes": {}, "exists": {}, "excludes_files": {}})
+    rec = replay.Recorder(("key",), time.time_ns())
+    rec.add(1, b"report\n")
+    pid = os.fork()
+    if pid == 0:
+        rec.add(2, b"a warning from a worker\n")        # what its copy of the tee would record, lost
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert rec.writes == [(1, b"report\n")]
+    assert rec.record(0, [], walk, {}) is None
+    rec.close()
+    quiet = replay.Recorder(("key",), time.time_ns())
+    quiet.add(1, b"report\n")
+    assert quiet.record(0, [], walk, {}) is not None
+    quiet.close()
+
+
 def test_a_reader_gone_ends_the_replay_as_it_ends_a_run(tree):
     run("diff", "--include-review")
     proc = subprocess.run(f"'{sys.executable}' -m codemod diff --include-review | head -c 1 >/dev/null; "
