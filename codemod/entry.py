@@ -12,4 +12,15 @@ def main() -> int:
     if status is not None:
         return status
     from codemod.cli import main as run
-    return run()
+    from codemod.core.errors import EXIT_INTERRUPTED
+    status = None
+    try:
+        status = run()
+        # The run is over and reported: a Ctrl-C now (a terminal sends it
+        # to the whole group) has nothing left to stop, and must not turn
+        # the status into a death by signal on the interpreter's way out.
+        import signal
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except KeyboardInterrupt:
+        return status if status is not None else EXIT_INTERRUPTED
+    return status

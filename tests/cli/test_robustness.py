@@ -320,3 +320,26 @@ def test_libcst_parse_errors_are_placed_from_the_message():
         libcst.parse_module("a = 1\nif x\n  y\n")
     assert (caught.value.raw_line, caught.value.raw_column) != (3, 2)
     assert libcst_position(caught.value) == (3, 3)
+
+
+def test_a_ctrl_c_after_the_run_is_over_changes_nothing(monkeypatch):
+    # The full run returned: a late SIGINT (the terminal's, to the whole
+    # group) is ignored on the way out; one inside the run that escaped it
+    # ends with the shell's status for Ctrl-C.
+    from codemod import cli, entry
+    from codemod.files import replay
+    monkeypatch.setattr(replay, "answer", lambda argv: None)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        monkeypatch.setattr(cli, "main", lambda: 1)
+        assert entry.main() == 1
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        signal.signal(signal.SIGINT, previous)
+
+        def interrupted():
+            raise KeyboardInterrupt
+        monkeypatch.setattr(cli, "main", interrupted)
+        assert entry.main() == 130
+        assert signal.getsignal(signal.SIGINT) is previous
+    finally:
+        signal.signal(signal.SIGINT, previous)
