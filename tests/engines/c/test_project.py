@@ -422,6 +422,30 @@ def test_only_an_attribute_macro_before_a_name_is_blanked():
     assert attrmacros.blank(b"x = CALL((a)) f(b);\n") is None
     head = b"static void FMT((__printf__, 2, 0))\nverror_msg(int e)\n{\n}\n"
     assert attrmacros.blank(head) == head.replace(b"FMT((__printf__, 2, 0))", b" " * 23)
+    # A lone word after a primitive type: a macro.  After any other word
+    # (GNU style, the type on its own line) it is the type, and stays.
+    lone = b"void ATTRIBUTE_NORETURN\ndie(void)\n{\n}\n"
+    assert attrmacros.blank(lone) == lone.replace(b"ATTRIBUTE_NORETURN", b" " * 18)
+    assert attrmacros.blank(b"static foo_t\nbar(void)\n{\n}\n") is None
+    assert attrmacros.blank(b"static struct foo\nbaz(void)\n{\n}\n") is None
+    assert attrmacros.blank(b"unsigned long\nsize(void)\n{\n}\n") is None
+
+
+def test_a_die_helper_whose_noreturn_macro_stands_alone_before_its_name_is_read(scan):
+    # strace's `void ATTRIBUTE_NORETURN\ndie(void)`: tree-sitter reads a
+    # function named `void`, so the index said fail()'s body was not in the
+    # tree.  It now reads fail() (here: the store it makes) and keeps the
+    # macro among its words.
+    helper = ("#include <unistd.h>\n#define ATTRIBUTE_NORETURN __attribute__((__noreturn__))\nint last;\n"
+              "void ATTRIBUTE_NORETURN\nfail(void)\n{\n\tlast = 1;\n\t_exit(126);\n}\n")
+    files = {"main.c": child("execv(argv[0], argv);\nfail();", "void fail(void);\n"),
+             "fail.c": helper}
+    f = site(scan(files)[0])
+    assert f["verdict"] == "review"
+    assert "`fail()` (fail.c:4) writes `last` at fail.c:7, declared at fail.c:3" in f["message"], texts(f)
+    from codemod.engines.c.project.knowledge import facts
+    (d,) = facts(helper.encode(), "fail.c").definitions["fail"]
+    assert "ATTRIBUTE_NORETURN" in d.words
 
 
 def test_every_added_libc_fact_is_cited():

@@ -71,6 +71,7 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
     (of just the byte ``ranges`` of it, for a file too big to parse whole).
     K&R definitions with implicit int count (read as the engine reads them)."""
     tree = parse(source, ranges)
+    blanked: list = []
     if ranges is None and tree.root_node.has_error:
         from codemod.engines.c.frontend import attrmacros, knr
         old_c = knr.normalise(source, tree.root_node)
@@ -78,10 +79,11 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
         if old_c is not None:
             tree = parse(read)
         if tree.root_node.has_error:
-            # `static void ATTRIBUTE_FORMAT((...))\nname(...)`: offsets kept.
-            plain = attrmacros.blank(read)
-            if plain is not None:
-                tree = parse(plain)
+            # `static void ATTRIBUTE_FORMAT((...))\nname(...)`, `void
+            # ATTRIBUTE_NORETURN\ndie(void)`: blanked, offsets kept.
+            blanked = attrmacros.spans(read)
+            if blanked:
+                tree = parse(attrmacros.blank(read))
     defs: dict = {}
     globals_: dict = {}
     includes: list = []
@@ -111,7 +113,8 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
             name = function_name(child)
             if name:
                 add(Definition(name, "function", path, line(child), text(child),
-                               words=_words_around(child), condition=" && ".join(conditions),
+                               words=_words_around(child) + _blanked_words(source, blanked, child),
+                               condition=" && ".join(conditions),
                                static=_static(child)))
         if t == "ERROR":
             # Functions tree-sitter found inside a region it could not
@@ -251,6 +254,20 @@ def _between(n: Node, top: Node):
     while p is not None and p != top:
         yield p
         p = p.parent
+
+
+def _blanked_words(source: bytes, blanked: list, fn: Node) -> tuple:
+    """The attribute macros blanked for the parse in the head of the
+    function ``fn`` (frontend.attrmacros), by name."""
+    body = fn.child_by_field_name("body")
+    end = body.start_byte if body is not None else fn.end_byte
+    out = []
+    for start, stop in blanked:
+        if fn.start_byte <= start < end:
+            word = re.match(rb"[A-Za-z_][A-Za-z0-9_]*", source[start:stop])
+            if word is not None:
+                out.append(word.group(0).decode("ascii"))
+    return tuple(out)
 
 
 def _words_around(node: Node) -> tuple:
