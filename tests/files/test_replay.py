@@ -38,6 +38,17 @@ def settle(root):
 
 
 @pytest.fixture(autouse=True)
+def same_package(monkeypatch):
+    """The command's processes run the package this process imported (a
+    checkout beside an installed copy, as in CI, would otherwise record
+    with one and be asked with the other: another tool, no replay)."""
+    import codemod
+    root = os.path.dirname(os.path.dirname(os.path.abspath(codemod.__file__)))
+    old = os.environ.get("PYTHONPATH")
+    monkeypatch.setenv("PYTHONPATH", root + (os.pathsep + old if old else ""))
+
+
+@pytest.fixture(autouse=True)
 def settled_tool():
     """The tool's own files older than the racy window (a checkout made a
     moment ago is an input that may still change: nothing is recorded)."""
