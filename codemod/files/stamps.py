@@ -66,7 +66,7 @@ def walk_unchanged(args: tuple, dirs: dict, probes: dict, exists: dict, excludes
         if os.path.lexists(path) != there:
             return False
     if excludes_files:
-        from codemod.files.walk import global_excludes_file
+        from codemod.files.gitconfig import global_excludes_file
         for root, named in excludes_files.items():
             if global_excludes_file(root) != named:
                 return False

@@ -255,7 +255,7 @@ def test_a_replayed_walk_notices_the_repository_ignore_files(tmp_path, cli, monk
     monkeypatch.chdir(root)
     scan = ("scan", "--format", "json", ".")
 
-    from codemod.files.walk import forget_git_config
+    from codemod.files.gitconfig import forget_git_config
 
     def same():
         settle(root)

@@ -109,13 +109,22 @@ def test_diff_replays_standard_error_and_the_status(tree, capfdbinary):
     assert answered(capfdbinary, "diff") == first
 
 
-def test_the_fast_path_loads_neither_the_parser_nor_the_engines(tree):
+@pytest.mark.parametrize("in_git", [False, True])
+def test_the_fast_path_loads_neither_the_parser_nor_the_engines(tree, in_git):
+    if in_git:
+        # In a repository it asks git for core.excludesFile, still without the walk's modules.
+        subprocess.run(["git", "init", "-q", str(tree)], check=True)
+        settle(tree)
+        run("scan", "--format", "json")
+        settle(tree)
     run("scan", "--format", "json")
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "codemod", "scan", "--format", "json"],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ), text=True)
     loaded = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert "codemod.files.replay" in loaded
-    assert not loaded & {"argparse", "codemod.cli", "codemod.files.cache", "pickle", "dataclasses", "typing"}
+    assert not loaded & {"argparse", "codemod.cli", "codemod.files.cache", "codemod.files.walk", "pickle",
+                         "dataclasses", "typing"}
+    assert ("codemod.files.gitconfig" in loaded) == in_git
 
 
 # Each change below sends the next run to the full path, which prints what
