@@ -465,7 +465,7 @@ def _stats(items: list, options, started: int) -> dict:
     two seconds before the walk may change again within the same clock tick
     with its size kept (git's "racily clean" entries): it is recorded as
     unknown, so the next run reads it to decide."""
-    from codemod.files.stamps import signature
+    from codemod.files.stamps import RECENT_NS, signature
     from codemod.files.tree import included_files
     paths = []
     for item in items:
@@ -477,7 +477,7 @@ def _stats(items: list, options, started: int) -> dict:
     out = {}
     for p in paths:
         sig = signature(p)
-        out[p] = None if sig is not None and sig[1] >= started - 2_000_000_000 else sig
+        out[p] = None if sig is not None and sig[1] >= started - RECENT_NS else sig
     return out
 
 
@@ -634,47 +634,54 @@ def _main(argv: Optional[list]) -> int:
     if "-" in args.paths:
         return _from_stdin(args, cfg)
     grep = walked = recorder = None
+    reported = False                    # the report is out: the replay record may be kept
     try:
-        options, ignore = _options(args, cfg)
-        cache = _cache(args, cfg, options)
-        recorder = _recorder(args, options, cache, sys.argv[1:] if argv is None else argv)
-        walked = _cached_walk(args.paths, ignore, cache, options,
-                              getattr(args, "format", None) == "json" or getattr(args, "explain", False))
-        if isinstance(walked, Run):
-            run = walked
-        else:
-            grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
-            run = _run(args.paths, options, ignore, jobs, grep, walked, args.quiet)
-    except UsageError as exc:
-        print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
-        return _stop(recorder, EXIT_ERROR)
-    except (KeyboardInterrupt, Stopped) as exc:
-        print(f"vfork-codemod: {_signal_name(exc)} before any file was written", file=sys.stderr)
-        return _stop(recorder, _signal_status(exc))
-    except BaseException:
-        _stop(recorder, None)
-        raise
+        try:
+            options, ignore = _options(args, cfg)
+            cache = _cache(args, cfg, options)
+            recorder = _recorder(args, options, cache, sys.argv[1:] if argv is None else argv)
+            walked = _cached_walk(args.paths, ignore, cache, options,
+                                  getattr(args, "format", None) == "json" or getattr(args, "explain", False))
+            if isinstance(walked, Run):
+                run = walked
+            else:
+                grep = parallel.start_prefilter(args.paths, needles(_aliases(args, cfg)), jobs)
+                run = _run(args.paths, options, ignore, jobs, grep, walked, args.quiet)
+        except UsageError as exc:
+            print(f"vfork-codemod: {display.text(str(exc))}", file=sys.stderr)
+            return EXIT_ERROR
+        except (KeyboardInterrupt, Stopped) as exc:
+            print(f"vfork-codemod: {_signal_name(exc)} before any file was written", file=sys.stderr)
+            return _signal_status(exc)
+        finally:
+            if grep is not None:
+                grep.stop()
+        try:
+            _stale_notes(run.stale, remove=args.command == "apply", quiet=args.quiet)
+            status = COMMANDS[args.command](args, options, run)
+            if isinstance(walked, _Walked):
+                _store(walked.cache, run, walked, options)      # after the reports: with what they made
+            elif isinstance(walked, Run) and run.memo and cache.head() is not None and run.memo != cache.head().memo:
+                cache.store_head(cache.head()._replace(memo=dict(run.memo)))   # the summary a report made
+            reported = True
+            return status
+        except OutputError as exc:
+            print(f"vfork-codemod: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        except (KeyboardInterrupt, Stopped) as exc:
+            print(f"vfork-codemod: {_signal_name(exc)}; files already written are complete, the others untouched",
+                  file=sys.stderr)
+            return _signal_status(exc)
     finally:
-        if grep is not None:
-            grep.stop()
-    try:
-        _stale_notes(run.stale, remove=args.command == "apply", quiet=args.quiet)
-        status = COMMANDS[args.command](args, options, run)
-        if isinstance(walked, _Walked):
-            _store(walked.cache, run, walked, options)      # after the reports: with what they made
-        elif isinstance(walked, Run) and run.memo and cache.head() is not None and run.memo != cache.head().memo:
-            cache.store_head(cache.head()._replace(memo=dict(run.memo)))   # the summary a report made
-        return _stop(recorder, status, lambda: _replay_record(recorder, args, cfg, cache, run, status))
-    except OutputError as exc:
-        print(f"vfork-codemod: {exc}", file=sys.stderr)
-        return _stop(recorder, EXIT_ERROR)
-    except (KeyboardInterrupt, Stopped) as exc:
-        print(f"vfork-codemod: {_signal_name(exc)}; files already written are complete, the others untouched",
-              file=sys.stderr)
-        return _stop(recorder, _signal_status(exc))
-    except BaseException:
-        _stop(recorder, None)
-        raise
+        if recorder is not None:
+            # The streams given back first (what they buffer goes out), then
+            # the record of a run whose report is whole.
+            recorder.stop()
+            try:
+                if reported:
+                    _replay_record(recorder, args, cfg, cache, run, status)
+            finally:
+                recorder.close()
 
 
 def _recorder(args, options, cache, argv: list):
@@ -688,27 +695,14 @@ def _recorder(args, options, cache, argv: list):
     return replay.Recorder.start(argv)
 
 
-def _stop(recorder, status, record=None):
-    """Give the streams back; with ``record`` (made once the output is
-    all out), keep the replay record.  Returns ``status``."""
-    if recorder is not None:
-        recorder.stop()
-        try:
-            if record is not None:
-                record()
-        finally:
-            recorder.close()
-    return status
-
-
 def _replay_record(recorder, args, cfg, cache, run: Run, status: int) -> None:
     """Keep the replay record of this run (codemod.files.replay) when its
     inputs were settled and nothing it reported was missing."""
     if run.stale or run.missing or cache.seen is None or progress.drawn():
         return
-    from codemod.files import replay, stamps
+    from codemod.files import cache as caching, replay, stamps
     try:
-        inputs = replay.config_inputs(args.paths, args.config, cfg.source)
+        inputs = replay.config_inputs(args.paths, args.config, cfg.source) + list(caching.build())
         if getattr(args, "baseline", None):
             inputs.append((args.baseline, stamps.signature(args.baseline, True)))
         data = recorder.record(status, inputs, cache.seen[1], cache.seen[0], cache.digests)

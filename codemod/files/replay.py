@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 FORMAT = 1
 DIRECTORY = ".vfork-codemod-cache"     # the cache folder (codemod.files.cache), beside the configuration
 LIMIT = 32 << 20                       # bytes of output a record holds; a run printing more is not recorded
-RECENT_NS = 2_000_000_000              # an input changed this close to the run may change again unseen
 MAX_TOUCHED = 64                       # files with a new stat whose bytes the fast path reads to compare
 COMMANDS = ("scan", "diff")
 # Options of scan and diff (and the global ones) that take a value; a test
@@ -223,7 +222,7 @@ def config_inputs(paths: list, explicit: Optional[str], source) -> list:
 
 class Recorder:
     """What a run writes to standard output and standard error, as the two
-    descriptors receive it, for :meth:`save`.  Installed only over the
+    descriptors receive it, for :meth:`record`.  Installed only over the
     interpreter's own streams on descriptors 1 and 2 (not under a test's
     capture)."""
 
@@ -273,9 +272,9 @@ class Recorder:
         self.size += len(data)
         if self.size <= LIMIT:
             if self.writes and self.writes[-1][0] == fd:
-                self.writes[-1] = (fd, self.writes[-1][1] + data)
+                self.writes[-1][1].extend(data)         # a bytearray: no copy of what came before
             else:
-                self.writes.append((fd, data))
+                self.writes.append((fd, bytearray(data)))
 
     def stop(self) -> None:
         """Flush what is buffered and give the streams back."""
@@ -309,21 +308,23 @@ class Recorder:
         self._forked_r = self._forked_w = -1
 
     def record(self, status: int, inputs: list, walk, stats: dict, digests: Optional[dict] = None) -> Optional[bytes]:
-        """The record of the run that ended with ``status``, or None when
+        """The record of the run that ended with ``status`` (``inputs``:
+        [(path, signature)] of the configuration files, the baseline and
+        the tool's own files), or None when
         the next run could not trust it (an input changed within
-        :data:`RECENT_NS` of the start, a file of unknown state, too much
+        :data:`codemod.files.stamps.RECENT_NS` of the start, a file of unknown state, too much
         output)."""
         if self.forked_wrote() or walk is None or self.size > LIMIT or \
                 status not in (EXIT_OK, EXIT_FINDINGS, EXIT_ERROR):
             return None
-        recent = self.started - RECENT_NS
-        inputs = list(inputs) + stamps.tool_files()
+        recent = self.started - stamps.RECENT_NS
         if any(sig is None or (sig and sig[1] >= recent) for _, sig in inputs):
             return None
         if any(sig is None for sig in stats.values()):
             return None
         return marshal.dumps({
-            "key": self.key, "status": status, "writes": self.writes, "inputs": inputs,
+            "key": self.key, "status": status, "writes": [(fd, bytes(data)) for fd, data in self.writes],
+            "inputs": inputs,
             "walk": (tuple(walk.args), dict(walk.dirs), dict(walk.probes), dict(walk.exists),
                      dict(walk.excludes_files)),
             "stats": dict(stats), "digests": {p: d for p, d in (digests or {}).items() if p in stats},

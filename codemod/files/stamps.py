@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 
 ABSENT = ()        # the signature recorded for a path that does not exist (where absence is expected)
+# A file changed this close before a run may change again within the same
+# clock tick, its size kept (git's "racily clean" entries): it is recorded
+# as unknown, a walk or a replay record then not at all.
+RECENT_NS = 2_000_000_000
 
 
 def signature(path: str, missing_ok: bool = False):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from typing import NamedTuple, Optional
 
-from codemod.files.stamps import path_kind, signature, walk_unchanged
+from codemod.files.stamps import RECENT_NS, path_kind, signature, walk_unchanged
 from codemod.files.walk import Missing, WalkLog
 
 
@@ -40,7 +40,7 @@ def record(paths: list, items: list, log: WalkLog, started: int) -> Optional[Wal
     ``started``, in nanoseconds since the epoch)."""
     if any(isinstance(i, Missing) for i in items):
         return None
-    recent = started - 2_000_000_000
+    recent = started - RECENT_NS
     dirs, probes = {}, {}
     for path in log.dirs:
         sig = signature(path)

@@ -19,22 +19,8 @@ import time
 import pytest
 
 from golden import GOLDEN
+from test_cache import OLD, cache_on, settle  # noqa: F401 - cache_on: the cache turned on for every test
 from codemod.files import replay
-
-OLD = 1_600_000_000     # a time long past: files set to it are not "racily clean"
-
-
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch):
-    monkeypatch.delenv("VFORK_CODEMOD_NO_CACHE", raising=False)
-    monkeypatch.delenv("VFORK_CODEMOD_CACHE_DIR", raising=False)
-
-
-def settle(root):
-    for base, _, names in os.walk(root):
-        for n in names:
-            os.utime(os.path.join(base, n), (OLD, OLD))
-        os.utime(base, (OLD, OLD))
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +40,7 @@ def settled_tool():
     moment ago is an input that may still change: nothing is recorded)."""
     from codemod.files import stamps
     newest = max(sig[1] for _, sig in stamps.tool_files() if sig)
-    wait = newest + replay.RECENT_NS - time.time_ns()
+    wait = newest + stamps.RECENT_NS - time.time_ns()
     if wait > 0:
         time.sleep(wait / 1e9 + 0.05)
 
@@ -211,6 +197,21 @@ def test_a_configuration_above_the_tree_is_found_and_checked(tree, capfdbinary):
     assert answered(capfdbinary, "scan", "project") == first
     os.utime(tree / "pyproject.toml", (OLD + 5, OLD + 5))
     assert answered(capfdbinary, "scan", "project") is None
+
+
+@pytest.mark.parametrize("flag, name, content", [
+    ("--config", "settings.toml", 'target = "posix"\n'),
+    ("--baseline", "baseline.json", None),              # a baseline of the tree's own findings
+])
+def test_a_configuration_or_baseline_named_on_the_command_line_is_checked(tree, capfdbinary, flag, name, content):
+    path = tree.parent / name
+    path.write_bytes(content.encode() if content else run("scan", "--format", "json")[1])
+    settle(tree.parent)
+    args = ("scan", flag, str(path))
+    first = run(*args)
+    assert answered(capfdbinary, *args) == first
+    os.utime(path, (OLD + 5, OLD + 5))                  # a new stat: perhaps new contents
+    assert answered(capfdbinary, *args) is None
 
 
 def tamper(root, how):

@@ -49,9 +49,10 @@ _C_WORDS = frozenset(b"""void int char short long float double unsigned signed _
 inline restrict register auto struct union enum""".split())
 
 
-def blank(source: bytes) -> Optional[bytes]:
-    """``source`` with every such macro blanked, or None when it has none."""
-    found = spans(source)
+def blank(source: bytes, found: Optional[list] = None) -> Optional[bytes]:
+    """``source`` with every such macro blanked (the :func:`spans` given,
+    else its own), or None when it has none."""
+    found = spans(source) if found is None else found
     if not found:
         return None
     out = bytearray(source)

@@ -72,18 +72,19 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
     K&R definitions with implicit int count (read as the engine reads them)."""
     tree = parse(source, ranges)
     blanked: list = []
+    read = source                   # the text the tree was parsed from, byte for byte at the same offsets
     if ranges is None and tree.root_node.has_error:
         from codemod.engines.c.frontend import attrmacros, knr
         old_c = knr.normalise(source, tree.root_node)
-        read = old_c.text if old_c is not None else source
         if old_c is not None:
+            read = old_c.text
             tree = parse(read)
         if tree.root_node.has_error:
             # `static void ATTRIBUTE_FORMAT((...))\nname(...)`, `void
             # ATTRIBUTE_NORETURN\ndie(void)`: blanked, offsets kept.
             blanked = attrmacros.spans(read)
             if blanked:
-                tree = parse(attrmacros.blank(read))
+                tree = parse(attrmacros.blank(read, blanked))
     defs: dict = {}
     globals_: dict = {}
     includes: list = []
@@ -113,7 +114,7 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
             name = function_name(child)
             if name:
                 add(Definition(name, "function", path, line(child), text(child),
-                               words=_words_around(child) + _blanked_words(source, blanked, child),
+                               words=_words_around(child) + _blanked_words(read, blanked, child),
                                condition=" && ".join(conditions),
                                static=_static(child)))
         if t == "ERROR":
@@ -144,16 +145,22 @@ def facts(source: bytes, path: str, ranges: Optional[list] = None) -> FileFacts:
     visit(tree.root_node, ())
     for node in sorted((n for nodes in captures("project-macros", tree.root_node).values() for n in nodes),
                        key=lambda n: n.start_byte):
-        name = node.child_by_field_name("name")
-        value = node.child_by_field_name("value")
-        params = None
-        if node.type == "preproc_function_def":
-            plist = node.child_by_field_name("parameters")
-            # `...` is an anonymous node: named_children would lose it.
-            params = tuple(text(p) for p in plist.children if p.type in ("identifier", "..."))
-        body = text(value).replace("\\\r\n", "\n").replace("\\\n", "\n") if value is not None else ""
-        add(Definition(text(name), "macro", path, line(node), body, params, condition=_conditions(node)))
+        add(macro_definition(node, path, line(node), _conditions(node)))
     return FileFacts(path, defs, globals_, tuple(includes))
+
+
+def macro_definition(node: Node, path: str, at: int, condition: str = "") -> Definition:
+    """The Definition a `#define` node (preproc_def or preproc_function_def)
+    makes, at line ``at`` of ``path``: its body with line splices joined,
+    and a function-like macro's parameter names."""
+    value = node.child_by_field_name("value")
+    params = None
+    if node.type == "preproc_function_def":
+        plist = node.child_by_field_name("parameters")
+        # `...` is an anonymous node: named_children would lose it.
+        params = tuple(text(p) for p in plist.children if p.type in ("identifier", "..."))
+    body = text(value).replace("\\\r\n", "\n").replace("\\\n", "\n") if value is not None else ""
+    return Definition(text(node.child_by_field_name("name")), "macro", path, at, body, params, condition=condition)
 
 
 def _pointer_variable(fd: Node) -> Optional[Node]:

@@ -11,6 +11,7 @@ The analysis walks every statement of the region and sorts what it finds:
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
@@ -337,11 +338,8 @@ class _Checker:
             if stands is not None:
                 # `#define used (iov[2].iov_len)`, then `used = ...`: the
                 # store is to what the macro stands for, here.
-                self._objects += (name,)
-                try:
+                with self._through(name):
                     return self.outer_target(stands)
-                finally:
-                    self._objects = self._objects[:-1]
             if self._objects:           # reached through `#define used (last_len)`: named as stored
                 return "shared-write", {"target": f"`{name}` (through the macro `{self._objects[0]}`), declared "
                                                   "outside the child region", "name": name}
@@ -523,11 +521,8 @@ class _Checker:
         stands = self.object_macro(text(arg)) if arg.type == "identifier" and self.local(text(arg)) is None \
             else None
         if stands is not None:
-            self._objects += (text(arg),)
-            try:
+            with self._through(text(arg)):
                 self.check_pointer_arg(call, stands, idx)
-            finally:
-                self._objects = self._objects[:-1]
             return
         if arg.type == "pointer_expression" and arg.child_by_field_name("operator").type == "&":
             self.check_write(call, arg.child_by_field_name("argument"), via=f"through argument {idx + 1}, ")
@@ -570,12 +565,18 @@ class _Checker:
             stands = self.object_macro(text(pointer))
             if stands is None:
                 return False
-            self._objects += (text(pointer),)
-            try:
+            with self._through(text(pointer)):
                 return self.own(stands)
-            finally:
-                self._objects = self._objects[:-1]
         return local is not _STATIC and text(pointer) not in self.params
+
+    @contextlib.contextmanager
+    def _through(self, name: str):
+        """Reading a store, an argument or a pointer through the object-like macro ``name``."""
+        self._objects += (name,)
+        try:
+            yield
+        finally:
+            self._objects = self._objects[:-1]
 
     def defined_here(self, name: str) -> Optional[str]:
         """The body of an object-like macro the code read here defines
@@ -684,30 +685,26 @@ class HelperChecker(_Checker):
         self.out_params: set = set()
         self.calls: list = []
         self.flushing_calls: list = []
-        self.defines: dict = {}         # name -> (body, line) of the object-like macros the body defines
-        self.function_macros: dict = {}  # name -> Definition of the function-like macros it defines
+        self.macros: dict = {}          # name -> Definition of each macro the body #defines (till its #undef)
 
     def lookup(self, name: str, arity: Optional[int] = None, functions: bool = False):
         return self.options.lookup(name, self.stack, arity, functions)
 
     def defined_here(self, name: str) -> Optional[str]:
-        found = self.defines.get(name)
-        return found[0] if found is not None else None
+        d = self.macros.get(name)
+        return d.text if d is not None and d.params is None else None
 
     def check_call(self, call: Node) -> None:
-        name = call_name(call)
-        if name in self.function_macros:
+        d = self.macros.get(call_name(call))
+        if d is None:
+            super().check_call(call)
+        elif d.params is not None:
             # `#define writeerr(s) retval |= (write (2, s, strlen (s)) < 0)`
             # in libiberty's pex_child_error: expanded here, as any macro.
-            self.expand(call, name, libc.Spec(Kind.SAFE, macro=self.function_macros[name]))
-            return
-        if name in self.defines:
+            self.expand(call, d.name, libc.Spec(Kind.SAFE, macro=d))
+        else:
             # `#define exit my_exit` in the body: the call is not the name's.
-            body, at = self.defines[name]
-            self.review(call, "helper-macro-value", name=name, where=f"{self.options.path}:{at}",
-                        body=" ".join(body.split())[:60])
-            return
-        super().check_call(call)
+            self.review(call, "helper-macro-value", name=d.name, where=d.where, body=" ".join(d.text.split())[:60])
 
     def review(self, node: Node, kind: str, **fields) -> None:
         # A node of a macro's expansion has no line in the helper's file:
@@ -722,29 +719,17 @@ class HelperChecker(_Checker):
             for child in node.children:
                 super().visit(child, loops, switches)
             return
-        if node.type == "preproc_def" and node.child_by_field_name("name") is not None:
-            # An object-like macro of the body's own (busybox's bb_verror_msg:
-            # `#define used (iov[2].iov_len)`): the names after it are read
-            # through it (object_macro), a call of one is not followed.
-            value = node.child_by_field_name("value")
-            self.defines[text(node.child_by_field_name("name"))] = (
-                text(value) if value is not None else "", self.fn_line + node.start_point.row)
-            return
-        if node.type == "preproc_function_def" and node.child_by_field_name("name") is not None:
-            from codemod.engines.c.project.knowledge import Definition
-            value = node.child_by_field_name("value")
-            plist = node.child_by_field_name("parameters")
-            name = text(node.child_by_field_name("name"))
-            body = text(value).replace("\\\r\n", "\n").replace("\\\n", "\n") if value is not None else ""
-            self.function_macros[name] = Definition(
-                name, "macro", self.options.path, self.fn_line + node.start_point.row, body,
-                tuple(text(p) for p in plist.children if p.type in ("identifier", "...")))
+        if node.type in ("preproc_def", "preproc_function_def") and node.child_by_field_name("name") is not None:
+            # A macro of the body's own (busybox's bb_verror_msg: `#define
+            # used (iov[2].iov_len)`): the names after it are read through
+            # it (object_macro), a function-like one is expanded at its calls.
+            from codemod.engines.c.project.knowledge import macro_definition
+            d = macro_definition(node, self.options.path, self.fn_line + node.start_point.row)
+            self.macros[d.name] = d
             return
         if node.type == "preproc_call" and text(node.child_by_field_name("directive")).strip() == "#undef":
             argument = node.child_by_field_name("argument")
-            name = text(argument).strip() if argument is not None else ""
-            self.defines.pop(name, None)
-            self.function_macros.pop(name, None)
+            self.macros.pop(text(argument).strip() if argument is not None else "", None)
             return
         if node.type in _CONDITIONAL:
             # Every branch is read, so what the helper may write is what
@@ -795,8 +780,7 @@ class HelperChecker(_Checker):
         super().check_pointer_arg(call, arg, idx)
 
     def never_returns(self, call: Node) -> bool:
-        name = call_name(call)
-        return name not in self.defines and name not in self.function_macros and never_returns(call, self.lookup)
+        return call_name(call) not in self.macros and never_returns(call, self.lookup)
 
     def only_calls(self, *kinds) -> bool:
         """Every call is of these kinds (DIAG: writes only to stderr), and
