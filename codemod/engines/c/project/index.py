@@ -181,15 +181,17 @@ class _Index:
         order = self.candidates.order
         return [(p, found[p]) for p in sorted((p for p in found if found[p] and p in order), key=order.get)]
 
-    def learn_names(self, names: set) -> set:
-        """Search for ``names`` (and what their definitions call, to
-        MAX_DEPTH levels); returns the names that gained definitions."""
+    def learn_names(self, names: set, follow: bool = True) -> set:
+        """Search for ``names`` (with ``follow``, what their definitions
+        call too, to MAX_DEPTH levels); returns the names that gained
+        definitions.  Without it only ``names`` are looked up: the analyses
+        ask for what a helper calls when they read the helper."""
         from codemod.output import progress
         progress.stage("learning the project")
         gained: set = set()
         beyond = self.knowledge.beyond
         wanted = {n for n in names if _askable(n)} - self.searched
-        for _ in range(MAX_DEPTH):
+        for _ in range(MAX_DEPTH if follow else 1):
             if not wanted:
                 break
             room = MAX_NAMES - len(self.searched)
@@ -225,10 +227,16 @@ class _Index:
                             gained.add(name)
                             following |= _next_names(d)
             wanted = {n for n in following if _askable(n)} - self.searched
-        for n in wanted:
-            beyond.setdefault(n, f"it is called through {MAX_DEPTH} levels of project helpers; the project "
-                                 f"index follows at most {MAX_DEPTH} (its depth budget)")
+        if follow:
+            self.too_deep(wanted)
         return gained
+
+    def too_deep(self, names: set) -> None:
+        """``names`` are called through MAX_DEPTH levels of learned helpers:
+        the index does not look them up (its depth budget)."""
+        for n in {n for n in names if _askable(n)} - self.searched:
+            self.knowledge.beyond.setdefault(n, f"it is called through {MAX_DEPTH} levels of project helpers; "
+                                                f"the project index follows at most {MAX_DEPTH} (its depth budget)")
 
 
 _INCLUDE = re.compile(rb'(?m)^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"')
@@ -376,11 +384,19 @@ def learn(tree, results: list, run, analyse) -> tuple:
         redo |= {by_display.get(p) for p in r.files} - {None}
     index.analysed |= redo
     asked = {d: current[d].asks for d in c_paths}
-    for _ in range(MAX_DEPTH):
+    # One level of helpers a round: an analysis asks for what a helper
+    # calls only when it reads the helper (gdb's tree: 541 files parsed
+    # when every name a learned helper calls was followed, for 56 asked).
+    for level in range(MAX_DEPTH + 1):
         pending = set().union(*asked.values()) if asked else set()
         before = set(k.beyond)
+        if level < MAX_DEPTH:
+            gained = index.learn_names(pending, follow=False)
+        else:
+            index.too_deep(pending)
+            gained = set()
         # A name a budget kept from being looked up changes its reason too.
-        gained = index.learn_names(pending) | (set(k.beyond) - before)
+        gained |= set(k.beyond) - before
         redo |= {by_display[d] for d, names in asked.items() if names & gained}
         redo -= {None}
         if not redo:
@@ -388,6 +404,7 @@ def learn(tree, results: list, run, analyse) -> tuple:
         for p in redo:
             index.visible(p)
         options = _options(run, k)
+        k.summaries.clear()          # summaries made before this round's definitions
         files = [(p, tree.display(p)) for p in sorted(redo, key=_order(tree))]
         asked = {}
         for r in analyse(files, options):
@@ -408,6 +425,7 @@ def learn(tree, results: list, run, analyse) -> tuple:
         {by_display.get(r.definition.path) for r in k.redirects if r.definition.where in k.sites}
     defining -= {None}
     if defining:
+        k.summaries.clear()
         for r in analyse([(p, tree.display(p)) for p in sorted(defining, key=_order(tree))], _options(run, k)):
             current[r.path] = r
     position = tree.position

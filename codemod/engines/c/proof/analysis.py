@@ -102,7 +102,7 @@ class Options:
         another count is not the function called; with ``functions``, a
         macro of that name is not the one meant)."""
         found = libc.lookup(name or "", self.exec_wrappers, self.safe_functions, self.die_functions)
-        if found is None and name and self.asked is not None and not stack:
+        if found is None and name and self.asked is not None:
             self.asked.add(name)
         if found is None and name and self.project is not None:
             from codemod.engines.c.proof import summaries
@@ -594,6 +594,8 @@ class _Checker:
         body = self.defined_here(name)
         if body is None:
             project = self.options.project
+            if self.options.asked is not None:
+                self.options.asked.add(name)       # the project index looks for it next round
             if project is None or project.declared_at(self.options.path, name):
                 return None
             defs = project.lookup(name, self.options.path)

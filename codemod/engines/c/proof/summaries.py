@@ -57,19 +57,28 @@ def spec(name: str, knowledge: Knowledge, options, stack: tuple = (), arity: Opt
     # reaches MAX_DEPTH: it is kept with the levels it used, and one that
     # met the limit is kept for that many levels left only, so that every
     # summary is the same whatever was summarised first (in any process).
+    # Each summary keeps the names it asked the index about: a file whose
+    # analysis reuses it asks them too (the index learns one level of
+    # helpers a round, and redoes the files whose questions got answers).
     memo = knowledge.summaries
+    asked = options.asked
     level, left = len(stack), MAX_DEPTH - len(stack)
     entry = memo.get(key)
     if entry is not None and entry[1] < left:
         memo[_DEEPEST] = max(memo.get(_DEEPEST, 0), level + entry[1])
+        _ask(asked, entry[2])
         return entry[0]
     limited = memo.get((key, left))
     if limited is not None:
         memo[_DEEPEST] = MAX_DEPTH
-        return limited
+        _ask(asked, limited[1])
+        return limited[0]
     heads, outer = memo.get(_CYCLES, _NONE), memo.get(_DEEPEST, 0)
     memo[_DEEPEST], memo[_CYCLES] = level, _NONE
-    found = _spec(name, defs, knowledge, options, stack)
+    mine: set = set()
+    found = _spec(name, defs, knowledge, replace(options, asked=mine), stack)
+    _ask(asked, mine)
+    mine = frozenset(mine)
     deepest, lowest = memo[_DEEPEST], memo[_CYCLES]
     memo[_DEEPEST], memo[_CYCLES] = max(outer, deepest), min(heads, lowest)
     # A summary that leaned on a helper still being summarised above it
@@ -79,10 +88,15 @@ def spec(name: str, knowledge: Knowledge, options, stack: tuple = (), arity: Opt
     # that met a cycle was dropped).
     if lowest >= level:
         if deepest >= MAX_DEPTH:
-            memo[(key, left)] = found
+            memo[(key, left)] = (found, mine)
         else:
-            memo[key] = (found, deepest - level)
+            memo[key] = (found, deepest - level, mine)
     return found
+
+
+def _ask(asked: Optional[set], names) -> None:
+    if asked is not None:
+        asked.update(names)
 
 
 _CYCLES = "lowest level a cycle went back to"
@@ -196,6 +210,8 @@ def noreturn_declared(d: Definition, knowledge: Knowledge, options, depth: int =
         if word in NORETURN_WORDS:
             return True
         if depth < 4 and word != d.name:
+            if len(word) > 2 and (word.startswith("_") or word.isupper()):
+                _ask(options.asked, (word,))        # spelled like an attribute macro (`NORETURN`, `__dead`)
             for m in knowledge.lookup(word, options.path):
                 if m.kind == "macro" and m.params is None and (
                         any(w in m.text for w in NORETURN_WORDS) or
@@ -295,7 +311,7 @@ def _function(d: Definition, knowledge: Knowledge, options, stack: tuple) -> Spe
             or _declarator(fn) is None or _declarator(fn).has_error:
         return _review(d, "helper-unreadable")
     # Names inside the helper resolve from the helper's own file.
-    checker = replace(options, path=d.path, asked=None).helper_checker(fn, knowledge, stack + (d.name,), d.line)
+    checker = replace(options, path=d.path).helper_checker(fn, knowledge, stack + (d.name,), d.line)
     body = fn.child_by_field_name("body")
     for stmt in statements(body):
         checker.visit(stmt, loops=0, switches=0)
